@@ -1,0 +1,93 @@
+# fcgi-auth: one shared library, one small program per endpoint.
+#
+#   make          build everything
+#   make run      build, create the database, serve on http://127.0.0.1:$(PORT)
+#   make test     unit tests and bats suites; SAN=1 for ASan and UBSan
+#   make deps     install the Debian packages the build, server and tests need
+
+PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
+WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+           -Wwrite-strings -Wshadow
+HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDLD   = -pie -Wl,-z,relro,-z,now
+ifeq ($(SAN),1)
+HARDEN   = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=all -fPIE
+HARDLD   = -pie -fsanitize=address,undefined
+endif
+CFLAGS   = -g -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -Iinclude \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  = $(HARDLD)
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+PORT    ?= 3456
+PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
+STATE   ?= $(CURDIR)/state
+AUTH_DB ?= $(STATE)/auth.db
+
+COMMON_SRC = $(wildcard common/*.c)
+COMMON_OBJ = $(COMMON_SRC:.c=.o) common/migrations.gen.o
+PROGRAMS   = $(patsubst %.c,%.fcgi,$(wildcard cgi-bin/*.c))
+TOOLS      = tools/authctl
+UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
+MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
+
+-include Makefile.local
+
+all: $(PROGRAMS) $(TOOLS)
+
+# Rebuild everything when the flags change (SAN=1 and back).
+.build-flags: FORCE
+	@echo '$(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CFLAGS) $(LDFLAGS)' > $@
+
+%.o: %.c .build-flags
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The migrations are compiled in, so a program never looks for db/ at run time.
+common/migrations.gen.c: $(MIGRATIONS) tools/embed-sql.sh
+	tools/embed-sql.sh $(MIGRATIONS) > $@
+
+common/libcommon.a: $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+
+cgi-bin/%.fcgi: cgi-bin/%.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+
+tools/authctl: tools/authctl.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+
+tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
+
+deps:
+	@tools/deps.sh
+
+# The database is created (and migrated) by the same code the programs use.
+db: all
+	@mkdir -p $(STATE)
+	AUTH_DB=$(AUTH_DB) tools/authctl migrate
+
+run: deps
+	@$(MAKE) --no-print-directory db
+	@echo "fcgi-auth: serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_STATE=$(STATE) \
+	  FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
+	  exec lighttpd -D -f lighttpd.conf
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@SAN=$(SAN) tests/run.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@VALGRIND=1 tests/run.sh unit
+
+clean:
+	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
+	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
+	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags
+
+.PHONY: all deps db run test valgrind clean FORCE
+.SECONDARY:
+
+-include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d)
