@@ -1,0 +1,359 @@
+/*
+ * The accept loop and dispatch: match the route, authenticate, read the
+ * body, run the handler, write the answer, free the request.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "body.h"
+#include "io.h"
+#include "resp.h"
+
+/* The longest path routed; longer ones are 404. */
+#define PATH_MAX_LEN	1024
+
+static volatile sig_atomic_t	 stopping;
+
+/* What api_serve() was given, for serve_one(). */
+static const struct route	*routes;
+static size_t			 nroutes;
+static const struct field	*fields;
+static size_t			 nfields;
+static struct param		*params;
+
+static const char *const methods[METHOD__MAX] = {
+	"GET",		/* METHOD_GET */
+	"POST",		/* METHOD_POST */
+	"PUT",		/* METHOD_PUT */
+	"PATCH",	/* METHOD_PATCH */
+	"DELETE",	/* METHOD_DELETE */
+	NULL,		/* METHOD_ANY */
+};
+
+static void
+on_signal(int sig)
+{
+
+	(void)sig;
+	stopping = 1;
+}
+
+/* A CGI variable of the current request, or NULL. */
+const char *
+api_env(const char *name)
+{
+
+	return io_env(name);
+}
+
+/* The method of the request; HEAD counts as GET (*head set). */
+static enum method
+parse_method(const char *m, int *head)
+{
+	size_t	 i;
+
+	*head = m != NULL && strcmp(m, "HEAD") == 0;
+	if (*head)
+		return METHOD_GET;
+	for (i = 0; m != NULL && i < METHOD_ANY; i++)
+		if (strcmp(m, methods[i]) == 0)
+			return (enum method)i;
+	return METHOD__MAX;
+}
+
+/*
+ * Match path against a route pattern.  "{id}" matches one segment that
+ * is a positive integer without sign or leading zero; "*" matches all.
+ * Returns 1 with *id set when the pattern has "{id}".
+ */
+static int
+path_match(const char *pattern, const char *path, int64_t *id)
+{
+	size_t	 n;
+
+	if (strcmp(pattern, "*") == 0)
+		return 1;
+	while (*pattern != '\0') {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			n = strcspn(path, "/");
+			if (!util_parse_id(path, n, id))
+				return 0;
+			pattern += 4;
+			path += n;
+		} else if (*pattern++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+/* Append ", item" (or "item" first) to a list in buf. */
+static void
+list_add(char *buf, size_t size, const char *item)
+{
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, size - n, "%s%s", n > 0 ? ", " : "", item);
+}
+
+/*
+ * Find the route for the request.  Returns it, or NULL with a 404 (no
+ * route has this path) or a 405 with Allow (none has this method).
+ */
+static const struct route *
+route_find(struct req *r, struct resp *p)
+{
+	char	 allow[128] = "";
+	size_t	 i;
+	int	 known = 0;
+
+	for (i = 0; i < nroutes; i++) {
+		if (!path_match(routes[i].path, r->path, &r->id))
+			continue;
+		known = 1;
+		if (routes[i].method == r->method ||
+		    routes[i].method == METHOD_ANY)
+			return &routes[i];
+		list_add(allow, sizeof(allow), methods[routes[i].method]);
+		if (routes[i].method == METHOD_GET)
+			list_add(allow, sizeof(allow), "HEAD");
+	}
+	if (!known) {
+		api_fail(p, ERR_NOT_FOUND, NULL, NULL);
+		return NULL;
+	}
+	api_fail(p, ERR_METHOD_NOT_ALLOWED, NULL, NULL);
+	api_header(p, "Allow", "%s", allow);
+	return NULL;
+}
+
+/*
+ * The client's address: REMOTE_ADDR, or with AUTH_TRUST_PROXY the last
+ * hop of X-Forwarded-For (the one the trusted proxy added).
+ */
+static const char *
+client_ip(char out[64])
+{
+	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
+	const char	*addr = io_env("REMOTE_ADDR");
+	size_t		 n;
+
+	if (cfg->trust_proxy && xff != NULL) {
+		last = strrchr(xff, ',');
+		last = last != NULL ? last + 1 : xff;
+		last += strspn(last, " \t");
+		n = strspn(last, "0123456789abcdefABCDEF.:");
+		if (n > 0 && n < 64 && last[n + strspn(last + n, " \t")] == '\0') {
+			memcpy(out, last, n);
+			out[n] = '\0';
+			return out;
+		}
+	}
+	return addr != NULL ? addr : "";
+}
+
+/* The token of "Authorization: Bearer <token>", or NULL. */
+static const char *
+bearer(void)
+{
+	const char	*h = io_env("HTTP_AUTHORIZATION");
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	h += strspn(h, " ");
+	return *h != '\0' ? h : NULL;
+}
+
+/*
+ * Check the caller for a route that needs a token.
+ * Returns 1 to go on, 0 with the response set, -1 on internal error.
+ */
+static int
+authenticate(struct req *r, struct resp *p, enum access access)
+{
+	int	 rc;
+
+	if (access == ACCESS_PUBLIC)
+		return 1;
+	if (r->bearer == NULL) {
+		api_fail(p, ERR_INVALID_TOKEN, NULL,
+		    "a bearer token is required");
+		return 0;
+	}
+	if ((rc = session_authenticate(r->bearer, &r->auth)) != 1) {
+		if (rc == 0)
+			api_fail(p, ERR_INVALID_TOKEN, NULL, NULL);
+		return rc;
+	}
+	if (access == ACCESS_ADMIN && !user_is_admin(&r->auth.user)) {
+		api_fail(p, ERR_FORBIDDEN, NULL, "administrators only");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Take one request from route to handler.  Returns 1 when the response
+ * is set, 0 on internal failure.
+ */
+static int
+dispatch(struct req *r, struct resp *p, struct json_object **root)
+{
+	const struct route	*rt;
+	int			 rc;
+
+	if ((rt = route_find(r, p)) == NULL)
+		return 1;
+	if ((rc = authenticate(r, p, rt->access)) != 1)
+		return rc == 0;
+	if (rt->takes != 0 &&
+	    !body_parse(r, p, rt, fields, nfields, root))
+		return 1;
+	return rt->handle(r, p);
+}
+
+/* Serve the request io_start() pointed at. */
+static void
+serve_one(void)
+{
+	struct req		 r;
+	struct resp		 p;
+	struct json_object	*root = NULL;
+	char			 path[PATH_MAX_LEN + 1], ip[64];
+	const char		*sn = io_env("SCRIPT_NAME");
+	const char		*pi = io_env("PATH_INFO");
+	int			 head, n;
+
+	memset(&r, 0, sizeof(r));
+	memset(&p, 0, sizeof(p));
+	r.params = params;
+	r.method = parse_method(io_env("REQUEST_METHOD"), &head);
+	n = snprintf(path, sizeof(path), "%s%s", sn ? sn : "", pi ? pi : "");
+	r.path = n >= 0 && n <= PATH_MAX_LEN ? path : "";
+	r.query = io_env("QUERY_STRING") ? io_env("QUERY_STRING") : "";
+	r.ip = client_ip(ip);
+	r.user_agent = io_env("HTTP_USER_AGENT") ? io_env("HTTP_USER_AGENT") : "";
+	r.bearer = bearer();
+
+	if (!dispatch(&r, &p, &root)) {
+		/* Nothing half-written: undo, then say what happened. */
+		db_rollback();
+		api_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
+		    NULL, NULL);
+	}
+	resp_write(&p, head);
+
+	db_rollback();
+	db_busy();
+	body_params_clear(params, nfields);
+	json_object_put(root);
+	json_object_put(p.body);
+	explicit_bzero(&r.auth, sizeof(r.auth));
+}
+
+/* Stop cleanly on SIGTERM (lighttpd, Apache) and SIGINT (Ctrl-C). */
+static void
+signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: accept() returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A client that hangs up must not kill the program. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Serve requests for a program's routes and fields until told to stop:
+ * under FastCGI when standard input is a listening socket, else one
+ * request as plain CGI.  Returns the process's exit status.
+ */
+int
+api_serve(const struct route *rts, size_t nrts, const struct field *fs,
+    size_t nfs)
+{
+	FCGX_Request	 fr;
+	char		 err[512];
+	int		 status = 1;
+
+	routes = rts;
+	nroutes = nrts;
+	fields = fs;
+	nfields = nfs;
+	signals();
+
+	if (!config_load(err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
+		goto out;
+	}
+	if (db_open(cfg->db) == -1) {
+		fprintf(stderr, "%s: %s: cannot open the database\n",
+		    program_invocation_short_name, cfg->db);
+		goto out;
+	}
+	if (body_init() == -1 ||
+	    (params = calloc(nfields + 1, sizeof(*params))) == NULL)
+		goto out;
+
+	if (FCGX_IsCGI()) {
+		io_start(NULL);
+		serve_one();
+		fflush(stdout);
+	} else {
+		if (FCGX_Init() != 0 ||
+		    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+			goto out;
+		while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+			io_start(&fr);
+			serve_one();
+			FCGX_Finish_r(&fr);
+		}
+		FCGX_Free(&fr, 1);
+	}
+	status = 0;
+out:
+	free(params);
+	body_free();
+	db_close();
+	config_free();
+	return status;
+}
+
+/*
+ * A whole-number query parameter name in [min, max], or def when it is
+ * absent.  Returns 1, or 0 if it is present but not such a number.
+ */
+int
+api_query_long(const struct req *r, const char *name, long def, long min,
+    long max, long *out)
+{
+	const char	*q = r->query, *v;
+	char		 num[24];
+	size_t		 nlen = strlen(name), vlen;
+
+	*out = def;
+	while (*q != '\0') {
+		vlen = strcspn(q, "&");
+		if (strncmp(q, name, nlen) == 0 && q[nlen] == '=') {
+			v = q + nlen + 1;
+			if ((size_t)(v - q) > vlen ||
+			    vlen - nlen - 1 >= sizeof(num))
+				return 0;
+			memcpy(num, v, vlen - nlen - 1);
+			num[vlen - nlen - 1] = '\0';
+			return util_parse_long(num, min, max, out);
+		}
+		q += vlen;
+		q += *q == '&';
+	}
+	return 1;
+}

@@ -1,0 +1,305 @@
+/*
+ * Configuration: every AUTH_* variable is read and checked once, before
+ * the first request.  A bad value is an error with one clear line, never
+ * a silent default.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+enum kind {
+	KIND_LONG,	/* a decimal number within [min, max] */
+	KIND_STRING,	/* any non-empty string */
+	KIND_BOOL,	/* on/off, true/false, yes/no, 1/0 */
+};
+
+struct setting {
+	const char	*name;
+	enum kind	 kind;
+	size_t		 offset;	/* into struct config */
+	const char	*fallback;	/* NULL: none, the field stays unset */
+	long		 min, max;
+};
+
+#define AT(f) offsetof(struct config, f)
+
+static const struct setting settings[] = {
+	{ "AUTH_DB", KIND_STRING, AT(db), "db/auth.db", 0, 0 },
+	{ "AUTH_ISSUER", KIND_STRING, AT(issuer), "fcgi-auth", 0, 0 },
+	{ "AUTH_ACCESS_TTL", KIND_LONG, AT(access_ttl), "600", 1, 86400 },
+	{ "AUTH_REFRESH_TTL", KIND_LONG, AT(refresh_ttl), "1209600",
+	    1, 31536000 },
+	{ "AUTH_REFRESH_GRACE", KIND_LONG, AT(refresh_grace), "10", 0, 300 },
+	{ "AUTH_MAX_SESSIONS", KIND_LONG, AT(max_sessions), "10", 1, 1000 },
+	{ "AUTH_BCRYPT_COST", KIND_LONG, AT(bcrypt_cost), "12", 4, 31 },
+	{ "AUTH_PASSWORD_MIN", KIND_LONG, AT(password_min), "8", 1, 72 },
+	{ "AUTH_PASSWORD_DENYLIST", KIND_STRING, AT(password_denylist),
+	    NULL, 0, 0 },
+	{ "AUTH_LOGIN_MAX_FAILURES", KIND_LONG, AT(login_max_failures), "5",
+	    1, 1000 },
+	{ "AUTH_LOGIN_MAX_FAILURES_ADDR", KIND_LONG,
+	    AT(login_max_failures_addr), "20", 1, 100000 },
+	{ "AUTH_LOGIN_WINDOW", KIND_LONG, AT(login_window), "900", 1, 86400 },
+	{ "AUTH_TRUST_PROXY", KIND_BOOL, AT(trust_proxy), "off", 0, 0 },
+	{ "AUTH_RESET_TTL", KIND_LONG, AT(reset_ttl), "3600", 60, 604800 },
+	{ "AUTH_SENDMAIL", KIND_STRING, AT(sendmail),
+	    "/usr/sbin/sendmail -t -i", 0, 0 },
+	{ "AUTH_MAIL_FROM", KIND_STRING, AT(mail_from),
+	    "fcgi-auth <noreply@localhost>", 0, 0 },
+	{ "AUTH_PUBLIC_URL", KIND_STRING, AT(public_url),
+	    "http://127.0.0.1:3456", 0, 0 },
+	{ "AUTH_COOKIE_MODE", KIND_BOOL, AT(cookie_mode), "off", 0, 0 },
+	{ "AUTH_CORS_ORIGINS", KIND_STRING, AT(cors_origins), NULL, 0, 0 },
+	{ "AUTH_MAX_BODY", KIND_LONG, AT(max_body), "65536", 1024, 1048576 },
+};
+
+static struct config	 config;
+const struct config	*cfg = &config;
+
+/* Write one "NAME: reason" line into err; returns 0 for the caller. */
+static int
+fail(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Parse on/off and its usual spellings; returns 1 on success. */
+static int
+parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "on", "true", "yes", "1" };
+	static const char *const no[] = { "off", "false", "no", "0" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0 || strcasecmp(s, no[i]) == 0) {
+			*out = strcasecmp(s, yes[i]) == 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Store one setting from the environment, or its fallback.
+ * Returns 1 on success, 0 with a message in err.
+ */
+static int
+load_setting(const struct setting *s, char *err, size_t errsz)
+{
+	char		*field = (char *)&config + s->offset;
+	const char	*v = getenv(s->name);
+
+	if (v == NULL)
+		v = s->fallback;
+	if (v == NULL)
+		return 1;
+	/* Apache passes an unset ${VAR} on literally. */
+	if (*v == '\0' || strncmp(v, "${", 2) == 0)
+		return fail(err, errsz, "%s: must not be empty", s->name);
+
+	switch (s->kind) {
+	case KIND_LONG:
+		if (!util_parse_long(v, s->min, s->max, (long *)field))
+			return fail(err, errsz, "%s: \"%s\" is not a whole "
+			    "number from %ld to %ld", s->name, v, s->min,
+			    s->max);
+		return 1;
+	case KIND_BOOL:
+		if (!parse_bool(v, (int *)field))
+			return fail(err, errsz, "%s: \"%s\" is not on or off",
+			    s->name, v);
+		return 1;
+	case KIND_STRING:
+		if ((*(char **)field = strdup(v)) == NULL)
+			return fail(err, errsz, "%s: out of memory", s->name);
+		return 1;
+	}
+	return fail(err, errsz, "%s: unknown kind", s->name);
+}
+
+/* Keep a copy of len secret bytes; returns 1, or 0 with err set. */
+static int
+keep_secret(const char *name, const unsigned char *buf, size_t len,
+    char *err, size_t errsz)
+{
+
+	if (len < SECRET_MIN)
+		return fail(err, errsz, "%s: shorter than %d bytes", name,
+		    SECRET_MIN);
+	if (len > SECRET_MAX)
+		return fail(err, errsz, "%s: longer than %d bytes", name,
+		    SECRET_MAX);
+	if ((config.jwt_secret = malloc(len)) == NULL)
+		return fail(err, errsz, "%s: out of memory", name);
+	memcpy(config.jwt_secret, buf, len);
+	config.jwt_secret_len = len;
+	return 1;
+}
+
+/*
+ * Read a secret file.  It must be a regular file private to its owner,
+ * as ssh insists for keys.  Trailing newlines are dropped.
+ * Returns 1, or 0 with err set.
+ */
+static int
+read_secret(const char *name, const char *path, char *err, size_t errsz)
+{
+	unsigned char	 buf[SECRET_MAX + 1];
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return fail(err, errsz, "%s: %s: %s", name, path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, errsz, "%s: %s: not a regular file",
+		    name, path);
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return fail(err, errsz, "%s: %s: readable by others "
+		    "(chmod 600 it)", name, path);
+	}
+	while (len < sizeof(buf) &&
+	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	rc = keep_secret(name, buf, len, err, errsz);
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
+/*
+ * Make a random secret in path, mode 0600, unless one is there already.
+ * Several programs start at once, so the secret is written to a
+ * private temporary file and linked into place: link(2) fails if
+ * another process won, and then its secret is the one to use.
+ * Returns 1, or 0 with err set.
+ */
+static int
+make_secret(const char *path, char *err, size_t errsz)
+{
+	unsigned char	 raw[32];
+	char		 hex[2 * sizeof(raw) + 2], tmp[4096];
+	int		 fd, ok;
+
+	if (access(path, F_OK) == 0)
+		return 1;
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid())
+	    >= (int)sizeof(tmp))
+		return fail(err, errsz, "AUTH_DB: path too long");
+	if (util_random(raw, sizeof(raw)) == -1)
+		return fail(err, errsz, "AUTH_JWT_SECRET: no random bytes");
+	util_hex(raw, sizeof(raw), hex);
+	strcat(hex, "\n");
+	explicit_bzero(raw, sizeof(raw));
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return fail(err, errsz, "AUTH_JWT_SECRET: cannot create "
+		    "%s: %s", tmp, strerror(errno));
+	ok = write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) &&
+	    fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	explicit_bzero(hex, sizeof(hex));
+	if (ok && link(tmp, path) == -1 && errno != EEXIST)
+		ok = 0;
+	unlink(tmp);
+	if (!ok)
+		return fail(err, errsz, "AUTH_JWT_SECRET: cannot write %s: %s",
+		    path, strerror(errno));
+	return 1;
+}
+
+/*
+ * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
+ * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
+ * made on first start.  Returns 1, or 0 with err set.
+ */
+static int
+load_secret(char *err, size_t errsz)
+{
+	const char	*v = getenv("AUTH_JWT_SECRET");
+	const char	*file = getenv("AUTH_JWT_SECRET_FILE");
+	char		*dbcopy, path[4096];
+	int		 n;
+
+	if (v != NULL && file != NULL)
+		return fail(err, errsz, "AUTH_JWT_SECRET and "
+		    "AUTH_JWT_SECRET_FILE: set only one");
+	if (v != NULL) {
+		if (strncmp(v, "${", 2) == 0)
+			return fail(err, errsz, "AUTH_JWT_SECRET: not set "
+			    "(the web server passed \"%.20s\")", v);
+		return keep_secret("AUTH_JWT_SECRET",
+		    (const unsigned char *)v, strlen(v), err, errsz);
+	}
+	if (file != NULL)
+		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
+
+	if ((dbcopy = strdup(config.db)) == NULL)
+		return fail(err, errsz, "AUTH_DB: out of memory");
+	n = snprintf(path, sizeof(path), "%s/jwt.secret", dirname(dbcopy));
+	free(dbcopy);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return fail(err, errsz, "AUTH_DB: path too long");
+	if (!make_secret(path, err, errsz))
+		return 0;
+	return read_secret("jwt.secret", path, err, errsz);
+}
+
+/*
+ * Load every setting.  Returns 1 on success, or 0 with one line in err
+ * naming the variable and what is wrong with it.
+ */
+int
+config_load(char *err, size_t errsz)
+{
+	size_t	 i;
+
+	config_free();
+	for (i = 0; i < nitems(settings); i++)
+		if (!load_setting(&settings[i], err, errsz))
+			return 0;
+	if (strncmp(config.public_url, "http://", 7) != 0 &&
+	    strncmp(config.public_url, "https://", 8) != 0)
+		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%s\" is not an "
+		    "http:// or https:// URL", config.public_url);
+	return load_secret(err, errsz);
+}
+
+/* Release every setting; safe to call more than once. */
+void
+config_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(settings); i++)
+		if (settings[i].kind == KIND_STRING)
+			free(*(char **)((char *)&config + settings[i].offset));
+	if (config.jwt_secret != NULL)
+		explicit_bzero(config.jwt_secret, config.jwt_secret_len);
+	free(config.jwt_secret);
+	memset(&config, 0, sizeof(config));
+}

@@ -1,0 +1,398 @@
+/*
+ * Sessions and the token lifecycle.  A login opens a session; each
+ * refresh rotates its refresh token; presenting a rotated token after
+ * the grace window is treated as theft and revokes the session (OAuth
+ * 2.0 Security BCP, refresh token rotation).  Every write that touches
+ * more than one row runs in one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "session.h"
+#include "util.h"
+
+/* Longest User-Agent kept for the session list. */
+#define AGENT_MAX	256
+
+/* Bind and run one write; returns 0 or -1. */
+static int
+run(sqlite3_stmt *st)
+{
+
+	return db_write(st) == DB_DONE ? 0 : -1;
+}
+
+/* Store a new refresh token for session sid. */
+static int
+refresh_insert(const char *token, int64_t sid)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_REFRESH_INSERT);
+	unsigned char	 hash[SHA256_LEN];
+
+	token_refresh_hash(token, hash);
+	if (db_bind_blob(st, 1, hash, sizeof(hash)) == -1 ||
+	    db_bind_int(st, 2, sid) == -1)
+		return -1;
+	return run(st);
+}
+
+/* Copy a User-Agent, printable ASCII only, cut at AGENT_MAX bytes. */
+static void
+clean_agent(const char *in, char out[AGENT_MAX + 1])
+{
+	size_t	 i;
+
+	for (i = 0; in != NULL && in[i] != '\0' && i < AGENT_MAX; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
+/* Drop a bounded number of expired or revoked sessions. */
+static int
+purge(int64_t now)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_SESSION_PURGE);
+
+	if (db_bind_int(st, 1, now) == -1)
+		return -1;
+	return run(st);
+}
+
+/*
+ * Open a session for u from address ip and agent ua, revoking the least
+ * recently used ones beyond AUTH_MAX_SESSIONS.  fgp is the fingerprint
+ * hash for the access token, or NULL.  Returns 0 with t filled, or -1.
+ */
+int
+session_open(const struct user *u, const char *ip, const char *ua,
+    const char *fgp, struct tokens *t)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 raw[REFRESH_RAW];
+	char		 agent[AGENT_MAX + 1];
+	int64_t		 now = util_now();
+
+	memset(t, 0, sizeof(*t));
+	clean_agent(ua, agent);
+	if (token_refresh_new(raw, t->refresh) == -1 || db_begin() == -1)
+		return -1;
+	if (purge(now) == -1)
+		goto err;
+
+	/* Keep max - 1 active sessions, so the new one makes max. */
+	st = db_stmt(SQL_SESSION_EVICT);
+	if (db_bind_int(st, 1, now) == -1 || db_bind_int(st, 2, u->id) == -1 ||
+	    db_bind_int(st, 3, cfg->max_sessions - 1) == -1 || run(st) == -1)
+		goto err;
+
+	st = db_stmt(SQL_SESSION_INSERT);
+	if (db_bind_int(st, 1, u->id) == -1 || db_bind_int(st, 2, now) == -1 ||
+	    db_bind_int(st, 3, now) == -1 ||
+	    db_bind_int(st, 4, now + cfg->refresh_ttl) == -1 ||
+	    db_bind_text(st, 5, ip != NULL ? ip : "") == -1 ||
+	    db_bind_text(st, 6, agent) == -1 || run(st) == -1)
+		goto err;
+	t->sid = db_last_id();
+
+	if (refresh_insert(t->refresh, t->sid) == -1 ||
+	    token_access_issue(u->id, t->sid, u->role, fgp, &t->access) == -1 ||
+	    db_commit() == -1)
+		goto err;
+	explicit_bzero(raw, sizeof(raw));
+	return 0;
+err:
+	explicit_bzero(raw, sizeof(raw));
+	db_rollback();
+	tokens_free(t);
+	return -1;
+}
+
+/* Move a session's last use to now and its end to now + refresh TTL. */
+static int
+extend(int64_t sid, int64_t now)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_SESSION_EXTEND);
+
+	if (db_bind_int(st, 1, now) == -1 ||
+	    db_bind_int(st, 2, now + cfg->refresh_ttl) == -1 ||
+	    db_bind_int(st, 3, sid) == -1)
+		return -1;
+	return run(st);
+}
+
+/* Rotate old (hash h) out of session sid: t->refresh gets its successor. */
+static int
+rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
+    int64_t now, struct tokens *t)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_REFRESH_ROTATE);
+	unsigned char	 raw[REFRESH_RAW], sealed[REFRESH_RAW];
+	int		 rc = -1;
+
+	if (token_refresh_new(raw, t->refresh) == -1)
+		return -1;
+	token_refresh_seal(raw, old, sealed);
+	if (db_bind_int(st, 1, now) == 0 &&
+	    db_bind_blob(st, 2, sealed, sizeof(sealed)) == 0 &&
+	    db_bind_blob(st, 3, h, SHA256_LEN) == 0 && run(st) == 0 &&
+	    db_changes() == 1 && refresh_insert(t->refresh, sid) == 0)
+		rc = 0;
+	explicit_bzero(raw, sizeof(raw));
+	return rc;
+}
+
+/*
+ * Within the grace window, the token just rotated out gets the
+ * session's current refresh token: unseal its successor and check that
+ * it is still current.  Returns 1 with t->refresh set, 0 if not, -1.
+ */
+static int
+grace(const char *old, const unsigned char sealed[REFRESH_RAW], int64_t sid,
+    struct tokens *t)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[SHA256_LEN];
+	int		 rc;
+
+	token_refresh_unseal(sealed, old, t->refresh);
+	token_refresh_hash(t->refresh, h);
+	st = db_stmt(SQL_REFRESH_IS_CURRENT);
+	if (db_bind_blob(st, 1, h, sizeof(h)) == -1 ||
+	    db_bind_int(st, 2, sid) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		explicit_bzero(t->refresh, sizeof(t->refresh));
+	return rc == SQLITE_ROW;
+}
+
+/* Revoke session sid of user uid; returns 0 or -1. */
+static int
+revoke(int64_t uid, int64_t sid, int64_t now)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_SESSION_REVOKE);
+
+	if (db_bind_int(st, 1, now) == -1 || db_bind_int(st, 2, sid) == -1 ||
+	    db_bind_int(st, 3, uid) == -1)
+		return -1;
+	return run(st);
+}
+
+/*
+ * Exchange a refresh token for new tokens, in one transaction, so that
+ * parallel refreshes of one token are serialised: the first rotates,
+ * the rest see a token rotated within the grace window and get the
+ * same successor.  fgp is as for session_open().
+ */
+enum refresh
+session_refresh(const char *token, const char *fgp, struct tokens *t)
+{
+	sqlite3_stmt	*st;
+	unsigned char	 h[SHA256_LEN], sealed[REFRESH_RAW];
+	struct user	 u;
+	int64_t		 now = util_now(), sid, rotated, uid;
+	enum refresh	 result = REFRESH_ERROR;
+	int		 rc, active, fresh, graced;
+
+	memset(t, 0, sizeof(*t));
+	if (!token_refresh_hash(token, h))
+		return REFRESH_INVALID;
+	if (db_begin() == -1)
+		return REFRESH_ERROR;
+
+	/* Read the token's row and its session's state, then let go. */
+	st = db_stmt(SQL_REFRESH_FIND);
+	if (db_bind_blob(st, 1, h, sizeof(h)) == -1 ||
+	    db_bind_int(st, 2, now) == -1 || (rc = db_step(st)) == -1)
+		goto out;
+	if (rc != SQLITE_ROW) {
+		result = REFRESH_INVALID;
+		goto out;
+	}
+	sid = sqlite3_column_int64(st, 0);
+	fresh = sqlite3_column_type(st, 1) == SQLITE_NULL;
+	rotated = sqlite3_column_int64(st, 1);
+	graced = !fresh && now - rotated < cfg->refresh_grace &&
+	    sqlite3_column_bytes(st, 2) == REFRESH_RAW;
+	if (graced)
+		memcpy(sealed, sqlite3_column_blob(st, 2), REFRESH_RAW);
+	uid = sqlite3_column_int64(st, 3);
+	active = sqlite3_column_int(st, 4);
+	sqlite3_reset(st);
+
+	if (!active) {
+		result = REFRESH_INVALID;
+		goto out;
+	}
+	if (fresh)
+		rc = rotate(token, h, sid, now, t) == 0;
+	else if (graced)
+		rc = grace(token, sealed, sid, t);
+	else
+		rc = 0;
+	if (rc == -1 || (fresh && rc == 0))
+		goto out;
+	if (rc == 0) {
+		/* A rotated token, outside the grace: theft. */
+		if (revoke(uid, sid, now) == -1 || db_commit() == -1)
+			goto out;
+		LOG("session %lld: refresh token reused; session revoked",
+		    (long long)sid);
+		return REFRESH_REUSED;
+	}
+	if (user_load(uid, &u) != 1 || extend(sid, now) == -1 ||
+	    token_access_issue(uid, sid, u.role, fgp, &t->access) == -1 ||
+	    db_commit() == -1)
+		goto out;
+	t->sid = sid;
+	return REFRESH_OK;
+out:
+	db_rollback();
+	tokens_free(t);
+	return result;
+}
+
+/*
+ * Authenticate a bearer token: a valid JWT whose session is active and
+ * whose user exists.  The user, and so the role, come from the
+ * database.  Returns 1 with a filled, 0 if the token is refused, -1.
+ */
+int
+session_authenticate(const char *token, struct auth *a)
+{
+	sqlite3_stmt	*st;
+	struct claims	 c;
+	int64_t		 now = util_now(), last;
+	int		 rc;
+
+	if (!token_access_verify(token, &c))
+		return 0;
+	st = db_stmt(SQL_SESSION_AUTH);
+	if (db_bind_int(st, 1, c.sid) == -1 || db_bind_int(st, 2, c.uid) == -1 ||
+	    db_bind_int(st, 3, now) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	if (rc != SQLITE_ROW)
+		return 0;
+	user_from_row(st, 0, &a->user);
+	last = sqlite3_column_int64(st, 7);
+	sqlite3_reset(st);
+	a->sid = c.sid;
+	memcpy(a->fgp, c.fgp, sizeof(a->fgp));
+
+	/* Record use at most once a minute: no write per request. */
+	if (now - last >= TOUCH_INTERVAL) {
+		st = db_stmt(SQL_SESSION_TOUCH);
+		if (db_bind_int(st, 1, now) == 0 && db_bind_int(st, 2, c.sid) == 0)
+			run(st);
+	}
+	return 1;
+}
+
+/* Revoke one session of user uid.  Returns 1 if it was active, 0, -1. */
+int
+session_revoke(int64_t uid, int64_t sid)
+{
+
+	if (revoke(uid, sid, util_now()) == -1)
+		return -1;
+	return db_changes() > 0;
+}
+
+/*
+ * Revoke every active session of user uid except session keep (0 to
+ * revoke all).  Returns how many were revoked, or -1.
+ */
+int
+session_revoke_user(int64_t uid, int64_t keep)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_SESSION_REVOKE_USER);
+
+	if (db_bind_int(st, 1, util_now()) == -1 ||
+	    db_bind_int(st, 2, uid) == -1 || db_bind_int(st, 3, keep) == -1 ||
+	    run(st) == -1)
+		return -1;
+	return db_changes();
+}
+
+/*
+ * The active sessions of user uid, newest first, as a JSON array; the
+ * one with id current is marked.  Returns NULL on failure.
+ */
+struct json_object *
+session_list(int64_t uid, int64_t current)
+{
+	sqlite3_stmt		*st = db_stmt(SQL_SESSION_LIST);
+	struct json_object	*list, *o;
+	char			 t[RFC3339_LEN];
+	int			 rc;
+
+	if (db_bind_int(st, 1, uid) == -1 ||
+	    db_bind_int(st, 2, util_now()) == -1)
+		return NULL;
+	if ((list = json_object_new_array()) == NULL)
+		return NULL;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		if ((o = json_object_new_object()) == NULL ||
+		    json_object_array_add(list, o) != 0) {
+			json_object_put(o);
+			rc = -1;
+			break;
+		}
+		json_object_object_add(o, "id",
+		    json_object_new_int64(sqlite3_column_int64(st, 0)));
+		util_rfc3339(sqlite3_column_int64(st, 1), t);
+		json_object_object_add(o, "created_at", json_object_new_string(t));
+		util_rfc3339(sqlite3_column_int64(st, 2), t);
+		json_object_object_add(o, "last_used_at",
+		    json_object_new_string(t));
+		util_rfc3339(sqlite3_column_int64(st, 3), t);
+		json_object_object_add(o, "expires_at", json_object_new_string(t));
+		json_object_object_add(o, "ip",
+		    json_object_new_string(db_text(st, 4)));
+		json_object_object_add(o, "user_agent",
+		    json_object_new_string(db_text(st, 5)));
+		json_object_object_add(o, "current", json_object_new_boolean(
+		    sqlite3_column_int64(st, 0) == current));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_object_put(list);
+		return NULL;
+	}
+	return list;
+}
+
+/*
+ * The token response.  In cookie mode the refresh token travels only
+ * in its cookie, so it is left out.
+ */
+struct json_object *
+tokens_json(const struct tokens *t)
+{
+	struct json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "access_token",
+	    json_object_new_string(t->access));
+	json_object_object_add(o, "token_type", json_object_new_string("Bearer"));
+	json_object_object_add(o, "expires_in",
+	    json_object_new_int64(cfg->access_ttl));
+	if (!cfg->cookie_mode)
+		json_object_object_add(o, "refresh_token",
+		    json_object_new_string(t->refresh));
+	json_object_object_add(o, "refresh_expires_in",
+	    json_object_new_int64(cfg->refresh_ttl));
+	return o;
+}
+
+/* Free and wipe what a login or refresh handed out. */
+void
+tokens_free(struct tokens *t)
+{
+
+	free(t->access);
+	explicit_bzero(t, sizeof(*t));
+}

@@ -1,0 +1,157 @@
+/*
+ * Users: loading, creating and presenting them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "user.h"
+#include "util.h"
+
+/* Copy at most size - 1 bytes of a column into dst. */
+static void
+copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+
+	snprintf(dst, size, "%s", db_text(st, col));
+}
+
+/*
+ * Fill u from a row whose columns, from col on, are id, email, username,
+ * role, email_verified, created_at, updated_at (SQL_USER_GET's order).
+ */
+void
+user_from_row(sqlite3_stmt *st, int col, struct user *u)
+{
+
+	u->id = sqlite3_column_int64(st, col);
+	copy_text(u->email, sizeof(u->email), st, col + 1);
+	copy_text(u->username, sizeof(u->username), st, col + 2);
+	copy_text(u->role, sizeof(u->role), st, col + 3);
+	u->email_verified = sqlite3_column_int(st, col + 4);
+	u->created_at = sqlite3_column_int64(st, col + 5);
+	u->updated_at = sqlite3_column_int64(st, col + 6);
+}
+
+/* Load user id.  Returns 1 if found, 0 if not, -1 on error. */
+int
+user_load(int64_t id, struct user *u)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_GET);
+	int		 rc;
+
+	if (db_bind_int(st, 1, id) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		user_from_row(st, 0, u);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Create a user; username may be NULL.  Returns DB_DONE with *id set,
+ * DB_CONFLICT if the email or username is taken, or DB_ERROR.
+ */
+int
+user_insert(const char *email, const char *username, const char *hash,
+    const char *role, int64_t *id)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_INSERT);
+	int64_t		 now = util_now();
+	int		 rc;
+
+	if (db_bind_text(st, 1, email) == -1 ||
+	    db_bind_text(st, 2, username) == -1 ||
+	    db_bind_text(st, 3, hash) == -1 ||
+	    db_bind_text(st, 4, role) == -1 ||
+	    db_bind_int(st, 5, now) == -1 ||
+	    db_bind_int(st, 6, now) == -1)
+		return DB_ERROR;
+	if ((rc = db_write(st)) == DB_DONE)
+		*id = db_last_id();
+	return rc;
+}
+
+/*
+ * Find the account a login names, by email or else by username.
+ * Returns 1 with its id and hash, 0 if there is none, -1 on error.
+ */
+int
+user_find_login(const char *email, const char *username, int64_t *id,
+    char hash[HASH_MAX])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_stmt(email != NULL ? SQL_USER_LOGIN_EMAIL :
+	    SQL_USER_LOGIN_NAME);
+	if (db_bind_text(st, 1, email != NULL ? email : username) == -1 ||
+	    (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		copy_text(hash, HASH_MAX, st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/* A user's password hash.  Returns 1, 0 if no such user, -1 on error. */
+int
+user_hash_get(int64_t id, char hash[HASH_MAX])
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_HASH_GET);
+	int		 rc;
+
+	if (db_bind_int(st, 1, id) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		copy_text(hash, HASH_MAX, st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/* Replace a user's password hash.  Returns 0, or -1 on error. */
+int
+user_hash_set(int64_t id, const char *hash)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_HASH_SET);
+
+	if (db_bind_text(st, 1, hash) == -1 ||
+	    db_bind_int(st, 2, util_now()) == -1 ||
+	    db_bind_int(st, 3, id) == -1)
+		return -1;
+	return db_write(st) == DB_DONE ? 0 : -1;
+}
+
+int
+user_is_admin(const struct user *u)
+{
+
+	return strcmp(u->role, "admin") == 0;
+}
+
+/* The user resource of the contract.  Returns NULL on failure. */
+struct json_object *
+user_json(const struct user *u)
+{
+	struct json_object	*o;
+	char			 created[RFC3339_LEN], updated[RFC3339_LEN];
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	util_rfc3339(u->created_at, created);
+	util_rfc3339(u->updated_at, updated);
+	json_object_object_add(o, "id", json_object_new_int64(u->id));
+	json_object_object_add(o, "email", json_object_new_string(u->email));
+	json_object_object_add(o, "username", u->username[0] == '\0' ? NULL :
+	    json_object_new_string(u->username));
+	json_object_object_add(o, "role", json_object_new_string(u->role));
+	json_object_object_add(o, "email_verified",
+	    json_object_new_boolean(u->email_verified));
+	json_object_object_add(o, "created_at",
+	    json_object_new_string(created));
+	json_object_object_add(o, "updated_at",
+	    json_object_new_string(updated));
+	return o;
+}

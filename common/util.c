@@ -1,0 +1,183 @@
+/*
+ * Small helpers shared by every module.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "util.h"
+
+/*
+ * Write "program: file:line: message" to stderr, which the web server
+ * keeps in its error log.
+ */
+void
+util_log(const char *file, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "%s: %s:%d: ", program_invocation_short_name,
+	    file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * Fill buf with len bytes from the kernel's CSPRNG.
+ * Returns 0 on success, -1 on failure (logged).
+ */
+int
+util_random(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			LOG("getrandom: %s", strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void
+util_sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
+{
+
+	SHA256(data, len, out);
+}
+
+/* Compare two equal-length secrets in constant time; 1 when equal. */
+int
+util_equal(const void *a, const void *b, size_t len)
+{
+
+	return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+/*
+ * Encode len bytes as unpadded base64url into out, which must hold
+ * (len * 4 + 2) / 3 + 1 bytes.  Returns the length written.
+ */
+size_t
+util_base64url(const unsigned char *in, size_t len, char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t		 i, o = 0;
+	uint32_t	 v;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+		out[o++] = abc[v >> 6 & 63];
+		out[o++] = abc[v & 63];
+	}
+	if (len - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+	} else if (len - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+		out[o++] = abc[v >> 6 & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Encode len bytes as lower-case hex into out (2 * len + 1 bytes). */
+void
+util_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+int64_t
+util_now(void)
+{
+
+	return (int64_t)time(NULL);
+}
+
+/* Format a Unix time as an RFC 3339 UTC string. */
+void
+util_rfc3339(int64_t t, char out[RFC3339_LEN])
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
+}
+
+/*
+ * Parse a whole decimal string into a long within [min, max].
+ * Nothing but an optional '-' and digits is accepted.
+ * Returns 1 on success, 0 otherwise.
+ */
+int
+util_parse_long(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0' ||
+	    !(*s == '-' || (*s >= '0' && *s <= '9')))
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/*
+ * Parse a resource id from a path segment of len bytes: digits only,
+ * no sign, no leading zero, greater than zero, no overflow.
+ * Returns 1 on success, 0 otherwise.
+ */
+int
+util_parse_id(const char *s, size_t len, int64_t *out)
+{
+	int64_t	 v = 0;
+	size_t	 i;
+
+	if (len == 0 || len > 18 || s[0] == '0')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}

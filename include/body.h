@@ -1,0 +1,13 @@
+/* Request bodies: read, capped, parsed and validated; internal. */
+#ifndef BODY_H
+#define BODY_H
+
+#include "api.h"
+
+int	 body_init(void);
+void	 body_free(void);
+int	 body_parse(struct req *, struct resp *, const struct route *,
+	    const struct field *, size_t, struct json_object **);
+void	 body_params_clear(struct param *, size_t);
+
+#endif

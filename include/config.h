@@ -1,0 +1,43 @@
+/*
+ * Settings, read and validated once at start from AUTH_* variables.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+#define SECRET_MIN	32	/* bytes; libjwt 1.10 accepts anything with "" */
+#define SECRET_MAX	4096
+
+struct config {
+	char		*db;			/* AUTH_DB */
+	unsigned char	*jwt_secret;		/* AUTH_JWT_SECRET{,_FILE} */
+	size_t		 jwt_secret_len;
+	char		*issuer;		/* AUTH_ISSUER */
+	long		 access_ttl;		/* AUTH_ACCESS_TTL */
+	long		 refresh_ttl;		/* AUTH_REFRESH_TTL */
+	long		 refresh_grace;		/* AUTH_REFRESH_GRACE */
+	long		 max_sessions;		/* AUTH_MAX_SESSIONS */
+	long		 bcrypt_cost;		/* AUTH_BCRYPT_COST */
+	long		 password_min;		/* AUTH_PASSWORD_MIN */
+	char		*password_denylist;	/* AUTH_PASSWORD_DENYLIST */
+	long		 login_max_failures;	/* AUTH_LOGIN_MAX_FAILURES */
+	long		 login_max_failures_addr; /* AUTH_LOGIN_MAX_FAILURES_ADDR */
+	long		 login_window;		/* AUTH_LOGIN_WINDOW */
+	int		 trust_proxy;		/* AUTH_TRUST_PROXY */
+	long		 reset_ttl;		/* AUTH_RESET_TTL */
+	char		*sendmail;		/* AUTH_SENDMAIL */
+	char		*mail_from;		/* AUTH_MAIL_FROM */
+	char		*public_url;		/* AUTH_PUBLIC_URL */
+	int		 cookie_mode;		/* AUTH_COOKIE_MODE */
+	char		*cors_origins;		/* AUTH_CORS_ORIGINS */
+	long		 max_body;		/* AUTH_MAX_BODY */
+};
+
+/* The process-wide settings, valid after config_load() succeeded. */
+extern const struct config *cfg;
+
+int	 config_load(char *, size_t);
+void	 config_free(void);
+
+#endif

@@ -1,0 +1,9 @@
+/* Writing responses; internal to common/. */
+#ifndef RESP_H
+#define RESP_H
+
+#include "api.h"
+
+void	 resp_write(const struct resp *, int);
+
+#endif

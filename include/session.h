@@ -1,0 +1,50 @@
+/*
+ * Sessions: opened by a login, each with one refresh token at a time
+ * and any number of access tokens minted from it.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "token.h"
+#include "user.h"
+
+/* Sessions whose last use is older than this get last_used_at bumped. */
+#define TOUCH_INTERVAL	60
+
+/* A verified caller. */
+struct auth {
+	struct user	 user;
+	int64_t		 sid;
+	char		 fgp[2 * SHA256_LEN + 1];	/* the token's, or "" */
+};
+
+/* What a login or refresh hands out. */
+struct tokens {
+	char		*access;	/* JWT, freed by tokens_free() */
+	char		 refresh[REFRESH_LEN + 1];
+	int64_t		 sid;
+};
+
+enum refresh {
+	REFRESH_OK,		/* rotated, or answered within the grace */
+	REFRESH_INVALID,	/* unknown, expired or revoked */
+	REFRESH_REUSED,		/* rotated out: the session is now revoked */
+	REFRESH_ERROR,
+};
+
+int			 session_open(const struct user *, const char *,
+			    const char *, const char *, struct tokens *);
+enum refresh		 session_refresh(const char *, const char *,
+			    struct tokens *);
+int			 session_authenticate(const char *, struct auth *);
+int			 session_revoke(int64_t, int64_t);
+int			 session_revoke_user(int64_t, int64_t);
+struct json_object	*session_list(int64_t, int64_t);
+struct json_object	*tokens_json(const struct tokens *);
+void			 tokens_free(struct tokens *);
+
+#endif

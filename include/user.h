@@ -1,0 +1,40 @@
+/*
+ * Users: the rows of the users table and their JSON resource.
+ */
+#ifndef USER_H
+#define USER_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "pw.h"
+
+#define EMAIL_MAX	254
+#define USERNAME_MIN	3
+#define USERNAME_MAX	32
+#define ROLE_MAX	8
+
+struct user {
+	int64_t	 id;
+	char	 email[EMAIL_MAX + 1];
+	char	 username[USERNAME_MAX + 1];	/* "" when none */
+	char	 role[ROLE_MAX + 1];
+	int	 email_verified;
+	int64_t	 created_at;
+	int64_t	 updated_at;
+};
+
+void			 user_from_row(sqlite3_stmt *, int, struct user *);
+int			 user_load(int64_t, struct user *);
+int			 user_insert(const char *, const char *, const char *,
+			    const char *, int64_t *);
+int			 user_find_login(const char *, const char *, int64_t *,
+			    char [HASH_MAX]);
+int			 user_hash_get(int64_t, char [HASH_MAX]);
+int			 user_hash_set(int64_t, const char *);
+int			 user_is_admin(const struct user *);
+struct json_object	*user_json(const struct user *);
+
+#endif
