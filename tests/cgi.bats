@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# Plain CGI: every program answers one request and exits when started
+# without a FastCGI socket, as a shared host's web server runs it.
+
+load lib/server
+
+setup_file() {
+	export CGI_DB="$BATS_FILE_TMPDIR/cgi.db"
+}
+setup() { load_helpers; }
+
+# cgi PROGRAM METHOD PATH [BODY] [NAME=value ...]: run one request.
+cgi() {
+	local prog=$1 method=$2 path=$3 body=${4:-}
+	shift 3
+	[ $# -gt 0 ] && shift
+	run env -i AUTH_DB="$CGI_DB" AUTH_BCRYPT_COST=4 \
+	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
+	    REQUEST_METHOD="$method" SCRIPT_NAME="$path" \
+	    CONTENT_LENGTH=${#body} CONTENT_TYPE=application/json \
+	    REMOTE_ADDR=127.0.0.1 "$@" "$ROOT/cgi-bin/$prog.fcgi" <<<"$body"
+	# CGI headers end in CRLF; compare lines without the CR.
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+@test "cgi: register answers one request with a Status header" {
+	cgi register POST /register '{"email":"ann@example.com","password":"correct horse"}'
+	assert_success
+	assert_line --index 0 'Status: 201 Created'
+	assert_line 'Content-Type: application/json'
+	assert_line 'Location: /users/1'
+	assert_output --partial '"email":"ann@example.com"'
+}
+
+@test "cgi: login then user-info with the token" {
+	cgi login POST /login '{"email":"ann@example.com","password":"correct horse"}'
+	assert_success
+	assert_line --index 0 'Status: 200 OK'
+	token=$(tail -n 1 <<<"$output" | jq -r .access_token)
+	cgi user-info GET /user-info '' HTTP_AUTHORIZATION="Bearer $token"
+	assert_success
+	assert_line --index 0 'Status: 200 OK'
+	assert_output --partial '"email":"ann@example.com"'
+}
+
+@test "cgi: the path is checked exactly" {
+	cgi register POST /register-x '{}'
+	assert_success
+	assert_line --index 0 'Status: 404 Not Found'
+}
+
+@test "cgi: a bad setting stops the program with one line and status 1" {
+	run env -i AUTH_DB="$CGI_DB" AUTH_JWT_SECRET=short REQUEST_METHOD=GET \
+	    SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
+	assert_failure 1
+	assert_output --partial AUTH_JWT_SECRET
+	[ "${#lines[@]}" -eq 1 ]
+	run env -i AUTH_DB="$CGI_DB" AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
+	    AUTH_ACCESS_TTL=ten REQUEST_METHOD=GET SCRIPT_NAME=/health \
+	    "$ROOT/cgi-bin/health.fcgi"
+	assert_failure 1
+	assert_output --partial 'AUTH_ACCESS_TTL: "ten" is not a whole number'
+}
+
+@test "cgi: the generated secret and the database are private (0600)" {
+	run env -i AUTH_DB="$BATS_FILE_TMPDIR/gen/auth.db" REQUEST_METHOD=GET \
+	    SCRIPT_NAME=/health bash -c "mkdir -p '$BATS_FILE_TMPDIR/gen' && '$ROOT/cgi-bin/health.fcgi'"
+	assert_success
+	[ "$(stat -c %a "$BATS_FILE_TMPDIR/gen/jwt.secret")" = 600 ]
+	[ "$(stat -c %a "$BATS_FILE_TMPDIR/gen/auth.db")" = 600 ]
+}

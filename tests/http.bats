@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# The HTTP surface: exact routing, JSON for every error lighttpd itself
+# makes, the headers every answer carries, /health.
+
+load lib/server
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+setup() { load_helpers; }
+
+@test "health: 200 {\"status\":\"ok\"}" {
+	req GET /health
+	assert_status 200
+	assert_json .status ok
+}
+
+@test "every answer carries the contract's headers and no Server" {
+	for path in /health /register /nope; do
+		req GET "$path"
+		assert_header Content-Type application/json
+		assert_header Cache-Control no-store
+		assert_header Pragma no-cache
+		assert_header X-Content-Type-Options nosniff
+		refute_header Server
+	done
+}
+
+@test "unknown paths are JSON 404" {
+	for path in / /nope /register-x /registerx/1 /register/ /register/1 \
+	    /users-info /health/x /.error /cgi-bin/register.fcgi; do
+		req GET "$path"
+		assert_error 404 not_found
+	done
+}
+
+@test "POST to an unknown path is JSON 404" {
+	req POST /register-x '{"email":"a@b.cd","password":"correct horse"}'
+	assert_error 404 not_found
+}
+
+@test "a POST without Content-Length is JSON (lighttpd's 411)" {
+	req POST /register '' -H 'Content-Length:' -H 'Transfer-Encoding:'
+	assert_status 411
+	assert_json .error invalid_request
+}
+
+@test "a NUL in the path is JSON 400" {
+	req GET '/register%00x'
+	assert_error 400 invalid_request
+}
+
+@test "oversized headers are JSON 400" {
+	req GET /user-info '' -H "Authorization: Bearer $(head -c 70000 /dev/zero | tr '\0' a)"
+	assert_error 400 invalid_request
+}
+
+@test "an unknown method is JSON" {
+	req FOO /register
+	[ "$STATUS" -ge 400 ]
+	assert_json '.error | type' string
+}
+
+@test "a known path with a method no route has is 405 with Allow" {
+	for m in PUT PATCH DELETE; do
+		req "$m" /login
+		assert_error 405 method_not_allowed
+		assert_header Allow POST
+	done
+}
+
+@test "the answer never carries a stack trace, SQL or a path" {
+	req POST /register '{"email":"a@b.cd","password":"correct horse","x":"'"'"' OR 1=1 --"}'
+	assert_error 400 invalid_request x
+	[[ $BODY != *SELECT* && $BODY != *sqlite* && $BODY != */work/* ]]
+}

@@ -1,0 +1,163 @@
+# Helpers for the bats suites: start lighttpd with the project's own
+# lighttpd.conf on a free port with a fresh database, and talk to it.
+#
+#   setup_file()    { server_start [AUTH_X=value ...]; }
+#   teardown_file() { server_stop; }
+#   setup()         { load_helpers; }
+#
+#   req METHOD PATH [JSON] [curl args...]
+#       sets STATUS, BODY and HEADERS (a file)
+#   assert_status 201
+#   assert_json '.email' 'ann@example.com'
+#   assert_error 400 invalid_request [field]
+#   assert_header 'Cache-Control' 'no-store'
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+load_helpers() {
+	bats_load_library bats-support
+	bats_load_library bats-assert
+}
+
+# A port nobody listens on, from the dynamic range.
+free_port() {
+	local port
+	while :; do
+		port=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+	done
+	echo "$port"
+}
+
+# Start lighttpd with extra settings (NAME=value ...), keeping the state
+# folder of an earlier start in this file if there is one.
+server_start() {
+	export STATE=${STATE:-$(mktemp -d "$BATS_FILE_TMPDIR/state.XXXXXX")}
+	export SERVER_ENV="$*"
+	local try
+	for try in 1 2 3 4 5; do
+		export PORT=$(free_port)
+		export BASE="http://127.0.0.1:$PORT"
+		# bats keeps fds 3 and up open; a server holding them would
+		# make bats wait for it forever, so close them all.
+		env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 \
+		    FCGI_AUTH_HOME="$ROOT" FCGI_AUTH_STATE="$STATE" \
+		    FCGI_AUTH_PROCS="${PROCS:-2}" PORT="$PORT" "$@" \
+		    bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/};
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+			exec lighttpd -D -f "$FCGI_AUTH_HOME/lighttpd.conf"' \
+		    >>"$STATE/server.log" 2>&1 </dev/null &
+		export SERVER_PID=$!
+		# Ready when a program answers, not just lighttpd.
+		local i
+		for i in $(seq 100); do
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			[ "$(curl -s -o /dev/null -w '%{http_code}' \
+			    "$BASE/health")" = 200 ] && return 0
+			sleep 0.05
+		done
+		server_stop
+	done
+	echo "lighttpd did not come up:" >&2
+	cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
+	return 1
+}
+
+server_stop() {
+	[ -n "${SERVER_PID:-}" ] || return 0
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	local i
+	for i in $(seq 100); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+
+# Restart with the same database and settings.
+server_restart() {
+	server_stop
+	# shellcheck disable=SC2086
+	server_start $SERVER_ENV
+}
+
+# req METHOD PATH [JSON] [curl args...]: an HTTP request to the server.
+# A JSON argument is sent with Content-Type: application/json.
+req() {
+	local method=$1 path=$2 out=$BATS_TEST_TMPDIR/body
+	shift 2
+	local args=(-s -S -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers"
+	    -w '%{http_code}')
+	if [ $# -gt 0 ]; then
+		if [ -n "$1" ]; then
+			args+=(-H 'Content-Type: application/json'
+			    --data-binary "$1")
+		fi
+		shift
+	fi
+	STATUS=$(curl "${args[@]}" "$@" "$BASE$path")
+	BODY=$(cat "$out")
+	HEADERS=$BATS_TEST_TMPDIR/headers
+}
+
+assert_status() {
+	[ "$STATUS" = "$1" ] && return 0
+	echo "expected status $1, got $STATUS: $BODY" >&2
+	return 1
+}
+
+# assert_json FILTER EXPECTED: jq -r FILTER of the body equals EXPECTED.
+assert_json() {
+	local got
+	got=$(jq -r "$1" <<<"$BODY") || { echo "not JSON: $BODY" >&2; return 1; }
+	[ "$got" = "$2" ] && return 0
+	echo "$1: expected '$2', got '$got' in $BODY" >&2
+	return 1
+}
+
+# assert_error STATUS CODE [FIELD]: the contract's error shape.
+assert_error() {
+	assert_status "$1" || return 1
+	assert_json .error "$2" || return 1
+	assert_json '.message | type' string || return 1
+	[ -z "${3:-}" ] || assert_json .field "$3"
+}
+
+# assert_header NAME VALUE: the response has that header, exactly.
+assert_header() {
+	grep -qi "^$1: $2"$'\r'"\$" "$HEADERS" && return 0
+	echo "no '$1: $2' in:" >&2
+	cat "$HEADERS" >&2
+	return 1
+}
+
+refute_header() {
+	! grep -qi "^$1:" "$HEADERS" || { cat "$HEADERS" >&2; return 1; }
+}
+
+# register EMAIL [PASSWORD]: create a user, sets USER_ID.
+register() {
+	req POST /register "{\"email\":\"$1\",\"password\":\"${2:-correct horse}\"}"
+	assert_status 201 || return 1
+	USER_ID=$(jq -r .id <<<"$BODY")
+}
+
+# login EMAIL [PASSWORD]: sets ACCESS and REFRESH.
+login() {
+	req POST /login "{\"email\":\"$1\",\"password\":\"${2:-correct horse}\"}" \
+	    "${@:3}"
+	assert_status 200 || return 1
+	ACCESS=$(jq -r .access_token <<<"$BODY")
+	REFRESH=$(jq -r .refresh_token <<<"$BODY")
+}
+
+# A unique email per test, so tests of one file never collide.
+new_email() {
+	echo "u$BATS_SUITE_TEST_NUMBER-$RANDOM@example.com"
+}
+
+auth() {
+	echo "Authorization: Bearer $1"
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Run the C unit tests and the bats suites and sum them into one line:
+#   N passed, N failed[, N skipped]
+# Usage: tests/run.sh [unit|bats|FILE.bats ...]   (default: everything)
+# SAN=1: the binaries were built with ASan/UBSan; any report they leave
+# counts as a failure.  VALGRIND=1: unit tests run under valgrind.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0 skipped=0
+sanlog=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-san.XXXXXX")
+trap 'rm -rf "$sanlog"' EXIT
+
+if [ "${SAN:-}" = 1 ]; then
+	export ASAN_OPTIONS="log_path=$sanlog/asan:detect_leaks=1:abort_on_error=0"
+	export UBSAN_OPTIONS="log_path=$sanlog/ubsan:print_stacktrace=1:halt_on_error=1"
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+fi
+
+# Count the TAP lines on stdin, echoing them.
+count_tap() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"not ok "*) failed=$((failed + 1)) ;;
+		"ok "*"# skip"*|"ok "*"# SKIP"*) skipped=$((skipped + 1)) ;;
+		"ok "*) passed=$((passed + 1)) ;;
+		esac
+	done
+}
+
+run_unit() {
+	local t out
+	for t in tests/unit/test_*.t; do
+		echo "# $t"
+		if [ "${VALGRIND:-}" = 1 ]; then
+			out=$(valgrind -q --error-exitcode=99 --leak-check=full \
+			    --show-leak-kinds=definite,indirect \
+			    --errors-for-leak-kinds=definite,indirect "$t" 2>&1)
+		else
+			out=$("$t" 2>&1)
+		fi
+		local rc=$?
+		count_tap <<<"$out"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+			echo "not ok - $t exited with status $rc"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+run_bats() {
+	local out
+	out=$(bats --tap "$@" 2>&1)
+	count_tap <<<"$out"
+}
+
+case "${1:-all}" in
+unit) run_unit ;;
+bats) run_bats tests/*.bats ;;
+all) run_unit; run_bats tests/*.bats ;;
+*) run_bats "$@" ;;
+esac
+
+# Sanitizer reports from any program the tests started.
+for f in "$sanlog"/*; do
+	[ -e "$f" ] || continue
+	echo "not ok - sanitizer report $(basename "$f"):"
+	sed 's/^/#   /' "$f"
+	failed=$((failed + 1))
+done
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

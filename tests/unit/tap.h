@@ -1,0 +1,11 @@
+/* A tiny TAP producer for the C unit tests. */
+#ifndef TAP_H
+#define TAP_H
+
+int	 tap_ok(int, const char *, ...) __attribute__((format(printf, 2, 3)));
+int	 tap_done(void);
+void	 tap_env(void);
+
+#define ok(cond, ...)	tap_ok((cond) != 0, __VA_ARGS__)
+
+#endif

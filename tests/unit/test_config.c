@@ -1,0 +1,135 @@
+/*
+ * Configuration: good values load, every bad one is refused with a
+ * line naming the variable, secrets are handled as the contract says.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "tap.h"
+
+static char	 err[512];
+
+/* Load with one variable set; returns what config_load() said. */
+static int
+load_with(const char *name, const char *value)
+{
+	int	 rc;
+
+	tap_env();
+	setenv(name, value, 1);
+	rc = config_load(err, sizeof(err));
+	config_free();
+	return rc;
+}
+
+/* The value must be refused, and the error must name the variable. */
+static void
+refused(const char *name, const char *value)
+{
+
+	ok(!load_with(name, value) && strstr(err, name) != NULL,
+	    "%s=\"%s\" refused: %s", name, value, err);
+}
+
+static void
+test_values(void)
+{
+
+	tap_env();
+	ok(config_load(err, sizeof(err)), "defaults load");
+	ok(cfg->access_ttl == 600 && cfg->refresh_ttl == 1209600 &&
+	    cfg->refresh_grace == 10 && cfg->max_sessions == 10 &&
+	    cfg->password_min == 8 && cfg->login_max_failures == 5 &&
+	    cfg->login_window == 900 && cfg->max_body == 65536 &&
+	    !cfg->cookie_mode && strcmp(cfg->issuer, "fcgi-auth") == 0,
+	    "the contract's defaults");
+	config_free();
+
+	ok(load_with("AUTH_ACCESS_TTL", "30"), "AUTH_ACCESS_TTL=30 loads");
+	ok(load_with("AUTH_COOKIE_MODE", "on"), "AUTH_COOKIE_MODE=on loads");
+	refused("AUTH_ACCESS_TTL", "abc");
+	refused("AUTH_ACCESS_TTL", "10x");
+	refused("AUTH_ACCESS_TTL", "0");
+	refused("AUTH_ACCESS_TTL", "-5");
+	refused("AUTH_ACCESS_TTL", "");
+	refused("AUTH_ACCESS_TTL", "99999999999999999999");
+	refused("AUTH_REFRESH_TTL", "1.5");
+	refused("AUTH_BCRYPT_COST", "3");
+	refused("AUTH_BCRYPT_COST", "32");
+	refused("AUTH_MAX_SESSIONS", "0");
+	refused("AUTH_COOKIE_MODE", "maybe");
+	refused("AUTH_PUBLIC_URL", "ftp://x");
+	refused("AUTH_ISSUER", "");
+	refused("AUTH_ISSUER", "${AUTH_ISSUER}");
+}
+
+static void
+test_secrets(void)
+{
+	char		 dir[] = "/tmp/fcgi-auth-test.XXXXXX", path[256];
+	char		 db[256], buf[128];
+	struct stat	 st;
+	FILE		*f;
+
+	refused("AUTH_JWT_SECRET", "short");
+	refused("AUTH_JWT_SECRET", "${AUTH_JWT_SECRET}");
+	ok(!load_with("AUTH_JWT_SECRET", "") && strstr(err, "AUTH_JWT_SECRET"),
+	    "an empty secret refused");
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	f = fopen(path, "w");
+	fputs("file-secret-0123456789abcdef0123456789\n", f);
+	fclose(f);
+	chmod(path, 0644);
+
+	tap_env();
+	unsetenv("AUTH_JWT_SECRET");
+	setenv("AUTH_JWT_SECRET_FILE", path, 1);
+	ok(!config_load(err, sizeof(err)) && strstr(err, "chmod"),
+	    "a secret file readable by others is refused: %s", err);
+	chmod(path, 0600);
+	ok(config_load(err, sizeof(err)) && cfg->jwt_secret_len == 38,
+	    "a private secret file loads, newline dropped");
+	config_free();
+
+	setenv("AUTH_JWT_SECRET", "env-secret-0123456789abcdef0123456789", 1);
+	ok(!config_load(err, sizeof(err)) && strstr(err, "only one"),
+	    "both AUTH_JWT_SECRET and _FILE refused");
+	config_free();
+
+	/* Neither: generated once beside the database, mode 0600. */
+	unsetenv("AUTH_JWT_SECRET");
+	unsetenv("AUTH_JWT_SECRET_FILE");
+	snprintf(db, sizeof(db), "%s/auth.db", dir);
+	setenv("AUTH_DB", db, 1);
+	snprintf(path, sizeof(path), "%s/jwt.secret", dir);
+	ok(config_load(err, sizeof(err)) && stat(path, &st) == 0 &&
+	    (st.st_mode & 0777) == 0600, "a secret is generated, mode 0600");
+	memcpy(buf, cfg->jwt_secret, 32);
+	config_free();
+	ok(config_load(err, sizeof(err)) &&
+	    memcmp(buf, cfg->jwt_secret, 32) == 0,
+	    "and the same one is used on the next start");
+	config_free();
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+
+	test_values();
+	test_secrets();
+	return tap_done();
+}

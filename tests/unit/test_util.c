@@ -1,0 +1,45 @@
+/* Encodings, strict number parsing and time formatting. */
+#include <string.h>
+
+#include "api.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	char	 out[64];
+	int64_t	 id;
+	long	 v;
+
+	util_base64url((const unsigned char *)"f", 1, out);
+	ok(strcmp(out, "Zg") == 0, "base64url of 1 byte, unpadded");
+	util_base64url((const unsigned char *)"fo", 2, out);
+	ok(strcmp(out, "Zm8") == 0, "base64url of 2 bytes");
+	util_base64url((const unsigned char *)"\xfb\xff", 2, out);
+	ok(strcmp(out, "-_8") == 0, "base64url uses - and _");
+	util_hex((const unsigned char *)"\x01\xab", 2, out);
+	ok(strcmp(out, "01ab") == 0, "hex");
+
+	ok(util_parse_id("42", 2, &id) && id == 42, "id 42");
+	ok(!util_parse_id("0", 1, &id), "id 0 refused");
+	ok(!util_parse_id("-1", 2, &id), "id -1 refused");
+	ok(!util_parse_id("042", 3, &id), "id with a leading zero refused");
+	ok(!util_parse_id("2abc", 4, &id), "id 2abc refused");
+	ok(!util_parse_id("1.5", 3, &id), "id 1.5 refused");
+	ok(!util_parse_id("", 0, &id), "empty id refused");
+	ok(!util_parse_id("9999999999999999999", 19, &id),
+	    "an overflowing id refused");
+
+	ok(util_parse_long("600", 1, 1000, &v) && v == 600, "600");
+	ok(!util_parse_long("600 ", 1, 1000, &v), "trailing space refused");
+	ok(!util_parse_long(" 600", 1, 1000, &v), "leading space refused");
+	ok(!util_parse_long("+600", 1, 1000, &v), "a plus sign refused");
+	ok(!util_parse_long("1001", 1, 1000, &v), "over the maximum refused");
+	ok(!util_parse_long(NULL, 1, 1000, &v), "NULL refused");
+
+	util_rfc3339(0, out);
+	ok(strcmp(out, "1970-01-01T00:00:00Z") == 0, "epoch in RFC 3339");
+	util_rfc3339(1795300098, out);
+	ok(strcmp(out, "2026-11-21T22:28:18Z") == 0, "a time in RFC 3339");
+	return tap_done();
+}
