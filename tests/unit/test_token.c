@@ -28,9 +28,10 @@ b64(const char *s, size_t len)
 /*
  * Build header.payload.signature with the given JSON, signed by HMAC
  * with md and key (md NULL: signature given as sig, may be "").
+ * Takes payload (and frees it).
  */
 static char *
-forge(const char *header, const char *payload, const EVP_MD *md,
+forge(const char *header, char *payload, const EVP_MD *md,
     const char *key, const char *sig)
 {
 	unsigned char	 mac[EVP_MAX_MD_SIZE];
@@ -42,6 +43,7 @@ forge(const char *header, const char *payload, const EVP_MD *md,
 	if ((input = realloc(input, strlen(input) + 4096)) == NULL)
 		abort();
 	strcat(input, b64(payload, strlen(payload)));
+	free(payload);
 	if (md != NULL) {
 		HMAC(md, key, (int)strlen(key), (unsigned char *)input,
 		    strlen(input), mac, &maclen);
