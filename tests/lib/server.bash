@@ -63,17 +63,23 @@ server_start() {
 	return 1
 }
 
+# Is process $1 running (and not a zombie)?
+alive() {
+	local stat
+	stat=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $stat != Z* ]]
+}
+
 server_stop() {
 	[ -n "${SERVER_PID:-}" ] || return 0
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	local i
+	local pid=$SERVER_PID i
+	SERVER_PID=
+	kill -TERM "$pid" 2>/dev/null || return 0
 	for i in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || break
+		alive "$pid" || return 0
 		sleep 0.05
 	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
+	kill -KILL "$pid" 2>/dev/null
+	return 0
 }
 
 # Restart with the same database and settings.
@@ -90,13 +96,14 @@ req() {
 	shift 2
 	local args=(-s -S -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers"
 	    -w '%{http_code}')
-	if [ $# -gt 0 ]; then
-		if [ -n "$1" ]; then
-			args+=(-H 'Content-Type: application/json'
-			    --data-binary "$1")
-		fi
-		shift
+	if [ $# -gt 0 ] && [ -n "$1" ]; then
+		args+=(-H 'Content-Type: application/json' --data-binary "$1")
+	elif [[ $method == P* && " ${*:2} " != *" --data"* ]]; then
+		# No body: say so, as browsers do; lighttpd refuses a POST
+		# without Content-Length (411).
+		args+=(-H 'Content-Length: 0')
 	fi
+	[ $# -gt 0 ] && shift
 	STATUS=$(curl "${args[@]}" "$@" "$BASE$path")
 	BODY=$(cat "$out")
 	HEADERS=$BATS_TEST_TMPDIR/headers

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# POST /refresh: rotation, the grace window, reuse detection.
+# The grace window is 2 s here so "after the window" is a short wait.
+
+load lib/server
+
+setup_file() { server_start AUTH_REFRESH_GRACE=2; }
+teardown_file() { server_stop; }
+setup() {
+	load_helpers
+	EMAIL=$(new_email)
+	register "$EMAIL"
+	login "$EMAIL"
+}
+
+# refresh TOKEN: POST /refresh.
+refresh() {
+	req POST /refresh "{\"refresh_token\":\"$1\"}"
+}
+
+@test "refresh: rotates, returning a full token response" {
+	refresh "$REFRESH"
+	assert_status 200
+	assert_json .token_type Bearer
+	assert_json '.refresh_token | length' 43
+	new=$(jq -r .refresh_token <<<"$BODY")
+	access=$(jq -r .access_token <<<"$BODY")
+	[ "$new" != "$REFRESH" ]
+	[ "$access" != "$ACCESS" ]
+	req GET /user-info '' -H "$(auth "$access")"
+	assert_status 200
+	assert_json .email "$EMAIL"
+}
+
+@test "refresh: the new refresh token rotates again" {
+	refresh "$REFRESH"
+	r2=$(jq -r .refresh_token <<<"$BODY")
+	refresh "$r2"
+	assert_status 200
+	r3=$(jq -r .refresh_token <<<"$BODY")
+	[ "$r3" != "$r2" ] && [ "$r3" != "$REFRESH" ]
+}
+
+@test "refresh: within the grace window the old token gets the current one" {
+	refresh "$REFRESH"
+	current=$(jq -r .refresh_token <<<"$BODY")
+	refresh "$REFRESH"
+	assert_status 200
+	assert_json .refresh_token "$current"
+	# Nothing was revoked: the current token still rotates.
+	refresh "$current"
+	assert_status 200
+}
+
+@test "refresh: after the grace window reuse revokes the whole session" {
+	refresh "$REFRESH"
+	current=$(jq -r .refresh_token <<<"$BODY")
+	access=$(jq -r .access_token <<<"$BODY")
+	sleep 3
+	refresh "$REFRESH"
+	assert_error 401 invalid_token refresh_token
+	assert_header WWW-Authenticate 'Bearer error="invalid_token"'
+	# The thief's and the owner's tokens of that session are all dead.
+	refresh "$current"
+	assert_error 401 invalid_token
+	req GET /user-info '' -H "$(auth "$access")"
+	assert_error 401 invalid_token
+	req GET /user-info '' -H "$(auth "$ACCESS")"
+	assert_error 401 invalid_token
+}
+
+@test "refresh: reuse revokes only that session" {
+	login "$EMAIL"
+	other_access=$ACCESS
+	other_refresh=$REFRESH
+	login "$EMAIL"
+	refresh "$REFRESH"
+	sleep 3
+	refresh "$REFRESH"
+	assert_status 401
+	req GET /user-info '' -H "$(auth "$other_access")"
+	assert_status 200
+	refresh "$other_refresh"
+	assert_status 200
+}
+
+@test "refresh: 10 parallel refreshes of one token leave one live token" {
+	for i in $(seq 10); do
+		curl -s -X POST -H 'Content-Type: application/json' \
+		    -d "{\"refresh_token\":\"$REFRESH\"}" "$BASE/refresh" \
+		    > "$BATS_TEST_TMPDIR/r$i" &
+	done
+	wait
+	for i in $(seq 10); do
+		jq -e '.refresh_token | length == 43' "$BATS_TEST_TMPDIR/r$i"
+	done
+	# Every answer carries the same successor ...
+	[ "$(jq -r .refresh_token "$BATS_TEST_TMPDIR"/r* | sort -u | wc -l)" = 1 ]
+	# ... which is the session's one live refresh token.
+	sid=$(sqlite3 "$STATE/auth.db" "SELECT max(id) FROM sessions WHERE user_id = $USER_ID")
+	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM refresh_tokens WHERE session_id = $sid AND rotated_at IS NULL")" = 1 ]
+	refresh "$(jq -r .refresh_token "$BATS_TEST_TMPDIR/r1")"
+	assert_status 200
+}
+
+@test "refresh: an access token is not a refresh token, nor the reverse" {
+	refresh "$ACCESS"
+	assert_error 401 invalid_token
+	req GET /user-info '' -H "$(auth "$REFRESH")"
+	assert_error 401 invalid_token
+	# Neither attempt cost the session anything.
+	refresh "$REFRESH"
+	assert_status 200
+}
+
+@test "refresh: unknown, malformed, missing and ill-typed tokens" {
+	refresh "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	assert_error 401 invalid_token
+	refresh "not a token"
+	assert_error 401 invalid_token
+	req POST /refresh '{}'
+	assert_error 400 invalid_request refresh_token
+	req POST /refresh '{"refresh_token":42}'
+	assert_error 400 invalid_request refresh_token
+	req POST /refresh '{"refresh_token":""}'
+	assert_error 400 invalid_request refresh_token
+}
+
+@test "refresh: the database keeps hashes, never the tokens" {
+	refresh "$REFRESH"
+	new=$(jq -r .refresh_token <<<"$BODY")
+	! sqlite3 "$STATE/auth.db" .dump | grep -q -e "$REFRESH" -e "$new"
+	hex=$(printf '%s' "$new" | sha256sum | cut -c1-64 | tr a-f A-F)
+	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM refresh_tokens WHERE hex(hash) = '$hex'")" = 1 ]
+}
+
+@test "refresh: GET is 405" {
+	req GET /refresh
+	assert_error 405 method_not_allowed
+	assert_header Allow POST
+}
