@@ -63,8 +63,10 @@ deps:
 	@tools/deps.sh
 
 # The database is created (and migrated) by the same code the programs use.
+# The state folder is private: it holds the secret and the FastCGI
+# sockets, which would let a local user bypass lighttpd.
 db: all
-	@mkdir -p $(STATE)
+	@mkdir -p $(STATE) && chmod 700 $(STATE)
 	AUTH_DB=$(AUTH_DB) tools/authctl migrate
 
 run: deps
