@@ -62,6 +62,17 @@ tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 deps:
 	@tools/deps.sh
 
+# Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
+bench: all bench/trivial.fcgi bench/hashtime
+	@tools/deps.sh wrk
+	@bench/run.sh
+
+bench/trivial.fcgi: bench/trivial.o
+	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+bench/hashtime: bench/hashtime.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+
 # The database is created (and migrated) by the same code the programs use.
 # The state folder is private: it holds the secret and the FastCGI
 # sockets, which would let a local user bypass lighttpd.
@@ -87,9 +98,10 @@ valgrind: deps
 clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
-	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags
+	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
+	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
 
-.PHONY: all deps db run test valgrind clean FORCE
+.PHONY: all deps db run test valgrind bench clean FORCE
 .SECONDARY:
 
--include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d)
+-include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d)
