@@ -7,9 +7,7 @@ setup_file() { server_start AUTH_ACCESS_TTL=1 AUTH_REFRESH_TTL=3; }
 teardown_file() { server_stop; }
 setup() {
 	load_helpers
-	EMAIL=$(new_email)
-	register "$EMAIL"
-	login "$EMAIL"
+	fresh_user
 }
 
 @test "expiry: the token response states the configured lifetimes" {

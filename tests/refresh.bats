@@ -8,9 +8,7 @@ setup_file() { server_start AUTH_REFRESH_GRACE=2; }
 teardown_file() { server_stop; }
 setup() {
 	load_helpers
-	EMAIL=$(new_email)
-	register "$EMAIL"
-	login "$EMAIL"
+	fresh_user
 }
 
 # refresh TOKEN: POST /refresh.

@@ -43,9 +43,7 @@ setup() { load_helpers; }
 }
 
 @test "user-info: another scheme than Bearer is 401" {
-	email=$(new_email)
-	register "$email"
-	login "$email"
+	fresh_user
 	req GET /user-info '' -H "Authorization: Basic $ACCESS"
 	assert_error 401 invalid_token
 	req GET /user-info '' -H "Authorization: bearer $ACCESS"
@@ -53,33 +51,21 @@ setup() { load_helpers; }
 }
 
 @test "user-info: a refresh token is not an access token" {
-	email=$(new_email)
-	register "$email"
-	login "$email"
+	fresh_user
 	req GET /user-info '' -H "$(auth "$REFRESH")"
 	assert_error 401 invalid_token
 }
 
 @test "user-info: a token signed with another secret is 401" {
-	email=$(new_email)
-	register "$email"
-	login "$email"
-	# Same header and claims, signature from another key.
-	forged=$(cut -d. -f1-2 <<<"$ACCESS").$(printf '%s' "$(cut -d. -f1-2 <<<"$ACCESS")" |
-	    openssl dgst -sha256 -hmac other-secret-0123456789abcdef0123 -binary |
-	    base64 | tr '+/' '-_' | tr -d '=')
+	fresh_user
+	forged=$(sign "$(cut -d. -f1-2 <<<"$ACCESS")" other-secret-0123456789abcdef0123)
 	req GET /user-info '' -H "$(auth "$forged")"
 	assert_error 401 invalid_token
 }
 
 @test "user-info: a token signed with the real secret is accepted (control)" {
-	email=$(new_email)
-	register "$email"
-	login "$email"
-	secret=$(tr -d '\n' < "$STATE/jwt.secret")
-	resigned=$(cut -d. -f1-2 <<<"$ACCESS").$(printf '%s' "$(cut -d. -f1-2 <<<"$ACCESS")" |
-	    openssl dgst -sha256 -hmac "$secret" -binary |
-	    base64 | tr '+/' '-_' | tr -d '=')
+	fresh_user
+	resigned=$(sign "$(cut -d. -f1-2 <<<"$ACCESS")" "$(jwt_secret)")
 	req GET /user-info '' -H "$(auth "$resigned")"
 	assert_status 200
 }
@@ -91,9 +77,7 @@ setup() { load_helpers; }
 }
 
 @test "user-info: HEAD answers the headers only" {
-	email=$(new_email)
-	register "$email"
-	login "$email"
+	fresh_user
 	req HEAD /user-info '' -H "$(auth "$ACCESS")" --head
 	assert_status 200
 	assert_header Content-Type application/json

@@ -168,3 +168,26 @@ new_email() {
 auth() {
 	echo "Authorization: Bearer $1"
 }
+
+# fresh_user: a new account, logged in; sets EMAIL, USER_ID, ACCESS, REFRESH.
+fresh_user() {
+	EMAIL=$(new_email)
+	register "$EMAIL" && login "$EMAIL"
+}
+
+# b64url: base64url of standard input, unpadded.
+b64url() {
+	basenc --base64url -w0 | tr -d '='
+}
+
+# sign HEADER.PAYLOAD KEY [sha256|sha384|sha512]: a compact JWS with an
+# HMAC signature over the first two parts, made with openssl.
+sign() {
+	printf '%s.%s' "$1" "$(printf '%s' "$1" |
+	    openssl dgst -"${3:-sha256}" -hmac "$2" -binary | b64url)"
+}
+
+# The server's JWT secret.
+jwt_secret() {
+	tr -d '\n' < "$STATE/jwt.secret"
+}
