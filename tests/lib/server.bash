@@ -63,16 +63,22 @@ server_start() {
 	return 1
 }
 
+# A server that already exited (a failed start, which server_start then
+# retries) is only reaped: under bats' errexit a failing kill or wait
+# would abort setup_file before the retry.
 server_stop() {
 	[ -n "${SERVER_PID:-}" ] || return 0
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	local i
-	for i in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
+	if kill -TERM "$SERVER_PID" 2>/dev/null; then
+		local i
+		for i in $(seq 100); do
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		# It may be gone by now: a failed kill is no error.
+		if ! kill -KILL "$SERVER_PID" 2>/dev/null; then :; fi
+	fi
+	# Reap it, whatever its status (a failed start is in error.log).
+	if ! wait "$SERVER_PID" 2>/dev/null; then :; fi
 	SERVER_PID=
 }
 
