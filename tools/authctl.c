@@ -170,6 +170,10 @@ warn_no_admin(void)
 	    "\"authctl set-role EMAIL admin\"\n");
 }
 
+/*
+ * add-user EMAIL [--role ROLE] [--username NAME]: every argument is
+ * checked before the password is asked for; a clash names the field.
+ */
 static int
 cmd_add_user(int argc, char *argv[])
 {
@@ -235,6 +239,10 @@ out:
 	return rc;
 }
 
+/*
+ * set-role EMAIL ROLE: the API refuses to demote the last admin; this
+ * tool may (it can promote one again), but says so.
+ */
 static int
 cmd_set_role(int argc, char *argv[])
 {
@@ -258,7 +266,10 @@ cmd_set_role(int argc, char *argv[])
 	return 0;
 }
 
-/* The password and the end of every session, in one transaction. */
+/*
+ * set-password EMAIL: the new hash and the end of every session of
+ * the user, in one transaction.
+ */
 static int
 cmd_set_password(int argc, char *argv[])
 {
@@ -298,6 +309,7 @@ print_user(const struct user *u, void *arg)
 	return 0;
 }
 
+/* list-users: a header line, then one tab-separated line per user. */
 static int
 cmd_list_users(int argc, char *argv[])
 {
@@ -320,6 +332,7 @@ cmd_list_users(int argc, char *argv[])
 	return 0;
 }
 
+/* revoke-sessions EMAIL: every active session; prints how many. */
 static int
 cmd_revoke_sessions(int argc, char *argv[])
 {
@@ -338,6 +351,7 @@ cmd_revoke_sessions(int argc, char *argv[])
 	return 0;
 }
 
+/* delete-user EMAIL: sessions and refresh tokens go by cascade. */
 static int
 cmd_delete_user(int argc, char *argv[])
 {
