@@ -357,3 +357,15 @@ api_query_long(const struct req *r, const char *name, long def, long min,
 	}
 	return 1;
 }
+
+/*
+ * Whether the caller may act on the user named by the path's {id}:
+ * that user themselves, or an admin (the role from the database, never
+ * the token's claim).  Returns 1 or 0.
+ */
+int
+api_self_or_admin(const struct req *r)
+{
+
+	return r->id == r->auth.user.id || user_is_admin(&r->auth.user);
+}

@@ -82,6 +82,31 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_REFRESH_IS_CURRENT */
 	"SELECT 1 FROM refresh_tokens WHERE hash = ? AND session_id = ? "
 	"AND rotated_at IS NULL",
+	/* SQL_USER_LIST: one page, in SQL_USER_GET's columns. */
+	"SELECT id, email, username, role, email_verified, created_at, "
+	"updated_at FROM users ORDER BY id LIMIT ? OFFSET ?",
+	/* SQL_USER_COUNT */
+	"SELECT count(*) FROM users",
+	/* SQL_USER_ADMINS */
+	"SELECT count(*) FROM users WHERE role = 'admin'",
+	/* SQL_USER_BY_EMAIL */
+	"SELECT id, email, username, role, email_verified, created_at, "
+	"updated_at FROM users WHERE email = ?",
+	/* SQL_USER_SET: role and email_verified; NULL keeps either. */
+	"UPDATE users SET role = coalesce(?1, role), "
+	"email_verified = coalesce(?2, email_verified), updated_at = ?3 "
+	"WHERE id = ?4",
+	/*
+	 * SQL_USER_EMAIL_SET.  A new address is not verified yet; the
+	 * same one keeps its state.
+	 */
+	"UPDATE users SET email = ?1, email_verified = "
+	"CASE WHEN email = ?1 THEN email_verified ELSE 0 END, "
+	"updated_at = ?2 WHERE id = ?3",
+	/* SQL_USER_NAME_SET: NULL clears the username. */
+	"UPDATE users SET username = ?1, updated_at = ?2 WHERE id = ?3",
+	/* SQL_USER_DELETE: sessions and refresh tokens go by cascade. */
+	"DELETE FROM users WHERE id = ?",
 };
 
 /* Transaction control, prepared once like everything else. */

@@ -155,3 +155,152 @@ user_json(const struct user *u)
 	    json_object_new_string(updated));
 	return o;
 }
+
+/* Load the user with this (normalised) email.  Returns 1, 0, or -1. */
+int
+user_find_email(const char *email, struct user *u)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_BY_EMAIL);
+	int		 rc;
+
+	if (db_bind_text(st, 1, email) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		user_from_row(st, 0, u);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/* The single number a count(*) statement gives, or -1 on error. */
+static int64_t
+count(enum sql id)
+{
+	sqlite3_stmt	*st = db_stmt(id);
+	int64_t		 n = -1;
+
+	if (db_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* How many users there are, into *n.  Returns 0, or -1 on error. */
+int
+user_count(int64_t *n)
+{
+
+	return (*n = count(SQL_USER_COUNT)) == -1 ? -1 : 0;
+}
+
+/*
+ * Call fn(u, arg) for each user of one page, limit users from offset
+ * on, in order of id.  fn returns 0 to go on or -1 to stop; it must
+ * not run another user listing.  Returns 0, or -1 on error or when fn
+ * stopped.
+ */
+int
+user_each(long limit, long offset, int (*fn)(const struct user *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_LIST);
+	struct user	 u;
+	int		 rc;
+
+	if (db_bind_int(st, 1, limit) == -1 || db_bind_int(st, 2, offset) == -1)
+		return -1;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		user_from_row(st, 0, &u);
+		if (fn(&u, arg) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Whether u is the only admin left, so that demoting or deleting it
+ * would leave the service with nobody to manage it.  Call it inside
+ * the transaction that makes the change, so no other request can
+ * demote the other admin in between.
+ * Returns 1 if u is the last admin, 0 if not, -1 on error.
+ */
+int
+user_last_admin(const struct user *u)
+{
+	int64_t	 n;
+
+	if (!user_is_admin(u))
+		return 0;
+	if ((n = count(SQL_USER_ADMINS)) == -1)
+		return -1;
+	return n <= 1;
+}
+
+/*
+ * Set a user's role (NULL keeps it) and email_verified (-1 keeps it).
+ * Returns 1 if the user was there, 0 if not, -1 on error.
+ */
+int
+user_set(int64_t id, const char *role, int verified)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_SET);
+
+	if (db_bind_text(st, 1, role) == -1 ||
+	    (verified == -1 ? db_bind_null(st, 2) :
+	    db_bind_int(st, 2, verified != 0)) == -1 ||
+	    db_bind_int(st, 3, util_now()) == -1 ||
+	    db_bind_int(st, 4, id) == -1 || db_write(st) != DB_DONE)
+		return -1;
+	return db_changes() > 0;
+}
+
+/*
+ * Change a user's email (normalised by valid_email_text()); a new
+ * address is unverified.  Returns DB_DONE, DB_CONFLICT if another user
+ * has it, or DB_ERROR.
+ */
+int
+user_email_set(int64_t id, const char *email)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_EMAIL_SET);
+
+	if (db_bind_text(st, 1, email) == -1 ||
+	    db_bind_int(st, 2, util_now()) == -1 ||
+	    db_bind_int(st, 3, id) == -1)
+		return DB_ERROR;
+	return db_write(st);
+}
+
+/*
+ * Change a user's username; NULL clears it.  Returns DB_DONE,
+ * DB_CONFLICT if another user has it (in any case), or DB_ERROR.
+ */
+int
+user_name_set(int64_t id, const char *username)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_NAME_SET);
+
+	if (db_bind_text(st, 1, username) == -1 ||
+	    db_bind_int(st, 2, util_now()) == -1 ||
+	    db_bind_int(st, 3, id) == -1)
+		return DB_ERROR;
+	return db_write(st);
+}
+
+/*
+ * Delete a user.  The foreign keys take their sessions and refresh
+ * tokens with them, so their access tokens fail at once.  Check
+ * user_last_admin() first, in the same transaction.
+ * Returns 1 if deleted, 0 if there was no such user, -1 on error.
+ */
+int
+user_delete(int64_t id)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_DELETE);
+
+	if (db_bind_int(st, 1, id) == -1 || db_write(st) != DB_DONE)
+		return -1;
+	return db_changes() > 0;
+}

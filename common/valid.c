@@ -116,21 +116,47 @@ valid_email(struct json_object *v, struct param *p)
 	return 1;
 }
 
-/* 3 to 32 characters of A-Z a-z 0-9 _ . - */
-int
-valid_username(struct json_object *v, struct param *p)
+/*
+ * Check a username of len bytes: 3 to 32 characters of A-Z a-z 0-9
+ * _ . - (so no NUL).  Returns NULL if it is one, or why not.
+ */
+const char *
+valid_username_text(const char *s, size_t len)
 {
 	size_t	 i;
 
+	if (len < USERNAME_MIN || len > USERNAME_MAX)
+		return "must be 3 to 32 characters";
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    (s[i] == '\0' || strchr("_.-", s[i]) == NULL))
+			return "may only contain A-Z a-z 0-9 _ . -";
+	return NULL;
+}
+
+int
+valid_username(struct json_object *v, struct param *p)
+{
+	const char	*why;
+
 	if (!string(v, p, USERNAME_MAX))
 		return 0;
-	if (p->len < USERNAME_MIN)
-		return bad(p, "must be 3 to 32 characters");
-	for (i = 0; i < p->len; i++)
-		if (!isalnum((unsigned char)p->str[i]) &&
-		    strchr("_.-", p->str[i]) == NULL)
-			return bad(p, "may only contain A-Z a-z 0-9 _ . -");
+	if ((why = valid_username_text(p->str, p->len)) != NULL)
+		return bad(p, why);
 	return 1;
+}
+
+/* A username, or JSON null (p->str NULL) to clear it. */
+int
+valid_username_or_null(struct json_object *v, struct param *p)
+{
+
+	if (v == NULL) {
+		p->str = NULL;
+		p->len = 0;
+		return 1;
+	}
+	return valid_username(v, p);
 }
 
 /* A password presented for checking: any non-empty string. */
@@ -164,13 +190,21 @@ valid_token(struct json_object *v, struct param *p)
 	return string(v, p, TOKEN_FIELD_MAX);
 }
 
+/* Whether s is one of the roles: "user" or "admin". */
+int
+valid_role_text(const char *s)
+{
+
+	return strcmp(s, "user") == 0 || strcmp(s, "admin") == 0;
+}
+
 int
 valid_role(struct json_object *v, struct param *p)
 {
 
 	if (!string(v, p, ROLE_MAX))
 		return 0;
-	if (strcmp(p->str, "user") != 0 && strcmp(p->str, "admin") != 0)
+	if (!valid_role_text(p->str))
 		return bad(p, "must be \"user\" or \"admin\"");
 	return 1;
 }

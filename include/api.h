@@ -123,5 +123,6 @@ int		 api_header(struct resp *, const char *, const char *, ...)
 const char	*api_env(const char *);
 int		 api_query_long(const struct req *, const char *, long, long,
 		    long, long *);
+int		 api_self_or_admin(const struct req *);
 
 #endif

@@ -36,5 +36,14 @@ int			 user_hash_get(int64_t, char [HASH_MAX]);
 int			 user_hash_set(int64_t, const char *);
 int			 user_is_admin(const struct user *);
 struct json_object	*user_json(const struct user *);
+int			 user_find_email(const char *, struct user *);
+int			 user_count(int64_t *);
+int			 user_each(long, long,
+			    int (*)(const struct user *, void *), void *);
+int			 user_last_admin(const struct user *);
+int			 user_set(int64_t, const char *, int);
+int			 user_email_set(int64_t, const char *);
+int			 user_name_set(int64_t, const char *);
+int			 user_delete(int64_t);
 
 #endif

@@ -25,12 +25,15 @@ typedef int (*validator)(struct json_object *, struct param *);
 
 int	 valid_email(struct json_object *, struct param *);
 int	 valid_username(struct json_object *, struct param *);
+int	 valid_username_or_null(struct json_object *, struct param *);
 int	 valid_password(struct json_object *, struct param *);
 int	 valid_new_password(struct json_object *, struct param *);
 int	 valid_token(struct json_object *, struct param *);
 int	 valid_role(struct json_object *, struct param *);
 int	 valid_bool(struct json_object *, struct param *);
 
-int	 valid_email_text(const char *, size_t, char **);
+int		 valid_email_text(const char *, size_t, char **);
+const char	*valid_username_text(const char *, size_t);
+int		 valid_role_text(const char *);
 
 #endif

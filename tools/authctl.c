@@ -1,32 +1,415 @@
 /*
  * authctl: the administrator's tool, using the same settings (AUTH_*)
- * and the same common library as the programs.
+ * and the same common library as the programs, so every rule (email
+ * syntax, password policy, bcrypt cost, sessions) is the programs' own.
+ * Exit status: 0 done, 1 refused or failed (one line on stderr),
+ * 2 bad usage.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "api.h"
+
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/* Longest line read as a password: anything longer fails the policy. */
+#define LINE_MAX_PW	1024
+
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios		 saved_tty;
+static volatile sig_atomic_t	 echo_off;
+
+/* Give the terminal its echo back, then die of the signal as usual. */
+static void
+on_signal(int sig)
+{
+
+	if (echo_off)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Read one line from standard input into buf (size bytes), byte by
+ * byte so nothing past the line is consumed and no stdio buffer keeps
+ * a copy.  The newline (and a CR before it) is dropped.
+ * Returns the length, or -1 at end of input with nothing read, or -2
+ * if the line does not fit.
+ */
+static ssize_t
+read_line(char *buf, size_t size)
+{
+	size_t	 len = 0;
+	ssize_t	 n;
+	char	 c;
+
+	for (;;) {
+		if ((n = read(STDIN_FILENO, &c, 1)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || c == '\n')
+			break;
+		if (len + 1 >= size) {
+			explicit_bzero(buf, size);
+			return -2;
+		}
+		buf[len++] = c;
+	}
+	if (n <= 0 && len == 0)
+		return -1;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/*
+ * Prompt on stderr and read a line with echo off (ECHONL keeps the
+ * newline visible).  Returns as read_line().
+ */
+static ssize_t
+read_hidden(const char *prompt, char *buf, size_t size)
+{
+	struct termios	 t;
+	ssize_t		 n;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty) == -1)
+		return read_line(buf, size);
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_lflag |= ECHONL;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	echo_off = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == -1)
+		echo_off = 0;
+	fputs(prompt, stderr);
+	fflush(stderr);
+	n = read_line(buf, size);
+	if (echo_off)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	echo_off = 0;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	return n;
+}
+
+/*
+ * Read a new password from standard input: one line, or on a terminal
+ * typed twice without echo.  It must meet the programs' policy.
+ * Returns 1 with the password in pw, or 0 after saying why not.
+ */
+static int
+read_password(char pw[LINE_MAX_PW])
+{
+	char		 again[LINE_MAX_PW];
+	const char	*why;
+	ssize_t		 n, m;
+	int		 ok = 0;
+
+	if (isatty(STDIN_FILENO)) {
+		n = read_hidden("Password: ", pw, LINE_MAX_PW);
+		m = n < 0 ? n : read_hidden("Again: ", again, sizeof(again));
+		if (n >= 0 && m >= 0 && (n != m ||
+		    memcmp(pw, again, (size_t)n) != 0)) {
+			fprintf(stderr, "authctl: the passwords differ\n");
+			goto out;
+		}
+	} else
+		n = read_line(pw, LINE_MAX_PW);
+
+	if (n == -1)
+		fprintf(stderr, "authctl: no password on standard input\n");
+	else if (n == -2)
+		fprintf(stderr, "authctl: password is too long\n");
+	else if ((why = pw_policy(pw, (size_t)n)) != NULL)
+		fprintf(stderr, "authctl: password %s\n", why);
+	else
+		ok = 1;
+out:
+	explicit_bzero(again, sizeof(again));
+	if (!ok)
+		explicit_bzero(pw, LINE_MAX_PW);
+	return ok;
+}
+
+/*
+ * Find the user an EMAIL argument names, compared as the programs
+ * compare emails (trimmed, lower case).  Returns 1 with u filled, or 0
+ * after saying why not.
+ */
+static int
+find_user(const char *email, struct user *u)
+{
+	char	*norm = NULL;
+	int	 rc = 0;
+
+	if (valid_email_text(email, strlen(email), &norm))
+		rc = user_find_email(norm, u);
+	free(norm);
+	if (rc == 0)
+		fprintf(stderr, "authctl: no user with email \"%s\"\n", email);
+	else if (rc == -1)
+		fprintf(stderr, "authctl: cannot read the database\n");
+	return rc == 1;
+}
+
+/* After taking admin rights from the last admin, say how to undo it. */
+static void
+warn_no_admin(void)
+{
+
+	fprintf(stderr, "authctl: warning: no admin is left; make one with "
+	    "\"authctl set-role EMAIL admin\"\n");
+}
+
+/*
+ * add-user EMAIL [--role ROLE] [--username NAME]: every argument is
+ * checked before the password is asked for; a clash names the field.
+ */
+static int
+cmd_add_user(int argc, char *argv[])
+{
+	const char	*email = NULL, *role = "user", *name = NULL;
+	const char	*why;
+	char		*norm = NULL, pw[LINE_MAX_PW], hash[HASH_MAX];
+	struct user	 u;
+	int64_t		 id;
+	int		 i, hashed, rc = EXIT_FAIL;
+
+	/* Parse and check every argument before asking for a password. */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (argv[i][0] == '-' || email != NULL) {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		} else
+			email = argv[i];
+	}
+	if (email == NULL)
+		return EXIT_USAGE;
+	if (!valid_email_text(email, strlen(email), &norm)) {
+		fprintf(stderr, "authctl: \"%s\" is not an email address\n",
+		    email);
+		return EXIT_FAIL;
+	}
+	if (!valid_role_text(role)) {
+		fprintf(stderr, "authctl: role must be \"user\" or \"admin\"\n");
+		goto out;
+	}
+	if (name != NULL &&
+	    (why = valid_username_text(name, strlen(name))) != NULL) {
+		fprintf(stderr, "authctl: username %s\n", why);
+		goto out;
+	}
+
+	if (!read_password(pw))
+		goto out;
+	hashed = pw_hash(pw, cfg->bcrypt_cost, hash) == 0;
+	explicit_bzero(pw, sizeof(pw));
+	if (!hashed) {
+		fprintf(stderr, "authctl: cannot hash the password\n");
+		goto out;
+	}
+	switch (user_insert(norm, name, hash, role, &id)) {
+	case DB_DONE:
+		printf("created user %lld %s (%s)\n", (long long)id, norm, role);
+		rc = 0;
+		break;
+	case DB_CONFLICT:
+		fprintf(stderr, "authctl: %s already taken\n",
+		    user_find_email(norm, &u) == 1 ? "email" : "username");
+		break;
+	default:
+		fprintf(stderr, "authctl: cannot write the database\n");
+	}
+	explicit_bzero(hash, sizeof(hash));
+out:
+	free(norm);
+	return rc;
+}
+
+/*
+ * set-role EMAIL ROLE: the API refuses to demote the last admin; this
+ * tool may (it can promote one again), but says so.
+ */
+static int
+cmd_set_role(int argc, char *argv[])
+{
+	struct user	 u;
+
+	if (argc != 2)
+		return EXIT_USAGE;
+	if (!valid_role_text(argv[1])) {
+		fprintf(stderr, "authctl: role must be \"user\" or \"admin\"\n");
+		return EXIT_FAIL;
+	}
+	if (!find_user(argv[0], &u))
+		return EXIT_FAIL;
+	if (strcmp(argv[1], "user") == 0 && user_last_admin(&u) == 1)
+		warn_no_admin();
+	if (user_set(u.id, argv[1], -1) != 1) {
+		fprintf(stderr, "authctl: cannot write the database\n");
+		return EXIT_FAIL;
+	}
+	printf("user %lld %s is now %s\n", (long long)u.id, u.email, argv[1]);
+	return 0;
+}
+
+/*
+ * set-password EMAIL: the new hash and the end of every session of
+ * the user, in one transaction.
+ */
+static int
+cmd_set_password(int argc, char *argv[])
+{
+	struct user	 u;
+	char		 pw[LINE_MAX_PW], hash[HASH_MAX];
+	int		 ok, n = -1;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	if (!find_user(argv[0], &u) || !read_password(pw))
+		return EXIT_FAIL;
+	ok = pw_hash(pw, cfg->bcrypt_cost, hash) == 0 &&
+	    db_begin() == 0 && user_hash_set(u.id, hash) == 0 &&
+	    (n = session_revoke_user(u.id, 0)) >= 0 && db_commit() == 0;
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(hash, sizeof(hash));
+	if (!ok) {
+		db_rollback();
+		fprintf(stderr, "authctl: cannot set the password\n");
+		return EXIT_FAIL;
+	}
+	printf("password set for %s; %d sessions revoked\n", u.email, n);
+	return 0;
+}
+
+/* user_each() callback: one tab-separated line per user. */
+static int
+print_user(const struct user *u, void *arg)
+{
+	char	 created[RFC3339_LEN];
+
+	(*(long *)arg)++;
+	util_rfc3339(u->created_at, created);
+	printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)u->id, u->email,
+	    u->username[0] != '\0' ? u->username : "-", u->role,
+	    u->email_verified ? "yes" : "no", created);
+	return 0;
+}
+
+/* list-users: a header line, then one tab-separated line per user. */
+static int
+cmd_list_users(int argc, char *argv[])
+{
+	long	 offset = 0, page;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	printf("ID\tEMAIL\tUSERNAME\tROLE\tVERIFIED\tCREATED\n");
+
+	/* Page through, so a large table is never held at once. */
+	do {
+		page = 0;
+		if (user_each(200, offset, print_user, &page) == -1) {
+			fprintf(stderr, "authctl: cannot read the database\n");
+			return EXIT_FAIL;
+		}
+		offset += page;
+	} while (page == 200);
+	return 0;
+}
+
+/* revoke-sessions EMAIL: every active session; prints how many. */
+static int
+cmd_revoke_sessions(int argc, char *argv[])
+{
+	struct user	 u;
+	int		 n;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	if (!find_user(argv[0], &u))
+		return EXIT_FAIL;
+	if ((n = session_revoke_user(u.id, 0)) == -1) {
+		fprintf(stderr, "authctl: cannot write the database\n");
+		return EXIT_FAIL;
+	}
+	printf("%s: %d sessions revoked\n", u.email, n);
+	return 0;
+}
+
+/* delete-user EMAIL: sessions and refresh tokens go by cascade. */
+static int
+cmd_delete_user(int argc, char *argv[])
+{
+	struct user	 u;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	if (!find_user(argv[0], &u))
+		return EXIT_FAIL;
+	if (user_last_admin(&u) == 1)
+		warn_no_admin();
+	if (user_delete(u.id) != 1) {
+		fprintf(stderr, "authctl: cannot delete the user\n");
+		return EXIT_FAIL;
+	}
+	printf("deleted user %lld %s\n", (long long)u.id, u.email);
+	return 0;
+}
 
 static int
 cmd_migrate(int argc, char *argv[])
 {
 
 	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: authctl migrate\n");
-		return 2;
-	}
+	if (argc != 0)
+		return EXIT_USAGE;
 	/* db_open() has already migrated. */
 	printf("database %s is at schema %d\n", cfg->db,
 	    db_migrations[db_migrations_count - 1].version);
 	return 0;
 }
 
+/* Each usage is one synopsis line, then what the command does. */
 static const struct command {
 	const char	*name;
 	int		(*run)(int, char *[]);
 	const char	*usage;
 } commands[] = {
+	{ "add-user", cmd_add_user, "add-user EMAIL [--role user|admin] "
+	    "[--username NAME]\n"
+	    "\tCreate a user (role \"user\" unless --role admin).  The\n"
+	    "\tpassword is read from standard input, one line; on a\n"
+	    "\tterminal it is asked twice, without echo.  It must meet the\n"
+	    "\tpassword policy (AUTH_PASSWORD_MIN ...)." },
+	{ "set-role", cmd_set_role, "set-role EMAIL user|admin\n"
+	    "\tChange a user's role.  It takes effect at the user's next\n"
+	    "\trequest: the role that counts is the database's." },
+	{ "set-password", cmd_set_password, "set-password EMAIL\n"
+	    "\tSet a user's password, read like add-user's, and revoke\n"
+	    "\tevery session of the user." },
+	{ "list-users", cmd_list_users, "list-users\n"
+	    "\tList every user by id, tab-separated: id, email, username\n"
+	    "\t(\"-\" for none), role, email verified, created." },
+	{ "revoke-sessions", cmd_revoke_sessions, "revoke-sessions EMAIL\n"
+	    "\tRevoke every session of a user: their access and refresh\n"
+	    "\ttokens stop working at once." },
+	{ "delete-user", cmd_delete_user, "delete-user EMAIL\n"
+	    "\tDelete a user with their sessions and tokens." },
 	{ "migrate", cmd_migrate, "migrate\n"
 	    "\tCreate the database, or bring its schema up to date." },
 };
@@ -41,6 +424,21 @@ usage(FILE *f)
 	    "(AUTH_DB, ...).\n\nCommands:\n");
 	for (i = 0; i < nitems(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "\nEmails are matched as the programs match them (trimmed, "
+	    "any case).\nExit status: 0 done, 1 refused or failed (the reason "
+	    "on stderr), 2 bad usage.\n\nThe first admin:\n"
+	    "  authctl add-user admin@example.com --role admin\n"
+	    "or, for a user who registered already:\n"
+	    "  authctl set-role ann@example.com admin\n");
+}
+
+/* The synopsis of c: its usage up to the first newline. */
+static void
+synopsis(FILE *f, const struct command *c)
+{
+
+	fprintf(f, "usage: authctl %.*s\n", (int)strcspn(c->usage, "\n"),
+	    c->usage);
 }
 
 int
@@ -54,7 +452,7 @@ main(int argc, char *argv[])
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (i = 0; i < nitems(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
@@ -62,19 +460,25 @@ main(int argc, char *argv[])
 	if (c == NULL) {
 		fprintf(stderr, "authctl: unknown command \"%s\" "
 		    "(authctl --help lists them)\n", argv[1]);
-		return 2;
+		return EXIT_USAGE;
+	}
+	if (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
+	    strcmp(argv[2], "-h") == 0)) {
+		printf("usage: authctl %s\n", c->usage);
+		return 0;
 	}
 	if (!config_load(err, sizeof(err))) {
 		fprintf(stderr, "authctl: %s\n", err);
-		return 1;
+		return EXIT_FAIL;
 	}
 	if (db_open(cfg->db) == -1) {
 		fprintf(stderr, "authctl: %s: cannot open the database\n",
 		    cfg->db);
 		config_free();
-		return 1;
+		return EXIT_FAIL;
 	}
-	rc = c->run(argc - 2, argv + 2);
+	if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
+		synopsis(stderr, c);
 	db_close();
 	config_free();
 	return rc;

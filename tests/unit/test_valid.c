@@ -91,6 +91,23 @@ test_username(void)
 		    "username %s invalid", invalids[i]);
 		free(p.own);
 	}
+
+	/* null clears the username where that is allowed, and only there. */
+	ok(check(valid_username_or_null, "null", &p) && p.str == NULL,
+	    "username null clears with valid_username_or_null");
+	ok(!check(valid_username, "null", &p), "username null refused "
+	    "by valid_username");
+	ok(check(valid_username_or_null, "\"ann\"", &p) &&
+	    strcmp(p.str, "ann") == 0, "valid_username_or_null takes a name");
+	free(p.own);
+	ok(!check(valid_username_or_null, "\"an\"", &p),
+	    "valid_username_or_null still checks the name");
+	ok(valid_username_text("ann", 3) == NULL, "username text ann");
+	ok(valid_username_text("an", 2) != NULL, "username text an");
+	ok(valid_username_text("ann\0x", 5) != NULL,
+	    "username text with a NUL");
+	ok(valid_username_text("ann smith", 9) != NULL,
+	    "username text with a space");
 }
 
 static void
@@ -141,6 +158,9 @@ test_others(void)
 	free(p.own);
 	ok(!check(valid_role, "\"root\"", &p), "role root invalid");
 	ok(!check(valid_role, "\"Admin\"", &p), "role Admin invalid");
+	ok(valid_role_text("user") && valid_role_text("admin") &&
+	    !valid_role_text("root") && !valid_role_text(""),
+	    "role text: user and admin only");
 	ok(check(valid_bool, "true", &p) && p.flag == 1, "bool true");
 	ok(check(valid_bool, "false", &p) && p.flag == 0, "bool false");
 	ok(!check(valid_bool, "\"true\"", &p), "bool as string invalid");

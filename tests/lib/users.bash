@@ -1,0 +1,49 @@
+# Helpers for the users, profile and authctl suites, on top of server.bash.
+#
+#   authctl ARGS...         tools/authctl against the test server's
+#                           database, with the server's settings
+#   make_admin EMAIL [PW]   an admin made with authctl; sets USER_ID
+#   admin_login             a fresh admin, logged in: sets ADMIN_ID,
+#                           ADMIN_EMAIL and ADMIN_ACCESS
+#   user_login              a fresh user, logged in: sets ID, EMAIL, ACCESS
+#   db SQL                  sqlite3 on the server's database
+#   claim TOKEN NAME        a claim of a JWT, unverified
+
+authctl() {
+	# shellcheck disable=SC2086
+	env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 $SERVER_ENV \
+	    "$ROOT/tools/authctl" "$@"
+}
+
+make_admin() {
+	local out
+	out=$(printf '%s\n' "${2:-correct horse}" |
+	    authctl add-user "$1" --role admin) || return 1
+	USER_ID=$(awk '{ print $3 }' <<<"$out")
+}
+
+admin_login() {
+	ADMIN_EMAIL=admin-$(new_email)
+	make_admin "$ADMIN_EMAIL" || return 1
+	ADMIN_ID=$USER_ID
+	login "$ADMIN_EMAIL" || return 1
+	ADMIN_ACCESS=$ACCESS
+}
+
+user_login() {
+	EMAIL=$(new_email)
+	register "$EMAIL" || return 1
+	ID=$USER_ID
+	login "$EMAIL"
+}
+
+db() {
+	sqlite3 -cmd '.timeout 5000' "$STATE/auth.db" "$@"
+}
+
+claim() {
+	local p
+	p=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
+	while [ $(( ${#p} % 4 )) -ne 0 ]; do p="$p="; done
+	base64 -d <<<"$p" | jq -r ".$2"
+}
