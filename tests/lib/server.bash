@@ -19,11 +19,12 @@ load_helpers() {
 	bats_load_library bats-assert
 }
 
-# A port nobody listens on, from the dynamic range.
+# A port nobody listens on, below Linux's ephemeral range (32768 up):
+# a port there may be a client connection's own and refuse bind().
 free_port() {
 	local port
 	while :; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((20000 + RANDOM % 12000))
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 	done
 	echo "$port"
@@ -63,16 +64,22 @@ server_start() {
 	return 1
 }
 
+# Stop the server.  It may have exited by itself already (a port taken
+# between free_port and bind), so that server_start can try again.
 server_stop() {
 	[ -n "${SERVER_PID:-}" ] || return 0
-	kill -TERM "$SERVER_PID" 2>/dev/null
 	local i
-	for i in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
+	if kill -TERM "$SERVER_PID" 2>/dev/null; then
+		for i in $(seq 100); do
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$SERVER_PID" 2>/dev/null; then
+			kill -KILL "$SERVER_PID"
+		fi
+	fi
+	# Reap it; how it exited does not matter here.
+	wait "$SERVER_PID" 2>/dev/null || :
 	SERVER_PID=
 }
 
