@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "mailtoken.h"
 #include "pw.h"
 #include "session.h"
 #include "token.h"
