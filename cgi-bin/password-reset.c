@@ -52,36 +52,29 @@ reset_confirm(struct req *r, struct resp *p)
 	enum redeem		 rc;
 	char			 hash[HASH_MAX];
 	int64_t			 uid;
-	int			 n = -1;
+	int			 n = -1, done = 0;
 
 	/* A token that cannot work costs no bcrypt. */
 	if ((rc = mailtoken_check(MAIL_RESET, token, &uid)) != REDEEM_OK)
-		goto refuse;
+		return mailtoken_refuse(p, rc);
 	if (pw_hash(r->params[FIELD_NEW].str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
-	if (db_begin() == -1)
-		goto err;
-	/* Checked again under the lock: two confirms race for one token. */
-	if ((rc = mailtoken_redeem(MAIL_RESET, token, &uid)) != REDEEM_OK) {
-		db_rollback();
-		goto refuse;
-	}
-	if (user_hash_set(uid, hash) == -1 ||
-	    (n = session_revoke_user(uid, 0)) == -1 || db_commit() == -1)
-		goto err;
+
+	/* Redeemed under the lock: two confirms may race for one token. */
+	if (db_begin() == 0 &&
+	    (rc = mailtoken_redeem(MAIL_RESET, token, &uid)) == REDEEM_OK &&
+	    user_hash_set(uid, hash) == 0 &&
+	    (n = session_revoke_user(uid, 0)) >= 0)
+		done = db_commit() == 0;
 	explicit_bzero(hash, sizeof(hash));
+	if (!done) {
+		db_rollback();
+		return rc == REDEEM_OK ? 0 : mailtoken_refuse(p, rc);
+	}
 	if ((o = json_object_new_object()) == NULL)
 		return 0;
 	json_object_object_add(o, "revoked", json_object_new_int(n));
 	return api_reply(p, 200, o);
-refuse:
-	explicit_bzero(hash, sizeof(hash));
-	if (rc == REDEEM_ERROR)
-		return 0;
-	return api_fail(p, ERR_INVALID_REQUEST, "token", mailtoken_why(rc));
-err:
-	explicit_bzero(hash, sizeof(hash));
-	return 0;
 }
 
 static const struct route routes[] = {

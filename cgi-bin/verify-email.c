@@ -50,10 +50,7 @@ verify_confirm(struct req *r, struct resp *p)
 	if ((rc = mailtoken_redeem(MAIL_VERIFY, r->params[FIELD_TOKEN].str,
 	    &uid)) != REDEEM_OK) {
 		db_rollback();
-		if (rc == REDEEM_ERROR)
-			return 0;
-		return api_fail(p, ERR_INVALID_REQUEST, "token",
-		    mailtoken_why(rc));
+		return mailtoken_refuse(p, rc);
 	}
 	/* The address is the one mailed: the redeem checked, under lock. */
 	st = db_stmt(SQL_USER_EMAIL_VERIFY);

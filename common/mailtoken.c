@@ -43,7 +43,7 @@ static const struct {
 	    "mail.\n" },
 };
 
-/* The messages for a token that does not work. */
+/* Why a token does not work. */
 static const char *const whys[] = {
 	"the token is valid",				/* REDEEM_OK */
 	"the token is not valid",			/* REDEEM_UNKNOWN */
@@ -296,10 +296,15 @@ mailtoken_redeem(enum mailkind kind, const char *token, int64_t *uid)
 	return db_changes() == 1 ? REDEEM_OK : REDEEM_USED;
 }
 
-/* The message for a token that does not work. */
-const char *
-mailtoken_why(enum redeem rc)
+/*
+ * Answer a token that does not work: 400 on field "token", saying why.
+ * Returns 1, or 0 for REDEEM_ERROR (an internal failure).
+ */
+int
+mailtoken_refuse(struct resp *p, enum redeem rc)
 {
 
-	return whys[rc];
+	if (rc == REDEEM_ERROR)
+		return 0;
+	return api_fail(p, ERR_INVALID_REQUEST, "token", whys[rc]);
 }

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+struct resp;
+
 #define MAIL_PER_HOUR	3	/* mails to one address per hour */
 
 enum mailkind {
@@ -30,6 +32,6 @@ enum redeem {
 int		 mailtoken_send(enum mailkind, int64_t, const char *);
 enum redeem	 mailtoken_check(enum mailkind, const char *, int64_t *);
 enum redeem	 mailtoken_redeem(enum mailkind, const char *, int64_t *);
-const char	*mailtoken_why(enum redeem);
+int		 mailtoken_refuse(struct resp *, enum redeem);
 
 #endif

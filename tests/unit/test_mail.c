@@ -1,5 +1,5 @@
 /*
- * Mail: header values, AUTH_MAIL_FROM and AUTH_PUBLIC_URL checks, the
+ * Mail: header values, the From and URL checks config.c uses, the
  * composed message, and the mailer's run: its exit status, a timeout,
  * what it inherits.  Includes mail.c to reach its static functions.
  */
@@ -61,58 +61,6 @@ test_checks(void)
 	    !mail_url_host("http://[]/", host, sizeof(host)) &&
 	    !mail_url_host("http://a\nb/", host, sizeof(host)),
 	    "a URL without a clean host is refused");
-}
-
-/* Load with one setting changed; returns what config_load() said. */
-static int
-load_with(const char *name, const char *value)
-{
-	int	 rc;
-
-	tap_env();
-	setenv(name, value, 1);
-	rc = config_load(err, sizeof(err));
-	config_free();
-	return rc;
-}
-
-static void
-test_config(void)
-{
-
-	tap_env();
-	ok(config_load(err, sizeof(err)) &&
-	    strcmp(cfg->sendmail, "/usr/sbin/sendmail -t -i") == 0 &&
-	    cfg->sendmail_timeout == 10 && cfg->verify_ttl == 86400 &&
-	    cfg->reset_ttl == 3600, "the mail defaults");
-	config_free();
-	ok(!load_with("AUTH_SENDMAIL", "sendmail -t -i") &&
-	    strstr(err, "AUTH_SENDMAIL: ") == err &&
-	    strstr(err, "absolute path") != NULL, "%s", err);
-	ok(!load_with("AUTH_SENDMAIL", "./sendmail") &&
-	    strstr(err, "AUTH_SENDMAIL") != NULL, "%s", err);
-	ok(!load_with("AUTH_SENDMAIL", "/bin/true\n-x") &&
-	    strchr(err, '\n') == NULL, "%s", err);
-	ok(!load_with("AUTH_SENDMAIL", "/a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
-	    "15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32") &&
-	    strstr(err, "more than 32 words") != NULL, "%s", err);
-	ok(load_with("AUTH_SENDMAIL", "/a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
-	    "15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31"),
-	    "AUTH_SENDMAIL of 32 words loads");
-	ok(!load_with("AUTH_MAIL_FROM", "a@example.com\nBcc: b@example.com") &&
-	    strchr(err, '\n') == NULL && strstr(err, "AUTH_MAIL_FROM") == err,
-	    "%s", err);
-	ok(!load_with("AUTH_PUBLIC_URL", "https://example.com/?x=1") &&
-	    strstr(err, "AUTH_PUBLIC_URL") == err, "%s", err);
-	ok(!load_with("AUTH_PUBLIC_URL", "https://exa mple.com/") &&
-	    !load_with("AUTH_PUBLIC_URL", "https://") &&
-	    !load_with("AUTH_PUBLIC_URL", "https://a.example\r\nX: y"),
-	    "a public URL with a space, no host or a line break is refused");
-	ok(load_with("AUTH_PUBLIC_URL", "https://auth.example.com/app"),
-	    "a public URL with a path loads");
-	ok(!load_with("AUTH_SENDMAIL_TIMEOUT", "0") &&
-	    load_with("AUTH_SENDMAIL_TIMEOUT", "1"), "AUTH_SENDMAIL_TIMEOUT "
-	    "from 1");
 }
 
 static void
@@ -252,7 +200,6 @@ main(void)
 {
 
 	test_checks();
-	test_config();
 	test_compose();
 	test_run();
 	return tap_done();
