@@ -305,13 +305,13 @@ check_mail(char *err, size_t errsz)
 	if (!mail_from_valid(config.mail_from))
 		return fail(err, errsz, "AUTH_MAIL_FROM: must be one line of "
 		    "ASCII, \"address\" or \"Name <address>\"");
-	if ((strncmp(config.public_url, "http://", 7) != 0 &&
-	    strncmp(config.public_url, "https://", 8) != 0) ||
-	    config.public_url[strcspn(config.public_url, " \t\r\n?#")] != '\0' ||
-	    !mail_url_host(config.public_url, host, sizeof(host)))
+	s = config.public_url;
+	if ((strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) ||
+	    s[strcspn(s, " \t\r\n?#")] != '\0' ||
+	    !mail_url_host(s, host, sizeof(host)))
 		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%.*s\" is not "
 		    "an http:// or https:// URL with a host and no query",
-		    (int)strcspn(config.public_url, "\r\n"), config.public_url);
+		    (int)strcspn(s, "\r\n"), s);
 	return 1;
 }
 

@@ -390,8 +390,8 @@ run_mailer(const char *msg, const char *id)
 	int64_t		 deadline;
 	pid_t		 pid;
 
-	if ((words = strdup(cfg->sendmail)) == NULL || split(words, argv) == 0 ||
-	    (envp = mailer_env()) == NULL) {
+	if ((words = strdup(cfg->sendmail)) == NULL ||
+	    split(words, argv) == 0 || (envp = mailer_env()) == NULL) {
 		LOG("mail %s: cannot prepare the mailer", id);
 		goto out;
 	}

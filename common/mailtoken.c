@@ -23,7 +23,7 @@ static const struct {
 	const char	*name;
 	const char	*subject;
 	const char	*page;	/* the link is AUTH_PUBLIC_URL/page?token= */
-	const char	*text;	/* printf: the address, the lifetime, the link */
+	const char	*text;	/* printf: address, lifetime, link */
 } kinds[MAIL__MAX] = {
 	/* MAIL_RESET */
 	{ "reset", "Reset your password", "reset-password",

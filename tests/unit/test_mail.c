@@ -30,7 +30,8 @@ test_checks(void)
 		"", "a@example.com\nBcc: b@example.com", "A <a@example.com>\r",
 		"no address", "A <a@example.com", "A a@example.com>",
 		"A <a@example.com> trailing", "Example, Inc. <a@example.com>",
-		"\"A\\\" <a@example.com>", "A <<a@example.com>>", "@example.com",
+		"\"A\\\" <a@example.com>", "A <<a@example.com>>",
+		"@example.com",
 		"a@", "J\xc3\xb6rg <a@example.com>", "A\t<a@example.com>",
 	};
 	char	 host[MAIL_HOST_MAX + 1];
