@@ -385,6 +385,7 @@ reap(pid_t pid, int64_t deadline, int *status)
 static int
 run_mailer(const char *msg, const char *id)
 {
+	struct sigaction ign = { .sa_handler = SIG_IGN }, pipe_was;
 	char		*argv[MAIL_ARGS_MAX + 1], *words = NULL, **envp = NULL;
 	int		 fds[2] = { -1, -1 }, status, rc = -1;
 	int64_t		 deadline;
@@ -411,13 +412,16 @@ run_mailer(const char *msg, const char *id)
 	close(fds[0]);
 	fds[0] = -1;
 
+	/* A mailer that exits unread is EPIPE, not a signal to die of. */
 	deadline = now_ms() + cfg->sendmail_timeout * 1000;
+	sigaction(SIGPIPE, &ign, &pipe_was);
 	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1 ||
 	    feed(fds[1], msg, strlen(msg), deadline) == -1)
 		LOG("mail %s: writing to %s: %s", id, argv[0],
 		    errno == ETIMEDOUT ? "timed out" : strerror(errno));
 	close(fds[1]);
 	fds[1] = -1;
+	sigaction(SIGPIPE, &pipe_was, NULL);
 
 	switch (reap(pid, deadline, &status)) {
 	case -1:

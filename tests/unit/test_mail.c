@@ -146,8 +146,9 @@ slurp(const char *name)
 static void
 test_run(void)
 {
-	char	 body[512];
+	char	 body[512], *big;
 	time_t	 t0;
+	size_t	 i;
 	int	 fd;
 
 	if (mkdtemp(dir) == NULL)
@@ -179,6 +180,17 @@ test_run(void)
 	mailer("/bin/false", "");
 	ok(mail_send("ann@example.com", "Hi", "hello\n") == -1,
 	    "a mailer that exits 1 fails");
+	/* More than a pipe holds: the write meets a mailer gone. */
+	if ((big = malloc(200 * 901 + 1)) == NULL)
+		abort();
+	for (i = 0; i < 200; i++) {
+		memset(big + i * 901, 'x', 900);
+		big[i * 901 + 900] = '\n';
+	}
+	big[200 * 901] = '\0';
+	ok(mail_send("ann@example.com", "Hi", big) == -1,
+	    "a mailer that exits unread fails, without SIGPIPE");
+	free(big);
 	config_free();
 	mailer("/nonexistent/sendmail", " -t");
 	ok(mail_send("ann@example.com", "Hi", "hello\n") == -1,
