@@ -3,11 +3,13 @@
  * body, run the handler, write the answer, free the request.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "body.h"
@@ -25,6 +27,10 @@ static size_t			 nroutes;
 static const struct field	*fields;
 static size_t			 nfields;
 static struct param		*params;
+
+/* The request's work for after the answer (api_after()). */
+static void			(*after)(void *);
+static void			*after_arg;
 
 static const char *const methods[METHOD__MAX] = {
 	"GET",		/* METHOD_GET */
@@ -198,6 +204,62 @@ authenticate(struct req *r, struct resp *p, enum access access)
 }
 
 /*
+ * Have run(arg) called once this request's answer has gone out, so the
+ * client neither waits for it nor learns from its timing or outcome.
+ * arg is a malloc'd block, freed with free() after run() (which wipes
+ * any secret in it), or unrun if the handler then fails.  One per
+ * request.  Returns 0, or -1 (logged) and arg is not taken.
+ */
+int
+api_after(void (*run)(void *), void *arg)
+{
+
+	if (after != NULL) {
+		LOG("api_after: already set for this request");
+		return -1;
+	}
+	after = run;
+	after_arg = arg;
+	return 0;
+}
+
+/* Forget the request's after-work without running it. */
+static void
+after_drop(void)
+{
+
+	free(after_arg);
+	after = NULL;
+	after_arg = NULL;
+}
+
+/* Run the request's after-work, if any, then forget it. */
+static void
+after_run(void)
+{
+
+	if (after != NULL)
+		after(after_arg);
+	after_drop();
+}
+
+/*
+ * A CGI answer ends only when standard output closes: point it at
+ * /dev/null so the web server has the whole answer before after_run().
+ */
+static void
+cgi_finish(void)
+{
+	int	 fd;
+
+	fflush(stdout);
+	if (after == NULL || (fd = open("/dev/null", O_WRONLY)) == -1)
+		return;
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+}
+
+/*
  * Take one request from route to handler.  Returns 1 when the response
  * is set, 0 on internal failure.
  */
@@ -242,6 +304,7 @@ serve_one(void)
 
 	if (!dispatch(&r, &p, &root)) {
 		/* Nothing half-written: undo, then say what happened. */
+		after_drop();
 		db_rollback();
 		api_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
 		    NULL, NULL);
@@ -307,7 +370,8 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 	if (FCGX_IsCGI()) {
 		io_start(NULL);
 		serve_one();
-		fflush(stdout);
+		cgi_finish();
+		after_run();
 	} else {
 		if (FCGX_Init() != 0 ||
 		    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
@@ -316,6 +380,7 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 			io_start(&fr);
 			serve_one();
 			FCGX_Finish_r(&fr);
+			after_run();
 		}
 		FCGX_Free(&fr, 1);
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "mail.h"
 #include "util.h"
 
 enum kind {
@@ -61,6 +62,10 @@ static const struct setting settings[] = {
 	{ "AUTH_COOKIE_MODE", KIND_BOOL, AT(cookie_mode), "off", 0, 0 },
 	{ "AUTH_CORS_ORIGINS", KIND_STRING, AT(cors_origins), NULL, 0, 0 },
 	{ "AUTH_MAX_BODY", KIND_LONG, AT(max_body), "65536", 1024, 1048576 },
+	{ "AUTH_SENDMAIL_TIMEOUT", KIND_LONG, AT(sendmail_timeout), "10",
+	    1, 300 },
+	{ "AUTH_VERIFY_TTL", KIND_LONG, AT(verify_ttl), "86400",
+	    60, 2592000 },
 };
 
 static struct config	 config;
@@ -270,6 +275,47 @@ load_secret(char *err, size_t errsz)
 }
 
 /*
+ * The mail settings.  The mailer is run with execve(), no shell and
+ * no PATH lookup (lighttpd passes no PATH), so it must be an absolute
+ * path; whether it exists is only known when a mail goes out, as a
+ * machine without a mail server must still serve logins.  The From
+ * header and the public URL's host (Message-ID, links) must be fit
+ * for a mail header.  Returns 1, or 0 with err set.
+ */
+static int
+check_mail(char *err, size_t errsz)
+{
+	const char	*s = config.sendmail;
+	char		 host[MAIL_HOST_MAX + 1];
+	size_t		 i, words = 0;
+
+	if (strpbrk(s, "\r\n") != NULL)
+		return fail(err, errsz, "AUTH_SENDMAIL: must not contain a "
+		    "line break");
+	if (s[strspn(s, " \t")] != '/')
+		return fail(err, errsz, "AUTH_SENDMAIL: \"%s\" must start "
+		    "with the absolute path of the program", s);
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] != ' ' && s[i] != '\t' &&
+		    (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
+			words++;
+	if (words > MAIL_ARGS_MAX)
+		return fail(err, errsz, "AUTH_SENDMAIL: more than %d words",
+		    MAIL_ARGS_MAX);
+	if (!mail_from_valid(config.mail_from))
+		return fail(err, errsz, "AUTH_MAIL_FROM: must be one line of "
+		    "ASCII, \"address\" or \"Name <address>\"");
+	s = config.public_url;
+	if ((strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) ||
+	    s[strcspn(s, " \t\r\n?#")] != '\0' ||
+	    !mail_url_host(s, host, sizeof(host)))
+		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%.*s\" is not "
+		    "an http:// or https:// URL with a host and no query",
+		    (int)strcspn(s, "\r\n"), s);
+	return 1;
+}
+
+/*
  * Load every setting.  Returns 1 on success, or 0 with one line in err
  * naming the variable and what is wrong with it.
  */
@@ -282,10 +328,8 @@ config_load(char *err, size_t errsz)
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
-	if (strncmp(config.public_url, "http://", 7) != 0 &&
-	    strncmp(config.public_url, "https://", 8) != 0)
-		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%s\" is not an "
-		    "http:// or https:// URL", config.public_url);
+	if (!check_mail(err, errsz))
+		return 0;
 	return load_secret(err, errsz);
 }
 

@@ -107,6 +107,29 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE users SET username = ?1, updated_at = ?2 WHERE id = ?3",
 	/* SQL_USER_DELETE: sessions and refresh tokens go by cascade. */
 	"DELETE FROM users WHERE id = ?",
+	/* SQL_MAIL_TOKEN_PURGE: bounded, like SQL_SESSION_PURGE. */
+	"DELETE FROM mail_tokens WHERE hash IN (SELECT hash FROM mail_tokens "
+	"WHERE expires_at <= ? LIMIT 100)",
+	/* SQL_MAIL_TOKEN_DROP: a user's tokens of one kind. */
+	"DELETE FROM mail_tokens WHERE user_id = ? AND kind = ?",
+	/* SQL_MAIL_TOKEN_INSERT */
+	"INSERT INTO mail_tokens (hash, kind, user_id, email, created_at, "
+	"expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+	/* SQL_MAIL_TOKEN_FIND: is it used, and is the address still his? */
+	"SELECT t.user_id, t.expires_at, t.used_at IS NOT NULL, "
+	"t.email = u.email FROM mail_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.hash = ? AND t.kind = ?",
+	/* SQL_MAIL_TOKEN_USE */
+	"UPDATE mail_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL",
+	/* SQL_MAIL_LOG_PURGE: bounded. */
+	"DELETE FROM mail_log WHERE rowid IN (SELECT rowid FROM mail_log "
+	"WHERE sent_at <= ? LIMIT 100)",
+	/* SQL_MAIL_LOG_COUNT: mails to an address since a time. */
+	"SELECT count(*) FROM mail_log WHERE email = ? AND sent_at > ?",
+	/* SQL_MAIL_LOG_INSERT */
+	"INSERT INTO mail_log (email, sent_at) VALUES (?, ?)",
+	/* SQL_USER_EMAIL_VERIFY */
+	"UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?",
 };
 
 /* Transaction control, prepared once like everything else. */

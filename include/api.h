@@ -15,7 +15,9 @@
  * bearer token (401, 403), and read, capped, parsed and validated the
  * body (413, 415, 400).  Handlers never print: they fill in a struct
  * resp and return 1, or return 0 on internal failure (a logged 500, or
- * 503 when the database was locked).
+ * 503 when the database was locked).  Slow work whose outcome the
+ * client must not see (mail) is left to api_after(), which runs it
+ * once the answer is out.
  */
 #ifndef API_H
 #define API_H
@@ -28,6 +30,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "mailtoken.h"
 #include "pw.h"
 #include "session.h"
 #include "token.h"
@@ -124,5 +127,6 @@ const char	*api_env(const char *);
 int		 api_query_long(const struct req *, const char *, long, long,
 		    long, long *);
 int		 api_self_or_admin(const struct req *);
+int		 api_after(void (*)(void *), void *);
 
 #endif

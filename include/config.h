@@ -32,6 +32,8 @@ struct config {
 	int		 cookie_mode;		/* AUTH_COOKIE_MODE */
 	char		*cors_origins;		/* AUTH_CORS_ORIGINS */
 	long		 max_body;		/* AUTH_MAX_BODY */
+	long		 sendmail_timeout;	/* AUTH_SENDMAIL_TIMEOUT */
+	long		 verify_ttl;		/* AUTH_VERIFY_TTL */
 };
 
 /* The process-wide settings, valid after config_load() succeeded. */

@@ -68,6 +68,43 @@ test_values(void)
 	refused("AUTH_ISSUER", "${AUTH_ISSUER}");
 }
 
+/* The mail settings: refused at start with one line, never a newline. */
+static void
+test_mail(void)
+{
+
+	tap_env();
+	ok(config_load(err, sizeof(err)) &&
+	    strcmp(cfg->sendmail, "/usr/sbin/sendmail -t -i") == 0 &&
+	    cfg->sendmail_timeout == 10 && cfg->verify_ttl == 86400 &&
+	    cfg->reset_ttl == 3600, "the mail defaults");
+	config_free();
+	refused("AUTH_SENDMAIL", "sendmail -t -i");
+	ok(strstr(err, "absolute path") != NULL, "%s", err);
+	refused("AUTH_SENDMAIL", "./sendmail");
+	refused("AUTH_SENDMAIL", "/a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 "
+	    "17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32");
+	ok(load_with("AUTH_SENDMAIL", "/a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
+	    "15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31"),
+	    "AUTH_SENDMAIL of 32 words loads");
+	refused("AUTH_SENDMAIL", "/bin/true\n-x");
+	ok(strchr(err, '\n') == NULL, "the error is one line");
+	refused("AUTH_MAIL_FROM", "a@example.com\nBcc: b@example.com");
+	ok(strchr(err, '\n') == NULL, "the error is one line");
+	refused("AUTH_MAIL_FROM", "Auth, Inc. <a@example.com>");
+	refused("AUTH_PUBLIC_URL", "https://example.com/?x=1");
+	refused("AUTH_PUBLIC_URL", "https://exa mple.com/");
+	refused("AUTH_PUBLIC_URL", "https://");
+	refused("AUTH_PUBLIC_URL", "https://a.example\r\nX: y");
+	ok(strchr(err, '\n') == NULL, "the error is one line");
+	ok(load_with("AUTH_PUBLIC_URL", "https://auth.example.com/app"),
+	    "a public URL with a path loads");
+	refused("AUTH_SENDMAIL_TIMEOUT", "0");
+	ok(load_with("AUTH_SENDMAIL_TIMEOUT", "1"), "AUTH_SENDMAIL_TIMEOUT=1 "
+	    "loads");
+	refused("AUTH_VERIFY_TTL", "59");
+}
+
 static void
 test_secrets(void)
 {
@@ -130,6 +167,7 @@ main(void)
 {
 
 	test_values();
+	test_mail();
 	test_secrets();
 	return tap_done();
 }

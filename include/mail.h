@@ -1,0 +1,17 @@
+/*
+ * Outgoing mail: an RFC 5322 message handed to AUTH_SENDMAIL on its
+ * standard input, waited for at most AUTH_SENDMAIL_TIMEOUT seconds.
+ */
+#ifndef MAIL_H
+#define MAIL_H
+
+#include <stddef.h>
+
+#define MAIL_ARGS_MAX	32	/* words in AUTH_SENDMAIL */
+#define MAIL_HOST_MAX	255
+
+int	 mail_send(const char *, const char *, const char *);
+int	 mail_url_host(const char *, char *, size_t);
+int	 mail_from_valid(const char *);
+
+#endif
