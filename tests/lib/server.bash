@@ -99,7 +99,8 @@ req() {
 	    -w '%{http_code}')
 	if [ $# -gt 0 ] && [ -n "$1" ]; then
 		args+=(-H 'Content-Type: application/json' --data-binary "$1")
-	elif [[ $method == P* && " ${*:2} " != *" --data"* ]]; then
+	elif [[ $method == P* && " ${*:2} " != *" --data"* &&
+	    " ${*:2} " != *"Content-Length"* ]]; then
 		# No body: say so, as browsers do; lighttpd refuses a POST
 		# without Content-Length (411).
 		args+=(-H 'Content-Length: 0')
