@@ -25,27 +25,6 @@ static const struct field fields[FIELD__MAX] = {
 };
 
 /*
- * Another user's id is 403 for a non-admin whether or not that user
- * exists, so the answer does not tell which ids are taken.
- */
-static int
-profile_get(struct req *r, struct resp *p)
-{
-	struct user	 u;
-
-	if (!api_self_or_admin(r))
-		return api_fail(p, ERR_FORBIDDEN, NULL,
-		    "only an admin may see another user's profile");
-	switch (user_load(r->id, &u)) {
-	case 1:
-		return api_reply(p, 200, user_json(&u));
-	case 0:
-		return api_fail(p, ERR_NOT_FOUND, NULL, "no such user");
-	}
-	return 0;
-}
-
-/*
  * Check current_password, when sent, against the user's password.
  * Returns 1 if it matches or was not sent, 0 with the response set,
  * -1 on internal error.
@@ -145,7 +124,7 @@ out:
 }
 
 static const struct route routes[] = {
-	{ METHOD_GET, "/profile/{id}", ACCESS_BEARER, 0, 0, profile_get },
+	{ METHOD_GET, "/profile/{id}", ACCESS_BEARER, 0, 0, api_user_get },
 	{ METHOD_PUT, "/profile/{id}", ACCESS_BEARER,
 	    F(FIELD_EMAIL) | F(FIELD_USERNAME) | F(FIELD_PASSWORD) |
 	    F(FIELD_CURRENT), 0, profile_put },

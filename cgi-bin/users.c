@@ -69,27 +69,6 @@ users_list(struct req *r, struct resp *p)
 }
 
 /*
- * Another user's id is 403 for a non-admin whether or not that user
- * exists, so the answer does not tell which ids are taken.
- */
-static int
-users_get(struct req *r, struct resp *p)
-{
-	struct user	 u;
-
-	if (!api_self_or_admin(r))
-		return api_fail(p, ERR_FORBIDDEN, NULL,
-		    "only an admin may see another user");
-	switch (user_load(r->id, &u)) {
-	case 1:
-		return api_reply(p, 200, user_json(&u));
-	case 0:
-		return api_fail(p, ERR_NOT_FOUND, NULL, "no such user");
-	}
-	return 0;
-}
-
-/*
  * Read, check and write in one transaction, so two admins demoting
  * each other at once cannot both succeed.  An empty body changes
  * nothing and answers the user as they are.
@@ -195,12 +174,12 @@ out:
 
 static const struct route routes[] = {
 	{ METHOD_GET, "/users", ACCESS_ADMIN, 0, 0, users_list },
-	{ METHOD_GET, "/users/{id}", ACCESS_BEARER, 0, 0, users_get },
+	{ METHOD_GET, "/users/{id}", ACCESS_BEARER, 0, 0, api_user_get },
 	{ METHOD_PATCH, "/users/{id}", ACCESS_ADMIN,
 	    F(FIELD_ROLE) | F(FIELD_VERIFIED), 0, users_patch },
 	{ METHOD_DELETE, "/users/{id}", ACCESS_BEARER, F(FIELD_PASSWORD), 0,
 	    users_delete },
-	{ METHOD_GET, "/user/{id}", ACCESS_BEARER, 0, 0, users_get },
+	{ METHOD_GET, "/user/{id}", ACCESS_BEARER, 0, 0, api_user_get },
 };
 
 int

@@ -434,3 +434,26 @@ api_self_or_admin(const struct req *r)
 
 	return r->id == r->auth.user.id || user_is_admin(&r->auth.user);
 }
+
+/*
+ * The handler of GET /users/{id}, GET /user/{id} and GET /profile/{id}:
+ * the user resource, for the user themselves or an admin.  Another
+ * user's id is 403 for a non-admin whether or not that user exists, so
+ * the answer does not tell which ids are taken.
+ */
+int
+api_user_get(struct req *r, struct resp *p)
+{
+	struct user	 u;
+
+	if (!api_self_or_admin(r))
+		return api_fail(p, ERR_FORBIDDEN, NULL,
+		    "only an admin may see another user");
+	switch (user_load(r->id, &u)) {
+	case 1:
+		return api_reply(p, 200, user_json(&u));
+	case 0:
+		return api_fail(p, ERR_NOT_FOUND, NULL, "no such user");
+	}
+	return 0;
+}

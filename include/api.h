@@ -127,6 +127,7 @@ const char	*api_env(const char *);
 int		 api_query_long(const struct req *, const char *, long, long,
 		    long, long *);
 int		 api_self_or_admin(const struct req *);
+int		 api_user_get(struct req *, struct resp *);
 int		 api_after(void (*)(void *), void *);
 
 #endif
