@@ -3,6 +3,8 @@
 #   make          build everything
 #   make run      build, create the database, serve on http://127.0.0.1:$(PORT)
 #   make test     unit tests and bats suites; SAN=1 for ASan and UBSan
+#   make valgrind the unit tests under valgrind
+#   make fuzz     libFuzzer harnesses (clang), FUZZ_TIME seconds each
 #   make deps     install the Debian packages the build, server and tests need
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
@@ -25,8 +27,9 @@ PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
 AUTH_DB ?= $(STATE)/auth.db
 
-COMMON_SRC = $(wildcard common/*.c)
-COMMON_OBJ = $(COMMON_SRC:.c=.o) common/migrations.gen.o
+COMMON_SRC = $(filter-out %.gen.c,$(wildcard common/*.c))
+COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
+COMMON_OBJ = $(COMMON_SRC:.c=.o) $(COMMON_GEN:.c=.o)
 PROGRAMS   = $(patsubst %.c,%.fcgi,$(wildcard cgi-bin/*.c))
 TOOLS      = tools/authctl
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
@@ -46,6 +49,10 @@ all: $(PROGRAMS) $(TOOLS)
 # The migrations are compiled in, so a program never looks for db/ at run time.
 common/migrations.gen.c: $(MIGRATIONS) tools/embed-sql.sh
 	tools/embed-sql.sh $(MIGRATIONS) > $@
+
+# So is the list of common passwords the policy refuses.
+common/denylist.gen.c: db/common-passwords.txt tools/embed-denylist.sh
+	tools/embed-denylist.sh db/common-passwords.txt > $@
 
 common/libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $^

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "pw.h"
 #include "util.h"
 
 enum kind {
@@ -270,8 +271,9 @@ load_secret(char *err, size_t errsz)
 }
 
 /*
- * Load every setting.  Returns 1 on success, or 0 with one line in err
- * naming the variable and what is wrong with it.
+ * Load every setting, and the password denylist if AUTH_PASSWORD_DENYLIST
+ * names one.  Returns 1 on success with err "", or 0 with one line in
+ * err naming the variable and what is wrong with it.
  */
 int
 config_load(char *err, size_t errsz)
@@ -279,6 +281,8 @@ config_load(char *err, size_t errsz)
 	size_t	 i;
 
 	config_free();
+	if (errsz > 0)
+		err[0] = '\0';
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
@@ -286,6 +290,8 @@ config_load(char *err, size_t errsz)
 	    strncmp(config.public_url, "https://", 8) != 0)
 		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%s\" is not an "
 		    "http:// or https:// URL", config.public_url);
+	if (!pw_denylist_load(config.password_denylist, err, errsz))
+		return 0;
 	return load_secret(err, errsz);
 }
 
@@ -302,4 +308,5 @@ config_free(void)
 		explicit_bzero(config.jwt_secret, config.jwt_secret_len);
 	free(config.jwt_secret);
 	memset(&config, 0, sizeof(config));
+	pw_denylist_free();
 }
