@@ -30,6 +30,7 @@
 #include "db.h"
 #include "pw.h"
 #include "session.h"
+#include "throttle.h"
 #include "token.h"
 #include "user.h"
 #include "util.h"
