@@ -35,6 +35,19 @@ TOOLS      = tools/authctl
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
 MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
 
+# libFuzzer harnesses (tests/fuzz/NAME.c), built by clang into their
+# own object tree so they never mix with the gcc build.
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+FUZZ_DIR   = fuzz-build
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE $(WARN) \
+             -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+             $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJ   = $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRC) $(COMMON_GEN))
+FUZZERS    = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/fuzz-%,\
+             $(wildcard tests/fuzz/*.c))
+
 -include Makefile.local
 
 all: $(PROGRAMS) $(TOOLS)
@@ -86,15 +99,45 @@ test: deps
 	@SAN=$(SAN) tests/run.sh
 
 valgrind: deps
+	@tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@VALGRIND=1 tests/run.sh unit
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/libcommon.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/%.o $(FUZZ_DIR)/libcommon.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Run each harness for FUZZ_TIME seconds from its seeds in
+# tests/fuzz/corpus/NAME; new inputs collect in $(FUZZ_DIR)/corpus/NAME,
+# a crash is kept as $(FUZZ_DIR)/crash-NAME-* and fails the target.
+fuzz: deps
+	@tools/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+	  name=$${f##*/fuzz-}; mkdir -p $(FUZZ_DIR)/corpus/$$name; \
+	  echo "fuzz: $$name for $(FUZZ_TIME) s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	    -print_final_stats=1 -dict=tests/fuzz/$$name.dict \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$name- \
+	    $(FUZZ_DIR)/corpus/$$name tests/fuzz/corpus/$$name \
+	    2>$(FUZZ_DIR)/$$name.log || { tail -n 60 $(FUZZ_DIR)/$$name.log; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_DIR)/$$name.log; \
+	done
 
 clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags
+	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps db run test valgrind clean FORCE
+.PHONY: all deps db run test valgrind fuzz clean FORCE
 .SECONDARY:
 
--include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d)
+-include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d \
+	$(FUZZ_DIR)/common/*.d $(FUZZ_DIR)/tests/fuzz/*.d)
