@@ -3,6 +3,8 @@
 #   make          build everything
 #   make run      build, create the database, serve on http://127.0.0.1:$(PORT)
 #   make test     unit tests and bats suites; SAN=1 for ASan and UBSan
+#   make valgrind the unit tests under valgrind
+#   make fuzz     libFuzzer harnesses (clang), FUZZ_TIME seconds each
 #   make deps     install the Debian packages the build, server and tests need
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
@@ -25,12 +27,26 @@ PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
 AUTH_DB ?= $(STATE)/auth.db
 
-COMMON_SRC = $(wildcard common/*.c)
-COMMON_OBJ = $(COMMON_SRC:.c=.o) common/migrations.gen.o
+COMMON_SRC = $(filter-out %.gen.c,$(wildcard common/*.c))
+COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
+COMMON_OBJ = $(COMMON_SRC:.c=.o) $(COMMON_GEN:.c=.o)
 PROGRAMS   = $(patsubst %.c,%.fcgi,$(wildcard cgi-bin/*.c))
 TOOLS      = tools/authctl
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
 MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
+
+# libFuzzer harnesses (tests/fuzz/NAME.c), built by clang into their
+# own object tree so they never mix with the gcc build.
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+FUZZ_DIR   = fuzz-build
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE $(WARN) \
+             -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+             $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJ   = $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRC) $(COMMON_GEN))
+FUZZERS    = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/fuzz-%,\
+             $(wildcard tests/fuzz/*.c))
 
 -include Makefile.local
 
@@ -46,6 +62,10 @@ all: $(PROGRAMS) $(TOOLS)
 # The migrations are compiled in, so a program never looks for db/ at run time.
 common/migrations.gen.c: $(MIGRATIONS) tools/embed-sql.sh
 	tools/embed-sql.sh $(MIGRATIONS) > $@
+
+# So is the list of common passwords the policy refuses.
+common/denylist.gen.c: db/common-passwords.txt tools/embed-denylist.sh
+	tools/embed-denylist.sh db/common-passwords.txt > $@
 
 common/libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $^
@@ -92,16 +112,46 @@ test: deps
 	@SAN=$(SAN) tests/run.sh
 
 valgrind: deps
+	@tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@VALGRIND=1 tests/run.sh unit
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/libcommon.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/tests/fuzz/%.o $(FUZZ_DIR)/libcommon.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Run each harness for FUZZ_TIME seconds from its seeds in
+# tests/fuzz/corpus/NAME; new inputs collect in $(FUZZ_DIR)/corpus/NAME,
+# a crash is kept as $(FUZZ_DIR)/crash-NAME-* and fails the target.
+fuzz: deps
+	@tools/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+	  name=$${f##*/fuzz-}; mkdir -p $(FUZZ_DIR)/corpus/$$name; \
+	  echo "fuzz: $$name for $(FUZZ_TIME) s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	    -print_final_stats=1 -dict=tests/fuzz/$$name.dict \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$name- \
+	    $(FUZZ_DIR)/corpus/$$name tests/fuzz/corpus/$$name \
+	    2>$(FUZZ_DIR)/$$name.log || { tail -n 60 $(FUZZ_DIR)/$$name.log; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_DIR)/$$name.log; \
+	done
 
 clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
+	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps db run test valgrind bench clean FORCE
+.PHONY: all deps db run test valgrind fuzz bench clean FORCE
 .SECONDARY:
 
--include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d)
+-include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \
+	$(FUZZ_DIR)/common/*.d $(FUZZ_DIR)/tests/fuzz/*.d)

@@ -1,10 +1,12 @@
 /*
  * Request bodies.  The size is checked from Content-Length before a
- * byte is read; the body must be JSON (415), is parsed by json-c in
- * strict mode with UTF-8 checking and a depth limit, must be one object
- * without duplicate keys, and each field is validated once here.
+ * byte is read; the body must be JSON (415), well-formed UTF-8 without
+ * NUL, raw or escaped, is parsed by json-c in strict mode with a depth
+ * limit, must be one object without duplicate keys, and each field is
+ * validated once here.
  * Handlers see only fields that passed.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,52 +71,192 @@ is_json(const char *type)
 	return type[n] == '\0' || type[n] == ';' || type[n] == ' ';
 }
 
+/* What scan() found wrong with a body, if anything. */
+enum scan {
+	SCAN_OK,
+	SCAN_UTF8,	/* not well-formed UTF-8, or an unpaired surrogate */
+	SCAN_NUL,	/* a \u0000 escape */
+	SCAN_SYNTAX,	/* something json-c would let through, but not JSON */
+};
+
 /*
- * Count the keys of the top-level object in len bytes of valid JSON:
- * the strings at depth 1 followed by ':'.  json-c keeps only the last
- * of duplicate keys, so fewer keys in the object than here means
- * duplicates were sent.
+ * The length of the UTF-8 sequence at s (n bytes left), or 0 if it is
+ * not well-formed by RFC 3629: no overlong forms, no surrogates, nothing
+ * above U+10FFFF.  json-c's own check lets all three through.
  */
 static size_t
-count_keys(const char *s, size_t len)
+utf8_len(const unsigned char *s, size_t n)
 {
-	size_t	 i, j, keys = 0;
-	int	 depth = 0;
+	size_t	 len, i;
 
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) ||	/* overlong */
+	    (s[0] == 0xed && s[1] > 0x9f) ||	/* U+D800..U+DFFF */
+	    (s[0] == 0xf0 && s[1] < 0x90) ||	/* overlong */
+	    (s[0] == 0xf4 && s[1] > 0x8f))	/* above U+10FFFF */
+		return 0;
+	return len;
+}
+
+/* The value of the 4 hex digits at s (n bytes left), or -1. */
+static long
+hex4(const char *s, size_t n)
+{
+	long	 v = 0;
+	size_t	 i;
+	int	 c;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (c - 'A' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * Walk the string literal that opens at s[*i] to its closing quote,
+ * left in *i.  Raw control characters, unknown escapes, \u0000 and
+ * unpaired UTF-16 surrogates are refused: json-c takes the first two,
+ * cuts keys at the third ("email\u0000x" would become "email") and
+ * silently replaces the last.
+ */
+static enum scan
+scan_string(const char *s, size_t len, size_t *i)
+{
+	size_t	 k = *i + 1;
+	long	 u, lo;
+
+	for (; k < len && s[k] != '"'; k++) {
+		if ((unsigned char)s[k] < 0x20)
+			return SCAN_SYNTAX;
+		if (s[k] != '\\')
+			continue;
+		if (++k == len)
+			return SCAN_SYNTAX;
+		if (s[k] != 'u') {
+			if (s[k] == '\0' || strchr("\"\\/bfnrt", s[k]) == NULL)
+				return SCAN_SYNTAX;
+			continue;
+		}
+		if ((u = hex4(s + k + 1, len - k - 1)) == -1)
+			return SCAN_SYNTAX;
+		k += 4;
+		if (u == 0)
+			return SCAN_NUL;
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return SCAN_UTF8;
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (len - k < 3 || s[k + 1] != '\\' || s[k + 2] != 'u' ||
+			    (lo = hex4(s + k + 3, len - k - 3)) < 0xdc00 ||
+			    lo > 0xdfff)
+				return SCAN_UTF8;
+			k += 6;
+		}
+	}
+	*i = k;
+	return k < len ? SCAN_OK : SCAN_SYNTAX;
+}
+
+/*
+ * Check len bytes of body text beyond what json-c checks, and count
+ * the keys of the top-level object: the strings at depth 1 followed by
+ * ':'.  json-c keeps only the last of duplicate keys, so fewer keys in
+ * the parsed object than counted here means duplicates were sent.
+ * Outside strings only JSON's own characters may appear, and letters
+ * only as true, false, null or an exponent: json-c in strict mode
+ * still takes 'single quotes' and NaN.
+ */
+static enum scan
+scan(const char *s, size_t len, size_t *keys)
+{
+	enum scan	 rc;
+	size_t		 i, j, n;
+	int		 depth = 0;
+
+	*keys = 0;
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_len((const unsigned char *)s + i, len - i)) == 0)
+			return SCAN_UTF8;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '{' || s[i] == '[')
+		if (s[i] == '"') {
+			if ((rc = scan_string(s, len, &i)) != SCAN_OK)
+				return rc;
+			for (j = i + 1; j < len && strchr(" \t\r\n", s[j]) &&
+			    s[j] != '\0'; j++)
+				continue;
+			if (depth == 1 && j < len && s[j] == ':')
+				(*keys)++;
+		} else if (s[i] == '{' || s[i] == '[')
 			depth++;
 		else if (s[i] == '}' || s[i] == ']')
 			depth--;
-		else if (s[i] == '"') {
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-			for (j = i + 1; j < len && strchr(" \t\r\n", s[j]); j++)
+		else if (isalpha((unsigned char)s[i])) {
+			for (n = 0; i + n < len &&
+			    isalpha((unsigned char)s[i + n]); n++)
 				continue;
-			if (depth == 1 && j < len && s[j] == ':')
-				keys++;
-		}
+			if (!(n == 4 && strncmp(s + i, "true", 4) == 0) &&
+			    !(n == 5 && strncmp(s + i, "false", 5) == 0) &&
+			    !(n == 4 && strncmp(s + i, "null", 4) == 0) &&
+			    !(n == 1 && (s[i] == 'e' || s[i] == 'E')))
+				return SCAN_SYNTAX;
+			i += n - 1;
+		} else if (s[i] == '\0' ||
+		    strchr(" \t\r\n:,-+.0123456789", s[i]) == NULL)
+			return SCAN_SYNTAX;
 	}
-	return keys;
+	return SCAN_OK;
 }
 
-/* Read and parse the body; returns the object, or NULL with p set. */
+/* Parse the len bytes in buf; returns the object, or NULL with p set. */
 static struct json_object *
 parse(struct resp *p, size_t len)
 {
 	struct json_object	*root;
-	size_t			 end;
+	size_t			 end, keys;
 
-	if (io_read(buf, len) != len) {
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body is shorter than its Content-Length");
-		return NULL;
-	}
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len) != NULL) {
 		api_fail(p, ERR_INVALID_REQUEST, NULL,
 		    "the body must not contain NUL bytes");
+		return NULL;
+	}
+	switch (scan(buf, len, &keys)) {
+	case SCAN_OK:
+		break;
+	case SCAN_UTF8:
+		api_fail(p, ERR_INVALID_REQUEST, NULL,
+		    "the body is not valid UTF-8");
+		return NULL;
+	case SCAN_NUL:
+		api_fail(p, ERR_INVALID_REQUEST, NULL,
+		    "the body must not contain NUL bytes");
+		return NULL;
+	case SCAN_SYNTAX:
+		api_fail(p, ERR_INVALID_REQUEST, NULL,
+		    "the body is not valid JSON");
 		return NULL;
 	}
 	json_tokener_reset(tok);
@@ -135,7 +277,7 @@ parse(struct resp *p, size_t len)
 		    "the body must be a JSON object");
 		return NULL;
 	}
-	if (count_keys(buf, len) != (size_t)json_object_object_length(root)) {
+	if (keys != (size_t)json_object_object_length(root)) {
 		json_object_put(root);
 		api_fail(p, ERR_INVALID_REQUEST, NULL,
 		    "the body has a duplicate key");
@@ -169,38 +311,19 @@ refuse(struct resp *p, const char *field, const char *why)
 }
 
 /*
- * Read and validate the body of a request for route rt into r->params.
- * An empty body counts as {}.  Returns 1 when the handler may run, or
- * 0 with the error response set; *root gets what the params point into
- * (the caller frees it).
+ * Validate the fields of a parsed body (root may be NULL: no body)
+ * into r->params.  Returns 1 when the handler may run, or 0 with the
+ * error response set.
  */
-int
-body_parse(struct req *r, struct resp *p, const struct route *rt,
-    const struct field *fields, size_t nfields, struct json_object **root)
+static int
+take(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, struct json_object *root)
 {
-	const char	*v = io_env("CONTENT_LENGTH");
-	long		 len = 0;
-	size_t		 i;
-	int		 k;
+	size_t	 i;
+	int	 k;
 
-	*root = NULL;
-	if (v != NULL && *v != '\0' && !util_parse_long(v, 0, 0x7fffffff, &len))
-		return refuse(p, "Content-Length", "is not a number");
-	if (len > cfg->max_body) {
-		api_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
-		return 0;
-	}
-	if (len > 0) {
-		if (!is_json(io_env("CONTENT_TYPE"))) {
-			api_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
-			return 0;
-		}
-		if ((*root = parse(p, (size_t)len)) == NULL)
-			return 0;
-	}
-
-	if (*root != NULL) {
-		json_object_object_foreach(*root, key, val) {
+	if (root != NULL) {
+		json_object_object_foreach(root, key, val) {
 			k = field_index(fields, nfields, key);
 			if (k == -1 || !(rt->takes & F(k)))
 				return refuse(p, key, "is not accepted here");
@@ -216,4 +339,64 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 		if ((rt->needs & F(i)) && !r->params[i].set)
 			return refuse(p, fields[i].name, "is required");
 	return 1;
+}
+
+/*
+ * Read and validate the body of a request for route rt into r->params.
+ * The size is checked from Content-Length before a byte is read.
+ * An empty body counts as {}.  Returns 1 when the handler may run, or
+ * 0 with the error response set; *root gets what the params point into
+ * (the caller frees it).
+ */
+int
+body_parse(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, struct json_object **root)
+{
+	const char	*v = io_env("CONTENT_LENGTH");
+	long		 len = 0;
+
+	*root = NULL;
+	if (v != NULL && *v != '\0' && !util_parse_long(v, 0, 0x7fffffff, &len))
+		return refuse(p, "Content-Length", "is not a number");
+	if (len > cfg->max_body) {
+		api_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		return 0;
+	}
+	if (len > 0) {
+		if (!is_json(io_env("CONTENT_TYPE"))) {
+			api_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+			return 0;
+		}
+		if (io_read(buf, (size_t)len) != (size_t)len) {
+			api_fail(p, ERR_INVALID_REQUEST, NULL,
+			    "the body is shorter than its Content-Length");
+			return 0;
+		}
+		if ((*root = parse(p, (size_t)len)) == NULL)
+			return 0;
+	}
+	return take(r, p, rt, fields, nfields, *root);
+}
+
+/*
+ * body_parse() for len bytes of text already in memory, as the fuzzer
+ * and tests drive it: the same checks, minus the headers.
+ */
+int
+body_parse_text(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, const char *text, size_t len,
+    struct json_object **root)
+{
+
+	*root = NULL;
+	if (len > (size_t)cfg->max_body) {
+		api_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		return 0;
+	}
+	if (len > 0) {
+		memcpy(buf, text, len);
+		if ((*root = parse(p, len)) == NULL)
+			return 0;
+	}
+	return take(r, p, rt, fields, nfields, *root);
 }

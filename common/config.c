@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "mail.h"
+#include "pw.h"
 #include "util.h"
 
 enum kind {
@@ -316,8 +317,9 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
- * Load every setting.  Returns 1 on success, or 0 with one line in err
- * naming the variable and what is wrong with it.
+ * Load every setting, and the password denylist if AUTH_PASSWORD_DENYLIST
+ * names one.  Returns 1 on success with err "", or 0 with one line in
+ * err naming the variable and what is wrong with it.
  */
 int
 config_load(char *err, size_t errsz)
@@ -325,10 +327,14 @@ config_load(char *err, size_t errsz)
 	size_t	 i;
 
 	config_free();
+	if (errsz > 0)
+		err[0] = '\0';
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
 	if (!check_mail(err, errsz))
+		return 0;
+	if (!pw_denylist_load(config.password_denylist, err, errsz))
 		return 0;
 	return load_secret(err, errsz);
 }
@@ -346,4 +352,5 @@ config_free(void)
 		explicit_bzero(config.jwt_secret, config.jwt_secret_len);
 	free(config.jwt_secret);
 	memset(&config, 0, sizeof(config));
+	pw_denylist_free();
 }

@@ -130,6 +130,34 @@ static const char *const sqls[SQL__MAX] = {
 	"INSERT INTO mail_log (email, sent_at) VALUES (?, ?)",
 	/* SQL_USER_EMAIL_VERIFY */
 	"UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?",
+	/* SQL_THROTTLE_GET: a counter whose window is still open. */
+	"SELECT failures, window_start FROM login_failures "
+	"WHERE key = ?1 AND window_start > ?2",
+	/*
+	 * SQL_THROTTLE_FAIL: count one failure at ?2 (now); a window that
+	 * opened at ?3 (now - AUTH_LOGIN_WINDOW) or before starts over.
+	 * Every SET reads the row as it was.
+	 */
+	"INSERT INTO login_failures (key, failures, window_start) "
+	"VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET "
+	"failures = CASE WHEN window_start > ?3 THEN failures + 1 ELSE 1 END, "
+	"window_start = CASE WHEN window_start > ?3 THEN window_start "
+	"ELSE ?2 END",
+	/* SQL_THROTTLE_CLEAR */
+	"DELETE FROM login_failures WHERE key = ?",
+	/* SQL_THROTTLE_UNCOUNT: take back an attempt that succeeded. */
+	"UPDATE login_failures SET failures = failures - 1 "
+	"WHERE key = ? AND failures > 0",
+	/* SQL_THROTTLE_PURGE: bounded, like SQL_SESSION_PURGE. */
+	"DELETE FROM login_failures WHERE key IN (SELECT key FROM "
+	"login_failures WHERE window_start <= ? LIMIT 100)",
+	/*
+	 * SQL_USER_HASH_UPGRADE: only if the hash is still the one just
+	 * verified, so a password changed meanwhile is not undone.  Not a
+	 * change the user made: updated_at stays.
+	 */
+	"UPDATE users SET password_hash = ?1 WHERE id = ?2 "
+	"AND password_hash = ?3",
 };
 
 /* Transaction control, prepared once like everything else. */

@@ -1,11 +1,20 @@
 /*
  * Passwords: bcrypt ($2b$) through libxcrypt's crypt_gensalt_rn() and
- * crypt_rn(), and the policy every new password must meet.
+ * crypt_rn(), and the policy every new password must meet, with its
+ * list of common passwords (OWASP ASVS 2.1.7): compiled in from
+ * db/common-passwords.txt, or read once at start from the file
+ * AUTH_PASSWORD_DENYLIST names.  Either way it is a sorted array
+ * searched with bsearch(3), so no request opens a file.
  */
+#include <sys/stat.h>
+
 #include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "pw.h"
@@ -16,6 +25,14 @@
  * account as on a known one.  Only the cost is filled in at run time.
  */
 #define DUMMY_SALT	"71ScTMTyaagAnxKLnoO5sO"
+
+/* A denylist file larger than this is refused at start. */
+#define DENYLIST_MAX	(256L << 20)
+
+/* The common passwords in use: NULL means the built-in list. */
+static const char *const	*deny;
+static size_t			 ndeny;
+static char			*denytext;	/* the file; deny points in */
 
 /* Hash pw at the given cost into out.  Returns 0, or -1 (logged). */
 int
@@ -93,10 +110,170 @@ pw_cost(const char *stored)
 	return (stored[4] - '0') * 10 + (stored[5] - '0');
 }
 
+/* strcmp(3) for qsort(3) and bsearch(3) over arrays of strings. */
+static int
+compare(const void *a, const void *b)
+{
+
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Lower-case the ASCII letters of s: the list ignores case. */
+static void
+lower(char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] - 'A' + 'a');
+}
+
+/* Write one "AUTH_PASSWORD_DENYLIST: ..." line into err; returns 0. */
+static int
+deny_fail(char *err, size_t errsz, const char *path, const char *why)
+{
+
+	snprintf(err, errsz, "AUTH_PASSWORD_DENYLIST: %s: %s", path, why);
+	pw_denylist_free();
+	return 0;
+}
+
+/*
+ * Split the file's text into its entries: one a line, CR LF or LF,
+ * lines starting with "#" and empty ones skipped, lower-cased, those
+ * over 72 bytes (never a valid password) or holding a NUL dropped.
+ * Then sort them and drop duplicates.  Returns 0 or -1 (no memory).
+ */
+static int
+deny_split(size_t len)
+{
+	const char	**list;
+	char		*line, *nl, *end = denytext + len;
+	size_t		 n, lines = 1, i, j;
+
+	for (line = denytext; (line = memchr(line, '\n',
+	    (size_t)(end - line))) != NULL; line++)
+		lines++;
+	if ((list = calloc(lines, sizeof(*list))) == NULL)
+		return -1;
+	for (line = denytext; line < end; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		*nl = '\0';
+		n = (size_t)(nl - line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || n > PASSWORD_MAX || line[0] == '#' ||
+		    strlen(line) != n)
+			continue;
+		lower(line, n);
+		list[ndeny++] = line;
+	}
+	qsort(list, ndeny, sizeof(*list), compare);
+	for (i = j = 0; i < ndeny; i++)
+		if (j == 0 || strcmp(list[j - 1], list[i]) != 0)
+			list[j++] = list[i];
+	ndeny = j;
+	deny = list;
+	return 0;
+}
+
+/*
+ * Use the common passwords in the file at path instead of the built-in
+ * list; NULL keeps the built-in one.  Called once at start (config.c).
+ * A file without entries turns the check off.
+ * Returns 1, or 0 with one line in err naming the file and the fault.
+ */
+int
+pw_denylist_load(const char *path, char *err, size_t errsz)
+{
+	struct stat	 st;
+	size_t		 len = 0;
+	ssize_t		 n = 0;
+	int		 fd;
+
+	pw_denylist_free();
+	if (path == NULL)
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return deny_fail(err, errsz, path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return deny_fail(err, errsz, path, "not a regular file");
+	}
+	if (st.st_size > DENYLIST_MAX) {
+		close(fd);
+		return deny_fail(err, errsz, path, "larger than 256 MiB");
+	}
+	if ((denytext = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return deny_fail(err, errsz, path, "out of memory");
+	}
+	while (len < (size_t)st.st_size && (n = read(fd, denytext + len,
+	    (size_t)st.st_size - len)) > 0)
+		len += (size_t)n;
+	if (n == -1) {
+		snprintf(err, errsz, "AUTH_PASSWORD_DENYLIST: %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		pw_denylist_free();
+		return 0;
+	}
+	close(fd);
+	denytext[len] = '\0';
+	if (deny_split(len) == -1)
+		return deny_fail(err, errsz, path, "out of memory");
+	return 1;
+}
+
+/* Go back to the built-in list; safe to call more than once. */
+void
+pw_denylist_free(void)
+{
+
+	free((void *)deny);
+	free(denytext);
+	deny = NULL;
+	denytext = NULL;
+	ndeny = 0;
+}
+
+/* How many common passwords the policy refuses. */
+size_t
+pw_denylist_size(void)
+{
+
+	return deny != NULL ? ndeny : pw_denylist_builtin_count;
+}
+
+/*
+ * Is the password of len bytes on the list of common passwords,
+ * ignoring the case of ASCII letters?  Returns 1 if so, else 0.
+ */
+int
+pw_common(const char *pw, size_t len)
+{
+	const char *const	*list = deny != NULL ? deny : pw_denylist_builtin;
+	char			 buf[PASSWORD_MAX + 1];
+	const char		*key = buf;
+	int			 found;
+
+	if (len > PASSWORD_MAX || memchr(pw, '\0', len) != NULL)
+		return 0;
+	memcpy(buf, pw, len);
+	buf[len] = '\0';
+	lower(buf, len);
+	found = bsearch(&key, list, pw_denylist_size(), sizeof(*list),
+	    compare) != NULL;
+	explicit_bzero(buf, sizeof(buf));
+	return found;
+}
+
 /*
  * Check a new password of len bytes against the policy: at least
- * AUTH_PASSWORD_MIN characters, at most 72 bytes, no NUL.
- * Returns NULL if it passes, or why not.
+ * AUTH_PASSWORD_MIN characters, at most 72 bytes, no NUL, not one of
+ * the common passwords.  Returns NULL if it passes, or why not.
  */
 const char *
 pw_policy(const char *pw, size_t len)
@@ -117,5 +294,7 @@ pw_policy(const char *pw, size_t len)
 		    cfg->password_min);
 		return why;
 	}
+	if (pw_common(pw, len))
+		return "is too common";
 	return NULL;
 }

@@ -130,9 +130,11 @@ token_access_verify(const char *token, struct claims *c)
 		goto out;
 	if (!claim_int(jwt, "iat", &iat) || iat > now + CLOCK_SKEW)
 		goto out;
+	/* An nbf that is there must be a number (libjwt reads others as 0). */
 	errno = 0;
 	nbf = jwt_get_grant_int(jwt, "nbf");
-	if (errno != ENOENT && (errno != 0 || nbf > now + CLOCK_SKEW))
+	if (errno != ENOENT &&
+	    (errno != 0 || nbf <= 0 || nbf > now + CLOCK_SKEW))
 		goto out;
 	if ((v = jwt_get_grant(jwt, "sub")) == NULL ||
 	    !util_parse_id(v, strlen(v), &c->uid))

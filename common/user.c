@@ -124,6 +124,22 @@ user_hash_set(int64_t id, const char *hash)
 	return db_write(st) == DB_DONE ? 0 : -1;
 }
 
+/*
+ * Replace user id's hash old with new, but only if old is still the
+ * stored one: a rehash at login must not undo a password changed in
+ * the meantime.  Returns 1 if replaced, 0 if not, -1 on error.
+ */
+int
+user_hash_upgrade(int64_t id, const char *old, const char *new)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_HASH_UPGRADE);
+
+	if (db_bind_text(st, 1, new) == -1 || db_bind_int(st, 2, id) == -1 ||
+	    db_bind_text(st, 3, old) == -1 || db_write(st) != DB_DONE)
+		return -1;
+	return db_changes() == 1;
+}
+
 int
 user_is_admin(const struct user *u)
 {

@@ -33,6 +33,7 @@
 #include "mailtoken.h"
 #include "pw.h"
 #include "session.h"
+#include "throttle.h"
 #include "token.h"
 #include "user.h"
 #include "util.h"

@@ -8,6 +8,9 @@ int	 body_init(void);
 void	 body_free(void);
 int	 body_parse(struct req *, struct resp *, const struct route *,
 	    const struct field *, size_t, struct json_object **);
+int	 body_parse_text(struct req *, struct resp *, const struct route *,
+	    const struct field *, size_t, const char *, size_t,
+	    struct json_object **);
 void	 body_params_clear(struct param *, size_t);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Passwords: bcrypt ($2b$) through libxcrypt, and the password policy.
+ * Passwords: bcrypt ($2b$) through libxcrypt, and the password policy
+ * with its list of common passwords.
  */
 #ifndef PW_H
 #define PW_H
@@ -13,5 +14,14 @@ int		 pw_hash(const char *, long, char [HASH_MAX]);
 int		 pw_verify(const char *, const char *);
 int		 pw_cost(const char *);
 const char	*pw_policy(const char *, size_t);
+
+/* The list compiled in from db/common-passwords.txt (denylist.gen.c). */
+extern const char *const	 pw_denylist_builtin[];
+extern const size_t		 pw_denylist_builtin_count;
+
+int		 pw_denylist_load(const char *, char *, size_t);
+void		 pw_denylist_free(void);
+size_t		 pw_denylist_size(void);
+int		 pw_common(const char *, size_t);
 
 #endif

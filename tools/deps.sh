@@ -1,12 +1,12 @@
 #!/bin/sh
 # Install the Debian packages fcgi-auth needs to build, serve and test,
-# and any named as arguments (make bench adds wrk).
+# and any named as arguments (make bench, valgrind and fuzz add theirs).
 # Does nothing when they are all present; uses sudo when not root.
 set -eu
 
 PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev libjson-c-dev
 libjwt-dev libcrypt-dev libssl-dev lighttpd bats bats-assert bats-support
-curl jq sqlite3 $*"
+curl jq sqlite3 openssl procps libfcgi-bin spawn-fcgi $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -179,6 +179,12 @@ test_forged(void)
 	    NULL)) == 0, "exp beyond the access TTL refused");
 	ok(check(forge(hs256, claims(now, exp, ",\"nbf\":9999999999"),
 	    EVP_sha256(), SECRET, NULL)) == 0, "nbf in the future refused");
+	ok(check(forge(hs256, claims(now, exp, ",\"nbf\":\"soon\""),
+	    EVP_sha256(), SECRET, NULL)) == 0, "nbf as a string refused");
+	ok(check(forge(hs256, claims(now, exp, ",\"nbf\":[1]"),
+	    EVP_sha256(), SECRET, NULL)) == 0, "nbf as an array refused");
+	ok(check(forge(hs256, claims(now, exp, ",\"nbf\":1000"),
+	    EVP_sha256(), SECRET, NULL)) == 1, "control: nbf in the past passes");
 	ok(check(forge(hs256, claims(now + 3600, exp, ""), EVP_sha256(), SECRET,
 	    NULL)) == 0, "iat in the future refused");
 	ok(check(forge(hs256, issued(now, "\"evil\""), EVP_sha256(), SECRET,

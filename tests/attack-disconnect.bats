@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# A client that hangs up mid-request must not kill the program that
+# serves it.  Through lighttpd, which keeps reading a program's answer
+# after its client left; and straight over FastCGI, where the program
+# writes its answer into a closed socket (EPIPE, SIGPIPE).  Logins at
+# bcrypt cost 14 are slow enough to hang up on.
+
+load lib/server
+
+setup_file() { PROCS=1 server_start AUTH_BCRYPT_COST=14; }
+teardown_file() { server_stop; }
+setup() { load_helpers; }
+teardown() {
+	[ -z "${APP:-}" ] || kill "$APP" 2>/dev/null || :
+}
+
+login_pid() {
+	pgrep -P "$SERVER_PID" -f cgi-bin/login.fcgi
+}
+
+BODY_JSON='{"email":"gone@example.com","password":"correct horse"}'
+
+# fcgi_login SOCKET: one login over FastCGI with cgi-fcgi, the CGI
+# variables taken from the environment.
+fcgi_login() {
+	env REQUEST_METHOD=POST SCRIPT_NAME=/login CONTENT_LENGTH=${#BODY_JSON} \
+	    CONTENT_TYPE=application/json REMOTE_ADDR=127.0.0.1 \
+	    cgi-fcgi -bind -connect "$1" <<<"$BODY_JSON"
+}
+
+@test "disconnect: clients of lighttpd that hang up leave the program serving" {
+	pid=$(login_pid)
+	[ -n "$pid" ] && [ "$(wc -w <<<"$pid")" -eq 1 ]
+	for i in 1 2 3; do
+		run curl -s -o /dev/null --max-time 0.3 -X POST \
+		    -H 'Content-Type: application/json' -d "$BODY_JSON" "$BASE/login"
+		[ "$status" -eq 28 ]	# curl's "timed out": it hung up
+	done
+	# The next request waits for the same process to finish those.
+	req POST /login "$BODY_JSON" --max-time 120
+	assert_error 401 invalid_credentials
+	[ "$(login_pid)" = "$pid" ]
+}
+
+@test "disconnect: a program writing to a FastCGI peer that left survives" {
+	sock=$BATS_TEST_TMPDIR/login.sock
+	env AUTH_DB="$BATS_TEST_TMPDIR/auth.db" AUTH_BCRYPT_COST=14 \
+	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
+	    spawn-fcgi -n -s "$sock" -- "$ROOT/cgi-bin/login.fcgi" \
+	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
+	APP=$!
+	for i in $(seq 100); do
+		[ -S "$sock" ] && break
+		sleep 0.05
+	done
+	[ -S "$sock" ]
+	# A client that is killed while bcrypt runs: the answer then goes
+	# to a closed socket.
+	fcgi_login "$sock" >/dev/null 3>&- &
+	client=$!
+	sleep 0.3
+	kill -KILL "$client"
+	wait "$client" || :
+	# The same process answers the next one, once done with that.
+	run fcgi_login "$sock"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'Status: 401 Unauthorized\r' ]
+	kill -0 "$APP"
+}

@@ -1,0 +1,168 @@
+/*
+ * Login throttling: the limits per account and per address, the
+ * window, what a success clears, and how names and addresses are
+ * keyed.  A second connection to the database moves windows into the
+ * past instead of waiting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "tap.h"
+
+static sqlite3	*peek;
+
+/* Run SQL on the second connection; returns the first column, or -1. */
+static long
+sql(const char *q)
+{
+	sqlite3_stmt	*st;
+	long		 v = -1;
+
+	if (sqlite3_prepare_v2(peek, q, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Attempts for name from ip until refused; how many were let through. */
+static int
+attempts(const char *name, const char *ip, int64_t *retry)
+{
+	struct throttle	 t;
+	int		 n = 0;
+
+	throttle_init(&t, name, ip);
+	while (n < 100 && throttle_check(&t, retry) == 1)
+		n++;
+	return n;
+}
+
+static void
+test_account(void)
+{
+	struct throttle	 t;
+	int64_t		 retry = 0;
+
+	ok(attempts("ann@example.com", "192.0.2.1", &retry) == 3,
+	    "AUTH_LOGIN_MAX_FAILURES=3: three attempts, then refused");
+	ok(retry > 0 && retry <= 60, "Retry-After is within the window: %lld",
+	    (long long)retry);
+	throttle_init(&t, "ann@example.com", "192.0.2.99");
+	ok(throttle_check(&t, &retry) == 0,
+	    "from another address too: the account counts");
+	ok(sql("SELECT count(*) FROM login_failures") == 2,
+	    "a refused attempt writes nothing (one account, one address)");
+	ok(sql("SELECT count(*) FROM login_failures WHERE length(key) = 32 "
+	    "AND instr(key, CAST('ann@example.com' AS BLOB)) = 0 "
+	    "AND instr(key, CAST('192.0.2.1' AS BLOB)) = 0") == 2,
+	    "keys are 32-byte HMACs, no name or address in clear");
+
+	throttle_init(&t, "bob@example.com", "192.0.2.1");
+	ok(throttle_check(&t, &retry) == 1, "another account goes on");
+	ok(throttle_clear(&t) == 0, "and succeeds");
+	ok(attempts("bob@example.com", "192.0.2.1", &retry) == 3,
+	    "a success cleared its count: three more");
+
+	ok(attempts("Carl", "192.0.2.2", &retry) == 3 &&
+	    attempts("carl", "192.0.2.3", &retry) == 0 &&
+	    attempts("CARL", "192.0.2.4", &retry) == 0,
+	    "usernames count without case");
+
+	/* Move every window just past its end. */
+	sql("UPDATE login_failures SET window_start = window_start - 60");
+	ok(attempts("ann@example.com", "192.0.2.5", &retry) == 3,
+	    "after the window the count starts over");
+	ok(sql("SELECT max(failures) FROM login_failures WHERE window_start > "
+	    "strftime('%s', 'now') - 60") == 3,
+	    "a new window, counted from 1 to the limit again");
+	ok(sql("SELECT count(*) FROM login_failures WHERE window_start <= "
+	    "strftime('%s', 'now') - 60") == 0,
+	    "closed windows were purged on the way");
+}
+
+static void
+test_address(void)
+{
+	struct throttle	 t;
+	char		 name[64];
+	int64_t		 retry;
+	int		 i, let = 0;
+
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "user%d@example.com", i);
+		throttle_init(&t, name, "198.51.100.7");
+		let += throttle_check(&t, &retry) == 1;
+	}
+	ok(let == 10, "AUTH_LOGIN_MAX_FAILURES_ADDR=10: ten accounts from one "
+	    "address, then refused (%d)", let);
+	throttle_init(&t, "fresh@example.com", "198.51.100.8");
+	ok(throttle_check(&t, &retry) == 1, "another address goes on");
+	ok(throttle_clear(&t) == 0 && sql("SELECT count(*) FROM login_failures "
+	    "WHERE failures = 0") == 1,
+	    "a success takes back its count on the address");
+
+	for (i = 0; i < 5; i++) {
+		throttle_init(&t, "v6@example.com", "2001:db8:1:2::1");
+		throttle_check(&t, &retry);
+		throttle_clear(&t);
+	}
+	let = 0;
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "v6-%d@example.com", i);
+		throttle_init(&t, name, i % 2 ? "2001:db8:1:2::1" :
+		    "2001:db8:1:2:ffff:eeee:dddd:cccc");
+		let += throttle_check(&t, &retry) == 1;
+	}
+	ok(let == 10, "one IPv6 /64 is one address (%d)", let);
+	throttle_init(&t, "v6-x@example.com", "2001:db8:1:3::1");
+	ok(throttle_check(&t, &retry) == 1, "the next /64 is another");
+	let = 0;
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "v4m-%d@example.com", i);
+		throttle_init(&t, name, i % 2 ? "203.0.113.9" :
+		    "::ffff:203.0.113.9");
+		let += throttle_check(&t, &retry) == 1;
+	}
+	ok(let == 10, "an IPv4-mapped address is its IPv4 one (%d)", let);
+}
+
+int
+main(void)
+{
+	char	 err[256], path[] = "/tmp/test_throttle.XXXXXX";
+	char	 db[64], side[80];
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof(db), "%s.db", path);
+	tap_env();
+	setenv("AUTH_DB", db, 1);
+	setenv("AUTH_LOGIN_MAX_FAILURES", "3", 1);
+	setenv("AUTH_LOGIN_MAX_FAILURES_ADDR", "10", 1);
+	setenv("AUTH_LOGIN_WINDOW", "60", 1);
+	if (!ok(config_load(err, sizeof(err)) && db_open(cfg->db) == 0 &&
+	    sqlite3_open(db, &peek) == SQLITE_OK, "config and database %s",
+	    err))
+		return tap_done();
+	test_account();
+	sql("DELETE FROM login_failures");
+	test_address();
+
+	sqlite3_close(peek);
+	db_close();
+	config_free();
+	unlink(db);
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+	return tap_done();
+}
