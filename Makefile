@@ -1,9 +1,12 @@
 # fcgi-auth: one shared library, one small program per endpoint.
 #
-#   make          build everything
-#   make run      build, create the database, serve on http://127.0.0.1:$(PORT)
-#   make test     unit tests and bats suites; SAN=1 for ASan and UBSan
-#   make deps     install the Debian packages the build, server and tests need
+#   make            build everything
+#   make run        build, create the database, serve on http://127.0.0.1:$(PORT)
+#   make run-apache the same through Apache with mod_fcgid (run-cgi: as CGI)
+#   make test       unit tests and bats suites; SAN=1 for ASan and UBSan,
+#                   HOST=apache or HOST=cgi through Apache instead of lighttpd
+#   make deps       install the Debian packages the build, server and tests need
+#   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
@@ -24,6 +27,14 @@ PORT    ?= 3456
 PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
 AUTH_DB ?= $(STATE)/auth.db
+HOST    ?= lighttpd
+
+# /docs: our page and its script, the OpenAPI description, and Swagger
+# UI's two files, copied from npm's swagger-ui-dist (make deps-docs;
+# never committed).
+DOCS       = docs/openapi.json docs/index.html docs/docs.js
+SWAGGER    = docs/swagger-ui-bundle.js docs/swagger-ui.css
+SWAGGER_NPM = docs/node_modules/swagger-ui-dist
 
 COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:.c=.o) common/migrations.gen.o
@@ -60,7 +71,14 @@ tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
 
 deps:
-	@tools/deps.sh
+	@HOST=$(HOST) tools/deps.sh
+
+deps-docs:
+	@tools/deps.sh docs
+	@$(MAKE) -s --no-print-directory $(SWAGGER)
+
+$(SWAGGER): docs/%: $(SWAGGER_NPM)/%
+	cp $< $@
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
 bench: all bench/trivial.fcgi bench/hashtime
@@ -80,16 +98,29 @@ db: all
 	@mkdir -p $(STATE) && chmod 700 $(STATE)
 	AUTH_DB=$(AUTH_DB) tools/authctl migrate
 
+SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
+	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB)
+
 run: deps
 	@$(MAKE) --no-print-directory db
 	@echo "fcgi-auth: serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_STATE=$(STATE) \
-	  FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
-	  exec lighttpd -D -f lighttpd.conf
+	@$(SERVE) exec lighttpd -D -f lighttpd.conf
 
-test: deps
+# Apache, in the foreground, with the same state folder (apache/run).
+run-apache run-cgi: HOST = apache
+run-apache: deps
+	@$(MAKE) --no-print-directory db
+	@echo "fcgi-auth: Apache serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@$(SERVE) exec apache/run fcgid
+
+run-cgi: deps
+	@$(MAKE) --no-print-directory db
+	@echo "fcgi-auth: Apache (CGI) serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@$(SERVE) exec apache/run cgi
+
+test: deps deps-docs
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@SAN=$(SAN) tests/run.sh
+	@SAN=$(SAN) HOST=$(HOST) tests/run.sh
 
 valgrind: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
@@ -101,7 +132,8 @@ clean:
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
 
-.PHONY: all deps db run test valgrind bench clean FORCE
+.PHONY: all deps deps-docs db run run-apache run-cgi test valgrind bench \
+	clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d)

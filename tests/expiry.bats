@@ -3,7 +3,9 @@
 
 load lib/server
 
-setup_file() { server_start AUTH_ACCESS_TTL=1 AUTH_REFRESH_TTL=3; }
+# TTLs of whole seconds: a token lives from 1 s (issued at the end of a
+# second) to 2 s, so the shortest lifetime tested is 2 s.
+setup_file() { server_start AUTH_ACCESS_TTL=2 AUTH_REFRESH_TTL=5; }
 teardown_file() { server_stop; }
 setup() {
 	load_helpers
@@ -11,14 +13,14 @@ setup() {
 }
 
 @test "expiry: the token response states the configured lifetimes" {
-	assert_json .expires_in 1
-	assert_json .refresh_expires_in 3
+	assert_json .expires_in 2
+	assert_json .refresh_expires_in 5
 }
 
 @test "expiry: an access token stops working after AUTH_ACCESS_TTL" {
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_status 200
-	sleep 2
+	sleep 3
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_error 401 invalid_token
 	# The session itself lives on: refresh still works.
@@ -27,14 +29,14 @@ setup() {
 }
 
 @test "expiry: a refresh token stops working after AUTH_REFRESH_TTL" {
-	sleep 4
+	sleep 6
 	req POST /refresh "{\"refresh_token\":\"$REFRESH\"}"
 	assert_error 401 invalid_token
 }
 
 @test "expiry: an expired session is not listed and is purged" {
 	first=$REFRESH
-	sleep 4
+	sleep 6
 	login "$EMAIL"
 	req GET /tokens '' -H "$(auth "$ACCESS")"
 	assert_status 200
