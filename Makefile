@@ -7,6 +7,7 @@
 #                   HOST=apache or HOST=cgi through Apache instead of lighttpd
 #   make deps       install the Debian packages the build, server and tests need
 #   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
+#   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
@@ -28,6 +29,21 @@ PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
 AUTH_DB ?= $(STATE)/auth.db
 HOST    ?= lighttpd
+
+# Installation, after the GNU coding standards: the programs are run by
+# the web server, not by people, so they go in libexecdir (Debian
+# packaging sets it to /usr/lib); the admin tool in sbindir (section 8).
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+sbindir    ?= $(PREFIX)/sbin
+libexecdir ?= $(PREFIX)/libexec
+datadir    ?= $(PREFIX)/share
+docdir     ?= $(datadir)/doc/fcgi-auth
+mandir     ?= $(datadir)/man
+INSTALL    ?= install
+PKGLIBEXEC  = $(DESTDIR)$(libexecdir)/fcgi-auth
+PKGDATA     = $(DESTDIR)$(datadir)/fcgi-auth
+PKGDOC      = $(DESTDIR)$(docdir)
 
 # /docs: our page and its script, the OpenAPI description, and Swagger
 # UI's two files, copied from npm's swagger-ui-dist (make deps-docs;
@@ -126,6 +142,32 @@ valgrind: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@VALGRIND=1 tests/run.sh unit
 
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage; make uninstall
+# with the same variables removes exactly what it put there.
+install: all
+	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
+	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
+	  $(DESTDIR)$(mandir)/man7 $(DESTDIR)$(mandir)/man8
+	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
+	$(INSTALL) -m 755 tools/authctl $(DESTDIR)$(sbindir)/
+	$(INSTALL) -m 644 $(wildcard db/*.sql db/*.txt) $(PKGDATA)/db/
+	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
+	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
+	  "(make deps-docs): /docs will be empty, /openapi.json is there"
+	$(INSTALL) -m 644 lighttpd.conf $(PKGDOC)/examples/
+	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/htaccess \
+	  $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 644 README.md $(PKGDOC)/
+	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
+	$(INSTALL) -m 644 man/authctl.8 $(DESTDIR)$(mandir)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/authctl \
+	  $(DESTDIR)$(mandir)/man7/fcgi-auth.7 \
+	  $(DESTDIR)$(mandir)/man8/authctl.8
+	rm -rf $(PKGLIBEXEC) $(PKGDATA) $(PKGDOC)
+
 clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
@@ -133,7 +175,7 @@ clean:
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
 
 .PHONY: all deps deps-docs db run run-apache run-cgi test valgrind bench \
-	clean FORCE
+	install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d)
