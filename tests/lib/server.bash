@@ -98,6 +98,9 @@ server_start() {
 			exec setsid "$@"' server $cmd \
 		    >>"$STATE/server.log" 2>&1 </dev/null &
 		export SERVER_PID=$!
+		# A restart inside a test cannot hand teardown_file the new
+		# pid through the environment; the state folder can.
+		echo "$SERVER_PID" >"$STATE/server.pid"
 		# Ready when a program answers, not just the server.
 		local i
 		for i in $(seq 100); do
@@ -121,9 +124,13 @@ alive() {
 
 # Stop the server; Apache takes a second or two to end its workers.
 server_stop() {
-	[ -n "${SERVER_PID:-}" ] || return 0
-	local pid=$SERVER_PID i
+	local pid i
+
+	pid=$(cat "${STATE:-/nonexistent}/server.pid" 2>/dev/null) ||
+	    pid=${SERVER_PID:-}
+	rm -f "${STATE:-/nonexistent}/server.pid"
 	SERVER_PID=
+	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for i in $(seq 200); do
 		alive "$pid" || return 0
