@@ -107,7 +107,12 @@ setup() { load_helpers; }
 @test "routes: each documented path answers a method it lacks with 405 and its Allow" {
 	local p x methods allow m want got
 	while read -r p x; do
-		in_tree "$x" || continue
+		# A program not built yet is a JSON 404, on every host.
+		if ! in_tree "$x"; then
+			req GET "${p//\{id\}/1}"
+			assert_error 404 not_found
+			continue
+		fi
 		methods=$(jq -r --arg p "$p" '.paths[$p] | keys[] |
 		    select(test("^(get|put|post|patch|delete)$")) | ascii_upcase' \
 		    "$ROOT/docs/openapi.json")
