@@ -1,11 +1,16 @@
 # fcgi-auth: one shared library, one small program per endpoint.
 #
-#   make          build everything
-#   make run      build, create the database, serve on http://127.0.0.1:$(PORT)
-#   make test     unit tests and bats suites; SAN=1 for ASan and UBSan
-#   make valgrind the unit tests under valgrind
-#   make fuzz     libFuzzer harnesses (clang), FUZZ_TIME seconds each
-#   make deps     install the Debian packages the build, server and tests need
+#   make            build everything
+#   make run        build, create the database, serve on http://127.0.0.1:$(PORT)
+#   make run-apache the same through Apache with mod_fcgid (run-cgi: as CGI)
+#   make test       unit tests and bats suites; SAN=1 for ASan and UBSan,
+#                   HOST=apache or HOST=cgi through Apache instead of lighttpd
+#   make valgrind   the unit tests under valgrind
+#   make fuzz       libFuzzer harnesses (clang), FUZZ_TIME seconds each
+#   make bench      wrk against the programs and two baselines
+#   make deps       install the Debian packages the build, server and tests need
+#   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
+#   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
@@ -26,6 +31,29 @@ PORT    ?= 3456
 PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
 AUTH_DB ?= $(STATE)/auth.db
+HOST    ?= lighttpd
+
+# Installation, after the GNU coding standards: the programs are run by
+# the web server, not by people, so they go in libexecdir (Debian
+# packaging sets it to /usr/lib); the admin tool in sbindir (section 8).
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+sbindir    ?= $(PREFIX)/sbin
+libexecdir ?= $(PREFIX)/libexec
+datadir    ?= $(PREFIX)/share
+docdir     ?= $(datadir)/doc/fcgi-auth
+mandir     ?= $(datadir)/man
+INSTALL    ?= install
+PKGLIBEXEC  = $(DESTDIR)$(libexecdir)/fcgi-auth
+PKGDATA     = $(DESTDIR)$(datadir)/fcgi-auth
+PKGDOC      = $(DESTDIR)$(docdir)
+
+# /docs: our page and its script, the OpenAPI description, and Swagger
+# UI's two files, copied from npm's swagger-ui-dist (make deps-docs;
+# never committed).
+DOCS       = docs/openapi.json docs/index.html docs/docs.js
+SWAGGER    = docs/swagger-ui-bundle.js docs/swagger-ui.css
+SWAGGER_NPM = docs/node_modules/swagger-ui-dist
 
 COMMON_SRC = $(filter-out %.gen.c,$(wildcard common/*.c))
 COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
@@ -80,7 +108,14 @@ tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
 
 deps:
-	@tools/deps.sh
+	@HOST=$(HOST) tools/deps.sh
+
+deps-docs:
+	@tools/deps.sh docs
+	@$(MAKE) -s --no-print-directory $(SWAGGER)
+
+$(SWAGGER): docs/%: $(SWAGGER_NPM)/%
+	cp $< $@
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
 bench: all bench/trivial.fcgi bench/hashtime
@@ -100,16 +135,29 @@ db: all
 	@mkdir -p $(STATE) && chmod 700 $(STATE)
 	AUTH_DB=$(AUTH_DB) tools/authctl migrate
 
+SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
+	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB)
+
 run: deps
 	@$(MAKE) --no-print-directory db
 	@echo "fcgi-auth: serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_STATE=$(STATE) \
-	  FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
-	  exec lighttpd -D -f lighttpd.conf
+	@$(SERVE) exec lighttpd -D -f lighttpd.conf
 
-test: deps
+# Apache, in the foreground, with the same state folder (apache/run).
+run-apache run-cgi: HOST = apache
+run-apache: deps
+	@$(MAKE) --no-print-directory db
+	@echo "fcgi-auth: Apache serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@$(SERVE) exec apache/run fcgid
+
+run-cgi: deps
+	@$(MAKE) --no-print-directory db
+	@echo "fcgi-auth: Apache (CGI) serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@$(SERVE) exec apache/run cgi
+
+test: deps deps-docs
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@SAN=$(SAN) tests/run.sh
+	@SAN=$(SAN) HOST=$(HOST) tests/run.sh
 
 valgrind: deps
 	@tools/deps.sh valgrind
@@ -143,6 +191,32 @@ fuzz: deps
 	  grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_DIR)/$$name.log; \
 	done
 
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage; make uninstall
+# with the same variables removes exactly what it put there.
+install: all
+	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
+	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
+	  $(DESTDIR)$(mandir)/man7 $(DESTDIR)$(mandir)/man8
+	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
+	$(INSTALL) -m 755 tools/authctl $(DESTDIR)$(sbindir)/
+	$(INSTALL) -m 644 $(wildcard db/*.sql db/*.txt) $(PKGDATA)/db/
+	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
+	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
+	  "(make deps-docs): /docs will be empty, /openapi.json is there"
+	$(INSTALL) -m 644 lighttpd.conf $(PKGDOC)/examples/
+	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/htaccess \
+	  $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 644 README.md $(PKGDOC)/
+	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
+	$(INSTALL) -m 644 man/authctl.8 $(DESTDIR)$(mandir)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/authctl \
+	  $(DESTDIR)$(mandir)/man7/fcgi-auth.7 \
+	  $(DESTDIR)$(mandir)/man8/authctl.8
+	rm -rf $(PKGLIBEXEC) $(PKGDATA) $(PKGDOC)
+
 clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
@@ -150,7 +224,8 @@ clean:
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps db run test valgrind fuzz bench clean FORCE
+.PHONY: all deps deps-docs db run run-apache run-cgi test valgrind fuzz \
+	bench install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \

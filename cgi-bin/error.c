@@ -1,12 +1,13 @@
 /*
- * Every path no program owns, and lighttpd's own errors
- * (server.error-handler): the contract's JSON error instead of an HTML
- * page.  lighttpd passes the status it meant in REDIRECT_STATUS; a
- * plain request that landed here gets 404.
+ * Every path no program owns, and the web server's own errors
+ * (lighttpd's server.error-handler, Apache's ErrorDocument): the
+ * contract's JSON error instead of an HTML page.  Both servers pass
+ * the status they meant in REDIRECT_STATUS; a plain request that
+ * landed here gets 404 (Apache's rewrites set REDIRECT_STATUS 200).
  */
 #include "api.h"
 
-/* lighttpd's statuses and the contract's answer to each. */
+/* The servers' statuses and the contract's answer to each. */
 static const struct {
 	int		 in;
 	int		 out;
@@ -15,6 +16,7 @@ static const struct {
 } answers[] = {
 	{ 400, 400, "invalid_request", "the request is malformed" },
 	{ 403, 403, "forbidden", "not allowed" },
+	{ 405, 405, "method_not_allowed", "method not allowed here" },
 	{ 408, 408, "invalid_request", "the request took too long" },
 	{ 411, 411, "invalid_request", "a request body needs Content-Length" },
 	{ 413, 413, "payload_too_large", "the body is over the size limit" },

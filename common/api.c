@@ -279,6 +279,41 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 	return rt->handle(r, p);
 }
 
+/* Does the last segment of a URL path name a program file? */
+static int
+is_program(const char *url)
+{
+	const char	*base = strrchr(url, '/');
+	size_t		 n;
+
+	base = base != NULL ? base + 1 : url;
+	n = strlen(base);
+	return (n > 5 && strcmp(base + n - 5, ".fcgi") == 0) ||
+	    (n > 4 && strcmp(base + n - 4, ".cgi") == 0);
+}
+
+/*
+ * The path to route, into buf: SCRIPT_NAME + PATH_INFO, as lighttpd
+ * (SCRIPT_NAME empty) and Apache's AliasMatch (PATH_INFO empty) give
+ * it.  Under the .htaccess rewrites of shared hosting SCRIPT_NAME is
+ * the program's own URL ("/auth/cgi-bin/login.fcgi") and the rewrite
+ * put the API path, without the site's folder, in PATH_INFO: then
+ * PATH_INFO alone is the path.  No route ends in ".fcgi" or ".cgi".
+ * Returns buf, or "" (no route) when the path is too long.
+ */
+static const char *
+request_path(char *buf, size_t size)
+{
+	const char	*sn = io_env("SCRIPT_NAME");
+	const char	*pi = io_env("PATH_INFO");
+	int		 n;
+
+	if (sn == NULL || is_program(sn))
+		sn = "";
+	n = snprintf(buf, size, "%s%s", sn, pi != NULL ? pi : "");
+	return n >= 0 && (size_t)n < size ? buf : "";
+}
+
 /* Serve the request io_start() pointed at. */
 static void
 serve_one(void)
@@ -287,16 +322,13 @@ serve_one(void)
 	struct resp		 p;
 	struct json_object	*root = NULL;
 	char			 path[PATH_MAX_LEN + 1], ip[64];
-	const char		*sn = io_env("SCRIPT_NAME");
-	const char		*pi = io_env("PATH_INFO");
-	int			 head, n;
+	int			 head;
 
 	memset(&r, 0, sizeof(r));
 	memset(&p, 0, sizeof(p));
 	r.params = params;
 	r.method = parse_method(io_env("REQUEST_METHOD"), &head);
-	n = snprintf(path, sizeof(path), "%s%s", sn ? sn : "", pi ? pi : "");
-	r.path = n >= 0 && n <= PATH_MAX_LEN ? path : "";
+	r.path = request_path(path, sizeof(path));
 	r.query = io_env("QUERY_STRING") ? io_env("QUERY_STRING") : "";
 	r.ip = client_ip(ip);
 	r.user_agent = io_env("HTTP_USER_AGENT") ? io_env("HTTP_USER_AGENT") : "";
@@ -370,6 +402,9 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 	if (FCGX_IsCGI()) {
 		io_start(NULL);
 		serve_one();
+		/* Drain what was not read (mod_cgid resets the connection
+		 * otherwise), end the answer, then any after-work. */
+		io_finish();
 		cgi_finish();
 		after_run();
 	} else {

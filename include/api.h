@@ -83,7 +83,7 @@ struct field {
 
 struct req {
 	enum method	 method;
-	const char	*path;		/* SCRIPT_NAME + PATH_INFO */
+	const char	*path;		/* the URL path routed (request_path) */
 	int64_t		 id;		/* the {id} in the path, or 0 */
 	const char	*query;		/* QUERY_STRING, never NULL */
 	const char	*ip;		/* the client's address */

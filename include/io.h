@@ -14,5 +14,6 @@ void		 io_start(FCGX_Request *);
 const char	*io_env(const char *);
 size_t		 io_read(char *, size_t);
 void		 io_write(const char *, size_t);
+void		 io_finish(void);
 
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The HTTP surface: exact routing, JSON for every error lighttpd itself
-# makes, the headers every answer carries, /health.
+# The HTTP surface: exact routing, JSON for every error the web server
+# itself makes, the headers every answer carries, /health.
 
 load lib/server
 
@@ -14,14 +14,20 @@ setup() { load_helpers; }
 	assert_json .status ok
 }
 
-@test "every answer carries the contract's headers and no Server" {
+@test "every answer carries the contract's headers and no server version" {
 	for path in /health /register /nope; do
 		req GET "$path"
 		assert_header Content-Type application/json
 		assert_header Cache-Control no-store
 		assert_header Pragma no-cache
 		assert_header X-Content-Type-Options nosniff
-		refute_header Server
+		# Apache cannot leave Server out; ServerTokens Prod leaves
+		# the name alone.
+		if [ "$HOST" = lighttpd ]; then
+			refute_header Server
+		else
+			assert_header Server Apache
+		fi
 	done
 }
 
@@ -42,16 +48,26 @@ setup() { load_helpers; }
 	STATUS=$(curl -s -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' -X POST \
 	    "$BASE/logout")
 	BODY=$(cat "$BATS_TEST_TMPDIR/body")
-	assert_status 411
-	assert_json .error invalid_request
+	if [ "$HOST" = lighttpd ]; then
+		assert_error 411 invalid_request
+	else
+		# Apache passes it on with an empty body: the program answers.
+		assert_error 401 invalid_token
+	fi
 }
 
-@test "a NUL in the path is JSON 400" {
+@test "a NUL in the path is JSON 400 (Apache: 404)" {
+	skip_on cgi "Apache refuses %00 in a path before any .htaccess is read, with its own HTML 404"
 	req GET '/register%00x'
-	assert_error 400 invalid_request
+	if [ "$HOST" = lighttpd ]; then
+		assert_error 400 invalid_request
+	else
+		assert_error 404 not_found
+	fi
 }
 
 @test "oversized headers are JSON 400" {
+	skip_on apache cgi "Apache answers a request whose headers it cannot read with its own HTML 400; ErrorDocument does not apply"
 	req GET /user-info '' -H "Authorization: Bearer $(head -c 70000 /dev/zero | tr '\0' a)"
 	assert_error 400 invalid_request
 }

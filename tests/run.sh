@@ -3,7 +3,8 @@
 #   N passed, N failed[, N skipped]
 # Usage: tests/run.sh [unit|bats|FILE.bats ...]   (default: everything)
 # SAN=1: the binaries were built with ASan/UBSan; any report they leave
-# counts as a failure.  VALGRIND=1: unit tests run under valgrind.
+# counts as a failure.  HOST (lighttpd, apache, cgi) picks the web server
+# the suites go through (tests/lib/server.bash).  VALGRIND=1: unit tests run under valgrind.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ sanlog=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-san.XXXXXX")
 trap 'rm -rf "$sanlog"' EXIT
 
 if [ "${SAN:-}" = 1 ]; then
+	# Apache started as root runs the programs as nobody, whose
+	# reports must land here too.
+	chmod 1777 "$sanlog"
 	export ASAN_OPTIONS="log_path=$sanlog/asan:detect_leaks=1:abort_on_error=0"
 	export UBSAN_OPTIONS="log_path=$sanlog/ubsan:print_stacktrace=1:halt_on_error=1"
 	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"

@@ -1,24 +1,60 @@
 #!/bin/sh
-# Install the Debian packages fcgi-auth needs to build, serve and test,
-# and any named as arguments (make bench, valgrind and fuzz add theirs).
-# Does nothing when they are all present; uses sudo when not root.
+# Install what fcgi-auth needs, and does nothing when it is all there
+# (uses sudo when not root):
+#
+#   tools/deps.sh              the Debian packages the build, lighttpd and
+#                              the tests need; with HOST=apache or
+#                              HOST=cgi, Apache and mod_fcgid too
+#   tools/deps.sh docs         Chromium and npm for the /docs test, and
+#                              Swagger UI from npm into docs/node_modules
+#                              (docs/package-lock.json pins it)
+#   tools/deps.sh PACKAGE...   those Debian packages too (make bench: wrk;
+#                              make valgrind and make fuzz: theirs)
 set -eu
+cd "$(dirname "$0")/.."
 
-PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev libjson-c-dev
-libjwt-dev libcrypt-dev libssl-dev lighttpd bats bats-assert bats-support
-curl jq sqlite3 openssl procps libfcgi-bin spawn-fcgi $*"
-
-missing=""
-for p in $PACKAGES; do
-	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$status" = installed ] || missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-
-echo "deps: installing$missing"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
-$sudo apt-get update -q
+
+# apt_install PACKAGE...: install those of them that are missing.
+apt_install() {
+	missing=""
+	for p in "$@"; do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$p" \
+		    2>/dev/null || true)
+		[ "$status" = installed ] || missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	echo "deps: installing$missing"
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+	    --no-install-recommends $missing
+}
+
+if [ "${1:-}" = docs ]; then
+	apt_install chromium
+	# Node's own packages bring npm; Debian's need it apart.
+	command -v npm >/dev/null || apt_install nodejs npm
+	# Again only when the lock file changed since the last install.
+	if ! cmp -s docs/package-lock.json docs/node_modules/.installed \
+	    2>/dev/null; then
+		echo "deps: npm ci in docs/"
+		# No install scripts: Swagger UI needs none (and one of its
+		# dependencies would only report the install).
+		(cd docs && npm ci --ignore-scripts --no-audit --no-fund \
+		    --loglevel=error &&
+		    cp package-lock.json node_modules/.installed)
+	fi
+	exit 0
+fi
+
+PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev
+libjson-c-dev libjwt-dev libcrypt-dev libssl-dev lighttpd bats bats-assert
+bats-support curl jq sqlite3 man-db groff-base openssl procps libfcgi-bin
+spawn-fcgi"
+case ${HOST:-lighttpd} in
+apache|cgi) PACKAGES="$PACKAGES apache2 libapache2-mod-fcgid" ;;
+esac
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
-	--no-install-recommends $missing
+apt_install $PACKAGES "$@"

@@ -1,5 +1,14 @@
-# Helpers for the bats suites: start lighttpd with the project's own
-# lighttpd.conf on a free port with a fresh database, and talk to it.
+# Helpers for the bats suites: start a web server with the project's
+# own configuration on a free port with a fresh database, and talk to it.
+# HOST picks the server (make test HOST=...):
+#
+#   lighttpd   lighttpd.conf, the programs under FastCGI (the default)
+#   apache     apache/httpd.conf, Apache with mod_fcgid
+#   cgi        apache/cgi.conf and apache/htaccess, Apache running the
+#              programs as plain CGI, as on shared hosting
+#
+# SITE_HOME (cgi-bin/), SITE_DOCS and SITE_CONF (lighttpd.conf, apache/)
+# serve another tree than this one, such as an installed one.
 #
 #   setup_file()    { server_start [AUTH_X=value ...]; }
 #   teardown_file() { server_stop; }
@@ -30,26 +39,70 @@ free_port() {
 	echo "$port"
 }
 
-# Start lighttpd with extra settings (NAME=value ...), keeping the state
-# folder of an earlier start in this file if there is one.
+HOST=${HOST:-lighttpd}
+
+# skip_on HOST... REASON: skip this test when running through one of
+# those hosts, saying why.
+skip_on() {
+	local reason=${*: -1} h
+	for h in "${@:1:$#-1}"; do
+		[ "$HOST" != "$h" ] || skip "$HOST: $reason"
+	done
+}
+
+# The command that runs the server in the foreground.
+server_command() {
+	local conf=${SITE_CONF:-$ROOT}
+
+	case $HOST in
+	lighttpd) echo lighttpd -D -f "$conf/lighttpd.conf" ;;
+	apache) echo "$conf/apache/run" fcgid ;;
+	cgi) echo "$conf/apache/run" cgi ;;
+	*) echo "HOST=$HOST: lighttpd, apache or cgi" >&2; return 1 ;;
+	esac
+}
+
+# Apache started as root serves as nobody (apache/run), who must reach
+# the state folder inside bats' private temporary folders.
+share_state() {
+	local d=$STATE
+	[ "$HOST" != lighttpd ] && [ "$(id -u)" -eq 0 ] || return 0
+	while [ "$d" != "$BATS_RUN_TMPDIR" ] && [ "$d" != / ]; do
+		d=$(dirname "$d")
+		chmod o+x "$d"
+	done
+}
+
+# Start the server with extra settings (NAME=value ...), keeping the
+# state folder of an earlier start in this file if there is one.
 server_start() {
 	export STATE=${STATE:-$(mktemp -d "$BATS_FILE_TMPDIR/state.XXXXXX")}
 	export SERVER_ENV="$*"
-	local try
+	local try cmd
+	cmd=$(server_command) || return 1
+	share_state
 	for try in 1 2 3 4 5; do
 		export PORT=$(free_port)
 		export BASE="http://127.0.0.1:$PORT"
 		# bats keeps fds 3 and up open; a server holding them would
-		# make bats wait for it forever, so close them all.
+		# make bats wait for it forever, so close them all.  The
+		# server leads a process group of its own (setsid), so that
+		# server_stop can end it with every process it started.
+		# shellcheck disable=SC2086
 		env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 \
-		    FCGI_AUTH_HOME="$ROOT" FCGI_AUTH_STATE="$STATE" \
-		    FCGI_AUTH_PROCS="${PROCS:-2}" PORT="$PORT" "$@" \
+		    FCGI_AUTH_HOME="${SITE_HOME:-$ROOT}" \
+		    FCGI_AUTH_DOCS="${SITE_DOCS:-$ROOT/docs}" \
+		    FCGI_AUTH_STATE="$STATE" FCGI_AUTH_PROCS="${PROCS:-2}" \
+		    PORT="$PORT" "$@" \
 		    bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/};
 			[ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
-			exec lighttpd -D -f "$FCGI_AUTH_HOME/lighttpd.conf"' \
+			exec setsid "$@"' server $cmd \
 		    >>"$STATE/server.log" 2>&1 </dev/null &
 		export SERVER_PID=$!
-		# Ready when a program answers, not just lighttpd.
+		# A restart inside a test cannot hand teardown_file the new
+		# pid through the environment; the state folder can.
+		echo "$SERVER_PID" >"$STATE/server.pid"
+		# Ready when a program answers, not just the server.
 		local i
 		for i in $(seq 100); do
 			kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -59,7 +112,7 @@ server_start() {
 		done
 		server_stop
 	done
-	echo "lighttpd did not come up:" >&2
+	echo "$HOST did not come up:" >&2
 	cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
 	return 1
 }
@@ -70,16 +123,21 @@ alive() {
 	stat=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $stat != Z* ]]
 }
 
+# Stop the server; Apache takes a second or two to end its workers.
 server_stop() {
-	[ -n "${SERVER_PID:-}" ] || return 0
-	local pid=$SERVER_PID i
+	local pid i
+
+	pid=$(cat "${STATE:-/nonexistent}/server.pid" 2>/dev/null) ||
+	    pid=${SERVER_PID:-}
+	rm -f "${STATE:-/nonexistent}/server.pid"
 	SERVER_PID=
+	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
+	for i in $(seq 200); do
 		alive "$pid" || return 0
 		sleep 0.05
 	done
-	kill -KILL "$pid" 2>/dev/null
+	kill -KILL -- "-$pid" 2>/dev/null
 	return 0
 }
 
