@@ -4,10 +4,13 @@
  * socket on standard input) they are the process's own.  libfcgi's
  * fcgiapp does not fall back to CGI by itself, hence this layer.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "io.h"
@@ -108,37 +111,61 @@ io_write(const char *buf, size_t len)
 		FCGX_PutStr(buf, (int)len, current->out);
 }
 
+/* Bounds on draining an unread CGI body: the web server's own body
+ * limit, and a second for it to arrive, so that a client declaring a
+ * body it never sends cannot hold the program. */
+#define DRAIN_MAX	(1024 * 1024)
+#define DRAIN_MS	1000
+
+/* Read and drop up to max bytes of standard input, within DRAIN_MS. */
+static void
+drain(size_t max)
+{
+	struct pollfd	 pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct timespec	 t0, t;
+	char		 buf[4096];
+	ssize_t		 n;
+	long		 left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (max > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = DRAIN_MS - (t.tv_sec - t0.tv_sec) * 1000 -
+		    (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = read(STDIN_FILENO, buf, max < sizeof(buf) ? max :
+		    sizeof(buf));
+		if (n <= 0)
+			break;
+		max -= (size_t)n;
+	}
+}
+
 /*
  * As CGI, read and drop what is left of the body before the program
  * exits, then free what was read ahead.  Apache's mod_cgid hands a
  * program one socket for both streams: closing it with unread input
  * resets it, and Apache then cuts the answer already written (curl:
  * "transfer closed with outstanding read data remaining").  libfcgi
- * does the same for FastCGI requests in FCGX_Finish_r().
+ * does the same for FastCGI requests in FCGX_Finish_r().  The drain is
+ * bounded (drain()), so a body refused as too large is never read
+ * whole.
  */
 void
 io_finish(void)
 {
-	char		 buf[4096];
 	const char	*v = getenv("CONTENT_LENGTH");
 	long		 len = 0;
-	size_t		 n, want;
 
 	if (current != NULL)
 		return;
-	if (to_eof) {
-		while (fread(buf, 1, sizeof(buf), stdin) > 0)
-			continue;
-	} else if (v != NULL && util_parse_long(v, 0, 0x7fffffff, &len)) {
-		while (consumed < (size_t)len) {
-			want = (size_t)len - consumed;
-			n = fread(buf, 1, want < sizeof(buf) ? want :
-			    sizeof(buf), stdin);
-			if (n == 0)
-				break;
-			consumed += n;
-		}
-	}
+	if (to_eof)
+		drain(DRAIN_MAX);
+	else if (v != NULL && util_parse_long(v, 0, 0x7fffffff, &len) &&
+	    consumed < (size_t)len)
+		drain((size_t)len - consumed < DRAIN_MAX ?
+		    (size_t)len - consumed : DRAIN_MAX);
 	free(ahead);
 	ahead = NULL;
 	aheadlen = 0;
