@@ -2,6 +2,7 @@
 #
 #   make            build everything
 #   make run        build, create the database, serve on http://127.0.0.1:$(PORT)
+#                   (TLS=1: HTTPS, self-signed unless TLS_CERT/TLS_KEY)
 #   make run-apache the same through Apache with mod_fcgid (run-cgi: as CGI)
 #   make test       unit tests and bats suites; SAN=1 for ASan and UBSan,
 #                   HOST=apache or HOST=cgi through Apache instead of lighttpd
@@ -135,24 +136,35 @@ db: all
 	@mkdir -p $(STATE) && chmod 700 $(STATE)
 	AUTH_DB=$(AUTH_DB) tools/authctl migrate
 
-SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
-	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB)
+# TLS=1 serves HTTPS: with TLS_CERT and TLS_KEY, or with a self-signed
+# pair made in the state folder (tools/make-cert.sh).
+TLS_DIR   = $(STATE)/tls
+TLS_CERT ?= $(TLS_DIR)/cert.pem
+TLS_KEY  ?= $(TLS_DIR)/key.pem
+SCHEME    = $(if $(filter 1,$(TLS)),https,http)
+LIGHTTPD_CONF = $(if $(filter 1,$(TLS)),lighttpd-tls.conf,lighttpd.conf)
 
-run: deps
+SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
+	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
+	$(if $(filter 1,$(TLS)),TLS=1 TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY))
+
+serve-setup: deps
 	@$(MAKE) --no-print-directory db
-	@echo "fcgi-auth: serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) exec lighttpd -D -f lighttpd.conf
+	@[ "$(TLS)" != 1 ] || [ "$(TLS_CERT)" != "$(TLS_DIR)/cert.pem" ] || \
+	  tools/make-cert.sh $(TLS_DIR)
+
+run: serve-setup
+	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@$(SERVE) exec lighttpd -D -f $(LIGHTTPD_CONF)
 
 # Apache, in the foreground, with the same state folder (apache/run).
 run-apache run-cgi: HOST = apache
-run-apache: deps
-	@$(MAKE) --no-print-directory db
-	@echo "fcgi-auth: Apache serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+run-apache: serve-setup
+	@echo "fcgi-auth: Apache serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
 	@$(SERVE) exec apache/run fcgid
 
-run-cgi: deps
-	@$(MAKE) --no-print-directory db
-	@echo "fcgi-auth: Apache (CGI) serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+run-cgi: serve-setup
+	@echo "fcgi-auth: Apache (CGI) serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
 	@$(SERVE) exec apache/run cgi
 
 test: deps deps-docs
@@ -224,7 +236,7 @@ clean:
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps deps-docs db run run-apache run-cgi test valgrind fuzz \
+.PHONY: all deps deps-docs db serve-setup run run-apache run-cgi test valgrind fuzz \
 	bench install uninstall clean FORCE
 .SECONDARY:
 

@@ -83,9 +83,9 @@ login_post(struct req *r, struct resp *p)
 	explicit_bzero(hash, sizeof(hash));
 
 	if (user_load(id, &u) != 1 ||
-	    session_open(&u, r->ip, r->user_agent, NULL, &t) == -1)
+	    session_open(&u, r->ip, r->user_agent, &t) == -1)
 		return 0;
-	ok = api_reply(p, 200, tokens_json(&t));
+	ok = api_tokens(p, 200, &t);
 	tokens_free(&t);
 	return ok;
 }

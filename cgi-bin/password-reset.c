@@ -74,6 +74,8 @@ reset_confirm(struct req *r, struct resp *p)
 	if ((o = json_object_new_object()) == NULL)
 		return 0;
 	json_object_object_add(o, "revoked", json_object_new_int(n));
+	/* Every session of the user is gone; this browser's too, if any. */
+	api_cookies_clear(p);
 	return api_reply(p, 200, o);
 }
 

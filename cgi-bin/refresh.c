@@ -1,6 +1,9 @@
 /*
  * POST /refresh: exchange a refresh token for new tokens (rotation).
  * A rotated-out token after the grace window revokes its session.
+ * In cookie mode the token may come from the __Host-refresh cookie
+ * instead of the body, and a session opened in cookie mode refreshes
+ * only beside its __Host-fgp cookie.
  */
 #include "api.h"
 
@@ -16,30 +19,44 @@ static const struct field fields[FIELD__MAX] = {
 static int
 refresh_post(struct req *r, struct resp *p)
 {
-	struct tokens	 t;
-	int		 ok;
+	const struct param	*body = &r->params[FIELD_REFRESH_TOKEN];
+	char			 cookie[TOKEN_MAX + 1], fgp[FGP_LEN + 1];
+	const char		*token = body->set ? body->str : NULL;
+	const char		*why;
+	struct tokens		 t;
+	int			 ok;
 
-	switch (session_refresh(r->params[FIELD_REFRESH_TOKEN].str, NULL, &t)) {
+	if (token == NULL && cfg->cookie_mode &&
+	    api_cookie(COOKIE_REFRESH, cookie, sizeof(cookie)))
+		token = cookie;
+	if (token == NULL)
+		return api_fail(p, ERR_INVALID_REQUEST, "refresh_token",
+		    "refresh_token is required");
+
+	switch (session_refresh(token,
+	    api_cookie(COOKIE_FGP, fgp, sizeof(fgp)) ? fgp : NULL, &t)) {
 	case REFRESH_OK:
-		ok = api_reply(p, 200, tokens_json(&t));
+		ok = api_tokens(p, 200, &t);
 		tokens_free(&t);
 		return ok;
 	case REFRESH_INVALID:
-		return api_fail(p, ERR_INVALID_TOKEN, "refresh_token",
-		    "the refresh token is invalid, expired or revoked");
-	case REFRESH_REUSED:
-		return api_fail(p, ERR_INVALID_TOKEN, "refresh_token",
-		    "the refresh token was already used; its session is "
-		    "revoked");
-	case REFRESH_ERROR:
+		why = "the refresh token is invalid, expired or revoked";
 		break;
+	case REFRESH_REUSED:
+		why = "the refresh token was already used; its session is "
+		    "revoked";
+		break;
+	default:
+		return 0;
 	}
-	return 0;
+	/* Dead cookies are of no more use to the browser. */
+	api_cookies_clear(p);
+	return api_fail(p, ERR_INVALID_TOKEN, "refresh_token", why);
 }
 
 static const struct route routes[] = {
-	{ METHOD_POST, "/refresh", ACCESS_PUBLIC, F(FIELD_REFRESH_TOKEN),
-	    F(FIELD_REFRESH_TOKEN), refresh_post },
+	{ METHOD_POST, "/refresh", ACCESS_PUBLIC, F(FIELD_REFRESH_TOKEN), 0,
+	    refresh_post },
 };
 
 int

@@ -14,6 +14,7 @@ revoke_all_post(struct req *r, struct resp *p)
 	    (o = json_object_new_object()) == NULL)
 		return 0;
 	json_object_object_add(o, "revoked", json_object_new_int(n));
+	api_cookies_clear(p);
 	return api_reply(p, 200, o);
 }
 

@@ -25,6 +25,8 @@ tokens_delete(struct req *r, struct resp *p)
 
 	switch (session_revoke(r->auth.user.id, r->id)) {
 	case 1:
+		if (r->id == r->auth.sid)
+			api_cookies_clear(p);
 		return api_reply(p, 204, NULL);
 	case 0:
 		return api_fail(p, ERR_NOT_FOUND, NULL, "no such session");

@@ -166,6 +166,8 @@ users_delete(struct req *r, struct resp *p)
 	}
 	if (user_delete(r->id) != 1 || db_commit() == -1)
 		goto out;
+	if (r->id == r->auth.user.id)
+		api_cookies_clear(p);
 	return api_reply(p, 204, NULL);
 out:
 	db_rollback();

@@ -38,6 +38,7 @@ static const char *const methods[METHOD__MAX] = {
 	"PUT",		/* METHOD_PUT */
 	"PATCH",	/* METHOD_PATCH */
 	"DELETE",	/* METHOD_DELETE */
+	"OPTIONS",	/* METHOD_OPTIONS */
 	NULL,		/* METHOD_ANY */
 };
 
@@ -106,6 +107,54 @@ list_add(char *buf, size_t size, const char *item)
 	snprintf(buf + n, size - n, "%s%s", n > 0 ? ", " : "", item);
 }
 
+/* Is origin one of AUTH_CORS_ORIGINS, exactly (no patterns)? */
+static int
+cors_allowed(const char *origin)
+{
+	const char	*w = cfg->cors_origins;
+	size_t		 n, len;
+
+	if (origin == NULL || w == NULL || (len = strlen(origin)) == 0)
+		return 0;
+	for (; *w != '\0'; w += n) {
+		w += strspn(w, " \t");
+		n = strcspn(w, " \t");
+		if (n == len && strncmp(w, origin, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * CORS headers for AUTH_CORS_ORIGINS.  A listed origin gets itself
+ * back (never "*"), credentials in cookie mode, and, for a preflight
+ * (allow: the path's methods), what it may send; any other origin gets
+ * nothing.  Vary: Origin goes on every answer once CORS is on, so no
+ * cache hands one origin's answer to another.
+ */
+static void
+cors(struct resp *p, const char *origin, const char *allow)
+{
+
+	if (cfg->cors_origins == NULL)
+		return;
+	api_header(p, "Vary", "Origin");
+	if (!cors_allowed(origin))
+		return;
+	api_header(p, "Access-Control-Allow-Origin", "%s", origin);
+	if (cfg->cookie_mode)
+		api_header(p, "Access-Control-Allow-Credentials", "true");
+	if (allow == NULL) {
+		api_header(p, "Access-Control-Expose-Headers",
+		    "Location, Retry-After, WWW-Authenticate");
+		return;
+	}
+	api_header(p, "Access-Control-Allow-Methods", "%s", allow);
+	api_header(p, "Access-Control-Allow-Headers",
+	    "Authorization, Content-Type");
+	api_header(p, "Access-Control-Max-Age", "600");
+}
+
 /*
  * Find the route for the request.  Returns it, or NULL with a 404 (no
  * route has this path) or a 405 with Allow (none has this method).
@@ -130,6 +179,14 @@ route_find(struct req *r, struct resp *p)
 	}
 	if (!known) {
 		api_fail(p, ERR_NOT_FOUND, NULL, NULL);
+		return NULL;
+	}
+	if (r->method == METHOD_OPTIONS) {
+		/* Any known path, without a token: CORS preflights. */
+		list_add(allow, sizeof(allow), "OPTIONS");
+		api_reply(p, 204, NULL);
+		api_header(p, "Allow", "%s", allow);
+		cors(p, r->origin, allow);
 		return NULL;
 	}
 	api_fail(p, ERR_METHOD_NOT_ALLOWED, NULL, NULL);
@@ -176,12 +233,41 @@ bearer(void)
 }
 
 /*
+ * Copy the value of cookie name from the Cookie header into out.
+ * Returns 1 if it is there (the first one) and fits, else 0.
+ */
+int
+api_cookie(const char *name, char *out, size_t outsz)
+{
+	const char	*c = io_env("HTTP_COOKIE");
+	size_t		 nlen = strlen(name), n;
+
+	while (c != NULL && *c != '\0') {
+		c += strspn(c, " \t;");
+		n = strcspn(c, ";");
+		if (n > nlen && strncmp(c, name, nlen) == 0 && c[nlen] == '=') {
+			n -= nlen + 1;
+			while (n > 0 && (c[nlen + n] == ' ' || c[nlen + n] == '\t'))
+				n--;
+			if (n >= outsz)
+				return 0;
+			memcpy(out, c + nlen + 1, n);
+			out[n] = '\0';
+			return 1;
+		}
+		c += n;
+	}
+	return 0;
+}
+
+/*
  * Check the caller for a route that needs a token.
  * Returns 1 to go on, 0 with the response set, -1 on internal error.
  */
 static int
 authenticate(struct req *r, struct resp *p, enum access access)
 {
+	char	 fgp[FGP_LEN + 1];
 	int	 rc;
 
 	if (access == ACCESS_PUBLIC)
@@ -195,6 +281,13 @@ authenticate(struct req *r, struct resp *p, enum access access)
 		if (rc == 0)
 			api_fail(p, ERR_INVALID_TOKEN, NULL, NULL);
 		return rc;
+	}
+	/* A token minted for a browser works only beside its cookie. */
+	if (!session_fingerprint_ok(&r->auth,
+	    api_cookie(COOKIE_FGP, fgp, sizeof(fgp)) ? fgp : NULL)) {
+		api_fail(p, ERR_INVALID_TOKEN, NULL,
+		    "the token's fingerprint cookie is missing or wrong");
+		return 0;
 	}
 	if (access == ACCESS_ADMIN && !user_is_admin(&r->auth.user)) {
 		api_fail(p, ERR_FORBIDDEN, NULL, "administrators only");
@@ -333,6 +426,7 @@ serve_one(void)
 	r.ip = client_ip(ip);
 	r.user_agent = io_env("HTTP_USER_AGENT") ? io_env("HTTP_USER_AGENT") : "";
 	r.bearer = bearer();
+	r.origin = io_env("HTTP_ORIGIN");
 
 	if (!dispatch(&r, &p, &root)) {
 		/* Nothing half-written: undo, then say what happened. */
@@ -341,6 +435,9 @@ serve_one(void)
 		api_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
 		    NULL, NULL);
 	}
+	/* A preflight's CORS headers are set with its answer. */
+	if (r.method != METHOD_OPTIONS || p.status != 204)
+		cors(&p, r.origin, NULL);
 	resp_write(&p, head);
 
 	db_rollback();

@@ -43,7 +43,7 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE sessions SET last_used_at = ? WHERE id = ?",
 	/* SQL_SESSION_INSERT */
 	"INSERT INTO sessions (user_id, created_at, last_used_at, "
-	"expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)",
+	"expires_at, ip, user_agent, fgp_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* SQL_SESSION_EVICT: revoke all but the ? most recently used. */
 	"UPDATE sessions SET revoked_at = ?1, expires_at = ?1 "
 	"WHERE id IN (SELECT s.id FROM sessions s "
@@ -73,7 +73,7 @@ static const char *const sqls[SQL__MAX] = {
 	"INSERT INTO refresh_tokens (hash, session_id) VALUES (?, ?)",
 	/* SQL_REFRESH_FIND */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
-	"s.revoked_at IS NULL AND s.expires_at > ?2 "
+	"s.revoked_at IS NULL AND s.expires_at > ?2, s.fgp_hash "
 	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
 	"WHERE r.hash = ?1",
 	/* SQL_REFRESH_ROTATE */

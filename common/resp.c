@@ -149,6 +149,51 @@ api_fail(struct resp *p, enum err e, const char *field, const char *message)
 }
 
 /*
+ * Set a cookie the way the contract wants every one of ours: __Host-
+ * prefixed (so no subdomain can set or shadow it), Secure, HttpOnly (no
+ * script can read it), SameSite=Strict (never sent cross-site).
+ */
+static void
+cookie_set(struct resp *p, const char *name, const char *value, long maxage)
+{
+
+	api_header(p, "Set-Cookie", "%s=%s; Path=/; Secure; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%ld%s", name, value, maxage,
+	    maxage > 0 ? "" : "; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+/*
+ * Answer with a token response.  In cookie mode the refresh token and
+ * the fingerprint travel only as cookies, and tokens_json() leaves the
+ * refresh token out of the body.  Returns as api_reply().
+ */
+int
+api_tokens(struct resp *p, int status, const struct tokens *t)
+{
+
+	if (cfg->cookie_mode) {
+		cookie_set(p, COOKIE_REFRESH, t->refresh, cfg->refresh_ttl);
+		if (t->fgp[0] != '\0')
+			cookie_set(p, COOKIE_FGP, t->fgp, cfg->refresh_ttl);
+	}
+	return api_reply(p, status, tokens_json(t));
+}
+
+/*
+ * In cookie mode, tell the browser to drop both cookies: Max-Age=0, and
+ * an Expires in the past for clients that read only that.
+ */
+void
+api_cookies_clear(struct resp *p)
+{
+
+	if (!cfg->cookie_mode)
+		return;
+	cookie_set(p, COOKIE_REFRESH, "", 0);
+	cookie_set(p, COOKIE_FGP, "", 0);
+}
+
+/*
  * Write the response: status, the headers every answer carries, the
  * handler's headers, then the body unless the request was HEAD.
  */

@@ -61,23 +61,45 @@ purge(int64_t now)
 }
 
 /*
+ * In cookie mode, make the session's fingerprint: t->fgp gets the
+ * cookie's value, hash its SHA-256 (kept with the session) and hex the
+ * same as the access token's "fgp" claim.  Returns 0, or -1.
+ */
+static int
+fingerprint_new(struct tokens *t, unsigned char hash[SHA256_LEN],
+    char hex[2 * SHA256_LEN + 1])
+{
+	unsigned char	 raw[FGP_RAW];
+
+	if (util_random(raw, sizeof(raw)) == -1)
+		return -1;
+	util_base64url(raw, sizeof(raw), t->fgp);
+	explicit_bzero(raw, sizeof(raw));
+	util_sha256(t->fgp, FGP_LEN, hash);
+	util_hex(hash, SHA256_LEN, hex);
+	return 0;
+}
+
+/*
  * Open a session for u from address ip and agent ua, revoking the least
- * recently used ones beyond AUTH_MAX_SESSIONS.  fgp is the fingerprint
- * hash for the access token, or NULL.  Returns 0 with t filled, or -1.
+ * recently used ones beyond AUTH_MAX_SESSIONS.  In cookie mode the
+ * session gets a fingerprint (t->fgp).  Returns 0 with t filled, or -1.
  */
 int
 session_open(const struct user *u, const char *ip, const char *ua,
-    const char *fgp, struct tokens *t)
+    struct tokens *t)
 {
 	sqlite3_stmt	*st;
-	unsigned char	 raw[REFRESH_RAW];
-	char		 agent[AGENT_MAX + 1];
+	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
+	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
 	int64_t		 now = util_now();
 
 	memset(t, 0, sizeof(*t));
 	clean_agent(ua, agent);
-	if (token_refresh_new(raw, t->refresh) == -1 || db_begin() == -1)
-		return -1;
+	if (token_refresh_new(raw, t->refresh) == -1 ||
+	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
+	    db_begin() == -1)
+		goto fail;
 	if (purge(now) == -1)
 		goto err;
 
@@ -92,19 +114,23 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	    db_bind_int(st, 3, now) == -1 ||
 	    db_bind_int(st, 4, now + cfg->refresh_ttl) == -1 ||
 	    db_bind_text(st, 5, ip != NULL ? ip : "") == -1 ||
-	    db_bind_text(st, 6, agent) == -1 || run(st) == -1)
+	    db_bind_text(st, 6, agent) == -1 ||
+	    (cfg->cookie_mode ? db_bind_blob(st, 7, fgp, sizeof(fgp)) :
+	    db_bind_null(st, 7)) == -1 || run(st) == -1)
 		goto err;
 	t->sid = db_last_id();
 
 	if (refresh_insert(t->refresh, t->sid) == -1 ||
-	    token_access_issue(u->id, t->sid, u->role, fgp, &t->access) == -1 ||
+	    token_access_issue(u->id, t->sid, u->role,
+	    cfg->cookie_mode ? claim : NULL, &t->access) == -1 ||
 	    db_commit() == -1)
 		goto err;
 	explicit_bzero(raw, sizeof(raw));
 	return 0;
 err:
-	explicit_bzero(raw, sizeof(raw));
 	db_rollback();
+fail:
+	explicit_bzero(raw, sizeof(raw));
 	tokens_free(t);
 	return -1;
 }
@@ -184,17 +210,19 @@ revoke(int64_t uid, int64_t sid, int64_t now)
  * Exchange a refresh token for new tokens, in one transaction, so that
  * parallel refreshes of one token are serialised: the first rotates,
  * the rest see a token rotated within the grace window and get the
- * same successor.  fgp is as for session_open().
+ * same successor.  fgp is the fingerprint cookie's value, or NULL.
  */
 enum refresh
 session_refresh(const char *token, const char *fgp, struct tokens *t)
 {
 	sqlite3_stmt	*st;
 	unsigned char	 h[SHA256_LEN], sealed[REFRESH_RAW];
+	unsigned char	 want[SHA256_LEN], got[SHA256_LEN];
+	char		 claim[2 * SHA256_LEN + 1];
 	struct user	 u;
 	int64_t		 now = util_now(), sid, rotated, uid;
 	enum refresh	 result = REFRESH_ERROR;
-	int		 rc, active, fresh, graced;
+	int		 rc, active, fresh, graced, bound;
 
 	memset(t, 0, sizeof(*t));
 	if (!token_refresh_hash(token, h))
@@ -220,11 +248,32 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 		memcpy(sealed, sqlite3_column_blob(st, 2), REFRESH_RAW);
 	uid = sqlite3_column_int64(st, 3);
 	active = sqlite3_column_int(st, 4);
+	bound = sqlite3_column_bytes(st, 5) == SHA256_LEN;
+	if (bound)
+		memcpy(want, sqlite3_column_blob(st, 5), SHA256_LEN);
 	sqlite3_reset(st);
 
 	if (!active) {
 		result = REFRESH_INVALID;
 		goto out;
+	}
+	/*
+	 * A session with a fingerprint refreshes only with its cookie: a
+	 * refresh token alone, stolen without it, gets nothing (and costs
+	 * the owner nothing).  The cookie is sent again as it is.
+	 */
+	if (bound) {
+		if (fgp == NULL || strlen(fgp) != FGP_LEN) {
+			result = REFRESH_INVALID;
+			goto out;
+		}
+		util_sha256(fgp, FGP_LEN, got);
+		if (!util_equal(got, want, SHA256_LEN)) {
+			result = REFRESH_INVALID;
+			goto out;
+		}
+		memcpy(t->fgp, fgp, FGP_LEN + 1);
+		util_hex(want, SHA256_LEN, claim);
 	}
 	if (fresh)
 		rc = rotate(token, h, sid, now, t) == 0;
@@ -243,8 +292,8 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 		return REFRESH_REUSED;
 	}
 	if (user_load(uid, &u) != 1 || extend(sid, now) == -1 ||
-	    token_access_issue(uid, sid, u.role, fgp, &t->access) == -1 ||
-	    db_commit() == -1)
+	    token_access_issue(uid, sid, u.role, bound ? claim : NULL,
+	    &t->access) == -1 || db_commit() == -1)
 		goto out;
 	t->sid = sid;
 	return REFRESH_OK;
@@ -288,6 +337,26 @@ session_authenticate(const char *token, struct auth *a)
 			run(st);
 	}
 	return 1;
+}
+
+/*
+ * Does the fingerprint cookie fgp (NULL if none) match the access
+ * token's "fgp" claim?  A token without the claim (bearer mode) needs
+ * no cookie.  Returns 1 if the request may go on.
+ */
+int
+session_fingerprint_ok(const struct auth *a, const char *fgp)
+{
+	unsigned char	 hash[SHA256_LEN];
+	char		 hex[2 * SHA256_LEN + 1];
+
+	if (a->fgp[0] == '\0')
+		return 1;
+	if (fgp == NULL || strlen(fgp) != FGP_LEN)
+		return 0;
+	util_sha256(fgp, FGP_LEN, hash);
+	util_hex(hash, SHA256_LEN, hex);
+	return util_equal(hex, a->fgp, 2 * SHA256_LEN);
 }
 
 /* Revoke one session of user uid.  Returns 1 if it was active, 0, -1. */

@@ -45,6 +45,7 @@ enum method {
 	METHOD_PUT,
 	METHOD_PATCH,
 	METHOD_DELETE,
+	METHOD_OPTIONS,	/* answered by the layer: CORS preflight, Allow */
 	METHOD_ANY,	/* matches every method */
 	METHOD__MAX
 };
@@ -81,6 +82,10 @@ struct field {
 
 #define F(x)	(1u << (x))	/* a field's bit in route masks */
 
+/* Cookie mode's cookies (AUTH_COOKIE_MODE). */
+#define COOKIE_REFRESH	"__Host-refresh"
+#define COOKIE_FGP	"__Host-fgp"
+
 struct req {
 	enum method	 method;
 	const char	*path;		/* the URL path routed (request_path) */
@@ -89,11 +94,12 @@ struct req {
 	const char	*ip;		/* the client's address */
 	const char	*user_agent;	/* never NULL */
 	const char	*bearer;	/* the token after "Bearer ", or NULL */
+	const char	*origin;	/* the Origin header, or NULL */
 	struct param	*params;	/* indexed like the field table */
 	struct auth	 auth;		/* the caller, for ACCESS_BEARER */
 };
 
-#define RESP_HEADERS	8
+#define RESP_HEADERS	16
 
 struct header {
 	const char	*name;
@@ -122,6 +128,9 @@ int		 api_fail(struct resp *, enum err, const char *, const char *);
 int		 api_fail_status(struct resp *, int, const char *, const char *,
 		    const char *);
 int		 api_reply(struct resp *, int, struct json_object *);
+int		 api_tokens(struct resp *, int, const struct tokens *);
+void		 api_cookies_clear(struct resp *);
+int		 api_cookie(const char *, char *, size_t);
 int		 api_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 const char	*api_env(const char *);

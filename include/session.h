@@ -12,6 +12,10 @@
 #include "token.h"
 #include "user.h"
 
+/* The fingerprint cookie's value: 256 random bits in base64url. */
+#define FGP_RAW		32
+#define FGP_LEN		43
+
 /* Sessions whose last use is older than this get last_used_at bumped. */
 #define TOUCH_INTERVAL	60
 
@@ -26,6 +30,7 @@ struct auth {
 struct tokens {
 	char		*access;	/* JWT, freed by tokens_free() */
 	char		 refresh[REFRESH_LEN + 1];
+	char		 fgp[FGP_LEN + 1];	/* cookie mode: the fingerprint */
 	int64_t		 sid;
 };
 
@@ -37,10 +42,12 @@ enum refresh {
 };
 
 int			 session_open(const struct user *, const char *,
-			    const char *, const char *, struct tokens *);
+			    const char *, struct tokens *);
 enum refresh		 session_refresh(const char *, const char *,
 			    struct tokens *);
 int			 session_authenticate(const char *, struct auth *);
+int			 session_fingerprint_ok(const struct auth *,
+			    const char *);
 int			 session_revoke(int64_t, int64_t);
 int			 session_revoke_user(int64_t, int64_t);
 struct json_object	*session_list(int64_t, int64_t);

@@ -10,7 +10,7 @@
 # SITE_HOME (cgi-bin/), SITE_DOCS and SITE_CONF (lighttpd.conf, apache/)
 # serve another tree than this one, such as an installed one.
 #
-#   setup_file()    { server_start [AUTH_X=value ...]; }
+#   setup_file()    { server_start [--tls] [AUTH_X=value ...]; }
 #   teardown_file() { server_stop; }
 #   setup()         { load_helpers; }
 #
@@ -55,7 +55,7 @@ server_command() {
 	local conf=${SITE_CONF:-$ROOT}
 
 	case $HOST in
-	lighttpd) echo lighttpd -D -f "$conf/lighttpd.conf" ;;
+	lighttpd) echo lighttpd -D -f "$conf/lighttpd${TLS:+-tls}.conf" ;;
 	apache) echo "$conf/apache/run" fcgid ;;
 	cgi) echo "$conf/apache/run" cgi ;;
 	*) echo "HOST=$HOST: lighttpd, apache or cgi" >&2; return 1 ;;
@@ -74,16 +74,25 @@ share_state() {
 }
 
 # Start the server with extra settings (NAME=value ...), keeping the
-# state folder of an earlier start in this file if there is one.
+# state folder of an earlier start in this file if there is one.  With
+# --tls it serves HTTPS with a self-signed certificate that curl in
+# req() trusts ($CACERT).
 server_start() {
 	export STATE=${STATE:-$(mktemp -d "$BATS_FILE_TMPDIR/state.XXXXXX")}
+	export TLS= CACERT= SCHEME=http
+	if [ "${1:-}" = --tls ]; then
+		shift
+		"$ROOT/tools/make-cert.sh" "$STATE/tls"
+		export TLS=1 SCHEME=https CACERT=$STATE/tls/cert.pem
+		export TLS_CERT=$STATE/tls/cert.pem TLS_KEY=$STATE/tls/key.pem
+	fi
 	export SERVER_ENV="$*"
 	local try cmd
 	cmd=$(server_command) || return 1
 	share_state
 	for try in 1 2 3 4 5; do
 		export PORT=$(free_port)
-		export BASE="http://127.0.0.1:$PORT"
+		export BASE="$SCHEME://127.0.0.1:$PORT"
 		# bats keeps fds 3 and up open; a server holding them would
 		# make bats wait for it forever, so close them all.  The
 		# server leads a process group of its own (setsid), so that
@@ -107,6 +116,7 @@ server_start() {
 		for i in $(seq 100); do
 			kill -0 "$SERVER_PID" 2>/dev/null || break
 			[ "$(curl -s -o /dev/null -w '%{http_code}' \
+			    ${CACERT:+--cacert "$CACERT"} \
 			    "$BASE/health")" = 200 ] && return 0
 			sleep 0.05
 		done
@@ -145,7 +155,7 @@ server_stop() {
 server_restart() {
 	server_stop
 	# shellcheck disable=SC2086
-	server_start $SERVER_ENV
+	server_start ${TLS:+--tls} $SERVER_ENV
 }
 
 # req METHOD PATH [JSON] [curl args...]: an HTTP request to the server.
@@ -154,7 +164,7 @@ req() {
 	local method=$1 path=$2 out=$BATS_TEST_TMPDIR/body
 	shift 2
 	local args=(-s -S -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers"
-	    -w '%{http_code}')
+	    -w '%{http_code}' ${CACERT:+--cacert "$CACERT"})
 	if [ $# -gt 0 ] && [ -n "$1" ]; then
 		args+=(-H 'Content-Type: application/json' --data-binary "$1")
 	elif [[ $method == P* && " ${*:2} " != *" --data"* &&

@@ -1,4 +1,4 @@
--- 004: single-use tokens sent by mail (password reset, email
+-- 003: single-use tokens sent by mail (password reset, email
 -- verification) and the count of mails sent to each address.
 --
 -- A token is kept only as the SHA-256 of its text.  It is bound to the

@@ -1,4 +1,4 @@
--- 003: failed logins, counted per account and per client address, so
+-- 002: failed logins, counted per account and per client address, so
 -- that logins can be throttled (API.md "Throttling", OWASP ASVS 2.2.1).
 --
 -- key is an HMAC-SHA256, under the JWT secret, of what is counted (the
