@@ -215,8 +215,8 @@ install: all
 	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
 	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
 	  "(make deps-docs): /docs will be empty, /openapi.json is there"
-	$(INSTALL) -m 644 lighttpd.conf $(PKGDOC)/examples/
-	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/htaccess \
+	$(INSTALL) -m 644 lighttpd.conf lighttpd-tls.conf $(PKGDOC)/examples/
+	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/tls.conf apache/htaccess \
 	  $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/

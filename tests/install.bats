@@ -35,7 +35,8 @@ setup() { load_helpers; }
 	for f in openapi.json index.html docs.js swagger-ui-bundle.js swagger-ui.css; do
 		[ "$(stat -c %a "$P/share/fcgi-auth/docs/$f")" = 644 ]
 	done
-	for f in lighttpd.conf apache/httpd.conf apache/cgi.conf apache/htaccess; do
+	for f in lighttpd.conf lighttpd-tls.conf apache/httpd.conf apache/cgi.conf \
+	    apache/tls.conf apache/htaccess; do
 		cmp "$ROOT/$f" "$P/share/doc/fcgi-auth/examples/$f"
 	done
 	[ -x "$P/share/doc/fcgi-auth/examples/apache/run" ]
