@@ -259,43 +259,57 @@ db_close(void)
 	db = NULL;
 }
 
-/*
- * Apply the compiled-in migrations newer than PRAGMA user_version, in
- * one transaction, so concurrent starts migrate exactly once.
- * Returns 0 or -1 (logged).
- */
-int
-db_migrate(void)
+/* PRAGMA user_version, or -1 (logged). */
+static int
+schema_version(void)
 {
 	sqlite3_stmt	*st = NULL;
-	char		 pragma[64];
-	int		 i, version = -1, latest = 0;
+	int		 version = -1;
 
-	if (db_exec("BEGIN IMMEDIATE") == -1)
-		return -1;
 	if (prepare("PRAGMA user_version", &st) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version < 0)
-		goto err;
+	return version;
+}
 
+/*
+ * Apply the compiled-in migrations newer than PRAGMA user_version, in
+ * one transaction, so concurrent starts migrate exactly once.  The
+ * version is read first without a lock: a program started on demand
+ * (Apache, plain CGI) must not wait for, or fail on, another process's
+ * write lock when there is nothing to migrate.  Returns 0 or -1.
+ */
+int
+db_migrate(void)
+{
+	char	 pragma[64];
+	int	 i, version, latest;
+
+	latest = db_migrations[db_migrations_count - 1].version;
+	if ((version = schema_version()) == latest)
+		return 0;
+	if (version > latest) {
+		LOG("database schema %d is newer than this program's %d",
+		    version, latest);
+		return -1;
+	}
+
+	/* Under the lock, read again: another start may have migrated. */
+	if (db_exec("BEGIN IMMEDIATE") == -1)
+		return -1;
+	if ((version = schema_version()) < 0)
+		goto err;
 	for (i = 0; i < db_migrations_count; i++) {
-		latest = db_migrations[i].version;
-		if (latest <= version)
+		if (db_migrations[i].version <= version)
 			continue;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-		    latest);
+		    db_migrations[i].version);
 		if (db_exec(db_migrations[i].sql) == -1 ||
 		    db_exec(pragma) == -1) {
 			LOG("migration %s failed", db_migrations[i].name);
 			goto err;
 		}
-	}
-	if (version > latest) {
-		LOG("database schema %d is newer than this program's %d",
-		    version, latest);
-		goto err;
 	}
 	return db_exec("COMMIT");
 err:

@@ -35,11 +35,6 @@ unlock() {
 	LOCK_PID=
 }
 
-# The pids of a program lighttpd runs.
-pids() {
-	pgrep -P "$SERVER_PID" -f "cgi-bin/$1.fcgi" | sort
-}
-
 # req_bg NAME METHOD PATH JSON [curl args]: a request in the background;
 # its status goes to $BATS_TEST_TMPDIR/NAME.status, the body to NAME.body,
 # the headers to NAME.headers.  req_wait waits for all of them.
@@ -118,9 +113,10 @@ req_wait() {
 }
 
 @test "crash: SIGKILL during registrations and logins leaves a sound database" {
+	skip_on cgi "a CGI program lives for one request; none waits to be killed"
 	email=$(new_email)
 	register "$email"
-	before=$(pids register)
+	before=$(program_pids register)
 	[ -n "$before" ]
 	# Four streams of writes, killed under them.
 	streams=()
@@ -138,7 +134,7 @@ req_wait() {
 	for round in 1 2 3; do
 		sleep 0.3
 		for prog in register login; do
-			for pid in $(pids "$prog"); do
+			for pid in $(program_pids "$prog"); do
 				kill -KILL "$pid" 2>/dev/null || :
 			done
 		done
@@ -149,13 +145,13 @@ req_wait() {
 	# Every user has a whole hash; every session one current refresh token.
 	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM users WHERE password_hash NOT LIKE '\$2b\$04\$%' OR length(password_hash) <> 60")" = 0 ]
 	[ "$(sqlite3 "$STATE/auth.db" 'SELECT count(*) FROM sessions s WHERE s.revoked_at IS NULL AND (SELECT count(*) FROM refresh_tokens r WHERE r.session_id = s.id AND r.rotated_at IS NULL) <> 1')" = 0 ]
-	# lighttpd starts new programs and serves again within seconds.
+	# The server starts new programs and serves again within seconds.
 	for i in $(seq 100); do
 		req POST /register "{\"email\":\"$(new_email)\",\"password\":\"correct horse\"}"
 		[ "$STATUS" = 201 ] && break
 		sleep 0.1
 	done
 	assert_status 201
-	[ "$(pids register)" != "$before" ]
+	[ "$(program_pids register)" != "$before" ]
 	login "$email"
 }

@@ -25,12 +25,6 @@ try() {
 	    -H "X-Forwarded-For: ${3:-$ADDR}"
 }
 
-# The answer minus the headers that may differ between two requests.
-answer() {
-	grep -vi '^Date:' "$HEADERS" | tr -d '\r'
-	echo "$BODY"
-}
-
 @test "throttle: 429 after 3 failures, even with the right password" {
 	for i in 1 2 3; do
 		try "$EMAIL" "wrong horse $i"

@@ -134,7 +134,12 @@ claims() {
 	exec {fd}>&-
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "HTTP/1.1 400 "* || ${lines[0]} == "HTTP/1.0 400 "* ]]
-	[[ $output == *'{"error":"invalid_request",'* ]]
+	# lighttpd's own 431 reaches error.fcgi and becomes the contract's
+	# JSON; Apache answers oversized headers itself, in HTML, before any
+	# configuration can step in (README: What differs between hosts).
+	if [ "$HOST" = lighttpd ]; then
+		[[ $output == *'{"error":"invalid_request",'* ]]
+	fi
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_status 200
 }

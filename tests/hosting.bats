@@ -68,9 +68,9 @@ setup() { load_helpers; }
 		grep -qx "AUTH_DB=$STATE/auth.db" <<<"$env"
 		grep -qx AUTH_BCRYPT_COST=4 <<<"$env"
 		# Unset settings are absent, never "${AUTH_X}".
-		! grep -q '^AUTH_ISSUER=' <<<"$env"
-		! grep -q '=\${' <<<"$env"
-		! grep -q '^FCGI_AUTH_' <<<"$env"
+		refute grep -q '^AUTH_ISSUER=' <<<"$env"
+		refute grep -q '=\${' <<<"$env"
+		refute grep -q '^FCGI_AUTH_' <<<"$env"
 		found=$((found + 1))
 	done
 	[ "$found" -gt 0 ]

@@ -127,7 +127,7 @@ refresh() {
 @test "refresh: the database keeps hashes, never the tokens" {
 	refresh "$REFRESH"
 	new=$(jq -r .refresh_token <<<"$BODY")
-	! sqlite3 "$STATE/auth.db" .dump | grep -q -e "$REFRESH" -e "$new"
+	[ -z "$(sqlite3 "$STATE/auth.db" .dump | grep -e "$REFRESH" -e "$new")" ]
 	hex=$(printf '%s' "$new" | sha256sum | cut -c1-64 | tr a-f A-F)
 	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM refresh_tokens WHERE hex(hash) = '$hex'")" = 1 ]
 }

@@ -261,3 +261,27 @@ sign() {
 jwt_secret() {
 	tr -d '\n' < "$STATE/jwt.secret"
 }
+
+# server_log: what the server and its programs wrote (a program's stderr
+# is lighttpd's stderr, but Apache's error log).
+server_log() {
+	cat "$STATE/server.log" "$STATE/error.log" 2>/dev/null
+}
+
+# answer: the last answer, headers and body, minus what may differ
+# between two requests with the same meaning: the date, and the framing
+# and connection headers a server chooses per connection.
+answer() {
+	grep -vi -E '^(Date|Connection|Keep-Alive|Transfer-Encoding|Content-Length):' \
+	    "$HEADERS" | tr -d '\r'
+	echo "$BODY"
+}
+
+# program_pids NAME: the processes of program NAME serving this server.
+# lighttpd and Apache's mod_fcgid run it from the tree; as plain CGI,
+# Apache runs the site's copy, one process per request.
+program_pids() {
+	local dir=${SITE_HOME:-$ROOT}/cgi-bin
+	[ "$HOST" != cgi ] || dir=$STATE/www/cgi-bin
+	pgrep -x -f "$dir/$1.fcgi" | sort
+}
