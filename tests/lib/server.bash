@@ -285,3 +285,11 @@ program_pids() {
 	[ "$HOST" != cgi ] || dir=$STATE/www/cgi-bin
 	pgrep -x -f "$dir/$1.fcgi" | sort
 }
+
+# jwt_part TOKEN N: part N (1 header, 2 claims) of a JWT, decoded.
+jwt_part() {
+	local part
+	part=$(cut -d. -f"$2" <<<"$1" | tr '_-' '/+')
+	while [ $(( ${#part} % 4 )) -ne 0 ]; do part="$part="; done
+	base64 -d <<<"$part"
+}
