@@ -38,8 +38,8 @@ printf 'static 20-byte file\n' > "$STATE/static.txt"
 mkdir -p "$STATE/bench" && mv "$STATE/static.txt" "$STATE/bench/"
 env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST="$COST" \
     AUTH_JWT_SECRET=bench-secret-0123456789abcdef0123456789 \
-    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_STATE="$STATE" FCGI_AUTH_PROCS="$PROCS" \
-    PORT="$PORT" lighttpd -D -f bench/lighttpd.conf \
+    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
+    FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" lighttpd -D -f bench/lighttpd.conf \
     >"$STATE/server.log" 2>&1 </dev/null &
 LPID=$!
 for _ in $(seq 100); do
