@@ -148,33 +148,68 @@ api_fail(struct resp *p, enum err e, const char *field, const char *message)
 	    message != NULL ? message : errs[e].message);
 }
 
+/* The headers every answer carries, after the status line. */
+static const char	 common_headers[] =
+	"Content-Type: application/json\r\n"
+	"Cache-Control: no-store\r\n"
+	"Pragma: no-cache\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"X-Frame-Options: DENY\r\n";
+
+/*
+ * Append len bytes of s to the block b of size bytes, *n of them used.
+ * Returns 1, or 0 (nothing appended) when they do not fit.
+ */
+static int
+put(char *b, size_t size, size_t *n, const char *s, size_t len)
+{
+
+	if (len > size - *n)
+		return 0;
+	memcpy(b + *n, s, len);
+	*n += len;
+	return 1;
+}
+
 /*
  * Write the response: status, the headers every answer carries, the
- * handler's headers, then the body unless the request was HEAD.
+ * handler's headers, then the body unless the request was HEAD.  The
+ * header block is put together with memcpy(), not snprintf(), which
+ * cost a tenth of a verified request's instructions.
  */
 void
 resp_write(const struct resp *p, int head)
 {
-	char		 hdr[8192];
-	const char	*body = NULL;
-	size_t		 len = 0, i;
-	int		 n;
+	char		 hdr[8192], code[4];
+	const char	*body = NULL, *why;
+	size_t		 len = 0, n = 0, i;
+	int		 status = p->status, ok;
 
-	n = snprintf(hdr, sizeof(hdr), "Status: %d %s\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "Pragma: no-cache\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "X-Frame-Options: DENY\r\n", p->status, reason(p->status));
-	for (i = 0; i < p->nheaders && n > 0 && (size_t)n < sizeof(hdr); i++)
-		n += snprintf(hdr + n, sizeof(hdr) - (size_t)n, "%s: %s\r\n",
-		    p->headers[i].name, p->headers[i].value);
-	if (n < 0 || (size_t)n + 3 > sizeof(hdr)) {
+	if (status < 100 || status > 599)
+		status = 500;
+	code[0] = (char)('0' + status / 100);
+	code[1] = (char)('0' + status / 10 % 10);
+	code[2] = (char)('0' + status % 10);
+	code[3] = ' ';
+	why = reason(status);
+	ok = put(hdr, sizeof(hdr), &n, "Status: ", 8) &&
+	    put(hdr, sizeof(hdr), &n, code, 4) &&
+	    put(hdr, sizeof(hdr), &n, why, strlen(why)) &&
+	    put(hdr, sizeof(hdr), &n, "\r\n", 2) &&
+	    put(hdr, sizeof(hdr), &n, common_headers,
+	    sizeof(common_headers) - 1);
+	for (i = 0; ok && i < p->nheaders; i++)
+		ok = put(hdr, sizeof(hdr), &n, p->headers[i].name,
+		    strlen(p->headers[i].name)) &&
+		    put(hdr, sizeof(hdr), &n, ": ", 2) &&
+		    put(hdr, sizeof(hdr), &n, p->headers[i].value,
+		    strlen(p->headers[i].value)) &&
+		    put(hdr, sizeof(hdr), &n, "\r\n", 2);
+	if (!ok || !put(hdr, sizeof(hdr), &n, "\r\n", 2)) {
 		LOG("response headers too long");
 		return;
 	}
-	memcpy(hdr + n, "\r\n", 3);
-	io_write(hdr, (size_t)n + 2);
+	io_write(hdr, n);
 
 	if (p->body != NULL && !head) {
 		body = json_object_to_json_string_length(p->body,
