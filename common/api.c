@@ -306,12 +306,19 @@ request_path(char *buf, size_t size)
 {
 	const char	*sn = io_env("SCRIPT_NAME");
 	const char	*pi = io_env("PATH_INFO");
-	int		 n;
+	size_t		 a, b;
 
 	if (sn == NULL || is_program(sn))
 		sn = "";
-	n = snprintf(buf, size, "%s%s", sn, pi != NULL ? pi : "");
-	return n >= 0 && (size_t)n < size ? buf : "";
+	if (pi == NULL)
+		pi = "";
+	a = strlen(sn);
+	b = strlen(pi);
+	if (a + b >= size)
+		return "";
+	memcpy(buf, sn, a);
+	memcpy(buf + a, pi, b + 1);
+	return buf;
 }
 
 /* Serve the request io_start() pointed at. */
