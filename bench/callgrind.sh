@@ -3,16 +3,19 @@
 # instructions, which unlike wall-clock time do not depend on what else
 # the machine is doing.  Makes a database with one user and a session
 # (register.fcgi and login.fcgi run once as plain CGI), starts PROGRAM
-# (default user-info) under valgrind's callgrind as a FastCGI server,
+# (default user-info; or a path, such as bench/trivial.fcgi for the
+# baseline) under valgrind's callgrind as a FastCGI server,
 # sends it 20 requests to warm up, zeroes the counters, sends N (200)
-# GET /user-info with the access token through cgi-fcgi, and prints the
+# GET /PROGRAM with the access token through cgi-fcgi, and prints the
 # instructions and heap calls per request and the costliest functions.
-# The profile stays in bench/callgrind.out for callgrind_annotate.
+# The profile stays in bench/callgrind.out.req for callgrind_annotate.
 # Needs valgrind, spawn-fcgi and cgi-fcgi (libfcgi-bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PROG=${1:-user-info}
+BIN=$PWD/cgi-bin/$PROG.fcgi
+[ -x "$PROG" ] && BIN=$(cd "$(dirname "$PROG")" && pwd)/$(basename "$PROG")
 N=${2:-200}
 OUT=$PWD/bench/callgrind.out
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-cg.XXXXXX")
@@ -38,7 +41,7 @@ cgi register /register "$ACCOUNT" >/dev/null
 TOKEN=$(cgi login /login "$ACCOUNT" | jq -r .access_token)
 
 spawn-fcgi -n -s "$STATE/prog.sock" -- "$(command -v valgrind)" -q --tool=callgrind \
-    --callgrind-out-file="$OUT" "$PWD/cgi-bin/$PROG.fcgi" 2>"$STATE/valgrind.log" &
+    --callgrind-out-file="$OUT" "$BIN" 2>"$STATE/valgrind.log" &
 VPID=$!
 for _ in $(seq 100); do
 	[ -S "$STATE/prog.sock" ] && sleep 1 && break
@@ -49,7 +52,7 @@ done
 get() {
 	local i
 	for i in $(seq "$1"); do
-		env -i REQUEST_METHOD=GET SCRIPT_NAME= PATH_INFO=/user-info \
+		env -i REQUEST_METHOD=GET SCRIPT_NAME= PATH_INFO="/${PROG##*/}" \
 		    QUERY_STRING= REMOTE_ADDR=127.0.0.1 SERVER_PROTOCOL=HTTP/1.1 \
 		    HTTP_USER_AGENT=callgrind \
 		    HTTP_AUTHORIZATION="Bearer $TOKEN" \
