@@ -78,20 +78,28 @@ callgrind_annotate --inclusive=yes "$OUT.req" >"$STATE/annotate.txt"
 awk -v n="$N" '
 	/PROGRAM TOTALS/ { gsub(",", "", $1); printf "instructions per request: %d\n", $1 / n }
 ' "$STATE/annotate.txt"
-# Heap calls per request, from the raw profile's call counts.
+# Heap calls per request, and files opened and statements prepared
+# (both must be none), from the raw profile's call counts.
 awk -v n="$N" '
 	/^c?fn=\(/ {
 		id = $1; sub(/^c?fn=/, "", id)
 		if (NF > 1) name[id] = $2
 		callee = /^cfn/ ? name[id] : ""
 	}
-	/^calls=/ && callee ~ /^(malloc|calloc|realloc|free)$/ {
-		c = $1; sub(/^calls=/, "", c); calls[callee] += c
+	/^calls=/ && callee != "" {
+		c = $1; sub(/^calls=/, "", c)
+		if (callee ~ /^(malloc|calloc|realloc|free)$/)
+			heap[callee] += c
+		else if (callee ~ /^(__libc_)?(open|open64|openat|openat64|fopen|fopen64)$/)
+			opens += c
+		else if (callee ~ /^sqlite3_prepare/)
+			prepares += c
 	}
 	END {
 		printf "heap calls per request:"
-		for (f in calls) printf " %s %.1f", f, calls[f] / n
-		printf "\n"
+		for (f in heap) printf " %s %.1f", f, heap[f] / n
+		printf "\nfiles opened per request: %.1f; statements prepared: %.1f\n",
+		    opens / n, prepares / n
 	}
 ' "$OUT.req"
 echo "costliest (inclusive, per request):"
