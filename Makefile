@@ -9,6 +9,7 @@
 #   make valgrind   the unit tests under valgrind
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_TIME seconds each
 #   make bench      wrk against the programs and two baselines
+#   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
 #   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
@@ -18,6 +19,9 @@ WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wshadow
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDLD   = -pie -Wl,-z,relro,-z,now
+ifneq ($(filter bench profile,$(MAKECMDGOALS)),)
+override SAN :=
+endif
 ifeq ($(SAN),1)
 HARDEN   = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all -fPIE
@@ -119,14 +123,22 @@ $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 	cp $< $@
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
-bench: all bench/trivial.fcgi bench/hashtime
+# Always the optimised build: a leftover SAN=1 build is rebuilt.
+bench: all bench/trivial.fcgi bench/hashtime bench/mint
 	@tools/deps.sh wrk
 	@bench/run.sh
+
+# Instructions and heap calls per request, under callgrind:
+# make profile [PROFILE=user-info] (bench/callgrind.sh).
+PROFILE ?= user-info
+profile: all bench/trivial.fcgi
+	@tools/deps.sh valgrind spawn-fcgi libfcgi-bin
+	@bench/callgrind.sh $(PROFILE)
 
 bench/trivial.fcgi: bench/trivial.o
 	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-bench/hashtime: bench/hashtime.o common/libcommon.a
+bench/hashtime bench/mint: %: %.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
 # The database is created (and migrated) by the same code the programs use.
@@ -233,11 +245,12 @@ clean:
 	rm -f common/*.o common/*.d common/*.gen.c common/libcommon.a \
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
-	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime
+	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime bench/mint \
+	  bench/callgrind.out*
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps deps-docs db serve-setup run run-apache run-cgi test valgrind fuzz \
-	bench install uninstall clean FORCE
+.PHONY: all deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
+	fuzz bench profile install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \

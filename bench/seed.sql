@@ -1,8 +1,9 @@
--- Seed the benchmark database with 1,000,000 users and 1,000,000
--- sessions (one each) in one transaction: the scale pass.
+-- Seed the benchmark database with @n users and @n sessions (one each)
+-- in one transaction: the scale pass.  bench/run.sh sets @n
+-- (BENCH_USERS, 1,000,000).
 PRAGMA synchronous = OFF;
 BEGIN;
-WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000)
+WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < @n)
 INSERT INTO users (email, username, password_hash, created_at, updated_at)
 SELECT 'seed' || x || '@example.com', 'seed' || x,
        '$2b$04$71ScTMTyaagAnxKLnoO5sOlVbKLNM4S6.3bqD9xEbwWt16oBL9a8i',

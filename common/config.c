@@ -17,6 +17,7 @@
 #include "config.h"
 #include "mail.h"
 #include "pw.h"
+#include "token.h"
 #include "util.h"
 
 enum kind {
@@ -353,4 +354,5 @@ config_free(void)
 	free(config.jwt_secret);
 	memset(&config, 0, sizeof(config));
 	pw_denylist_free();
+	token_free();	/* its HMAC is keyed with the secret */
 }

@@ -147,6 +147,19 @@ user_is_admin(const struct user *u)
 	return strcmp(u->role, "admin") == 0;
 }
 
+/*
+ * Add a member whose name is a string constant: json-c then neither
+ * copies the key nor looks for an earlier one of the same name, which
+ * saved a dozen allocations per user resource.
+ */
+static void
+add(struct json_object *o, const char *key, struct json_object *v)
+{
+
+	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+	    JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 /* The user resource of the contract.  Returns NULL on failure. */
 struct json_object *
 user_json(const struct user *u)
@@ -158,17 +171,14 @@ user_json(const struct user *u)
 		return NULL;
 	util_rfc3339(u->created_at, created);
 	util_rfc3339(u->updated_at, updated);
-	json_object_object_add(o, "id", json_object_new_int64(u->id));
-	json_object_object_add(o, "email", json_object_new_string(u->email));
-	json_object_object_add(o, "username", u->username[0] == '\0' ? NULL :
+	add(o, "id", json_object_new_int64(u->id));
+	add(o, "email", json_object_new_string(u->email));
+	add(o, "username", u->username[0] == '\0' ? NULL :
 	    json_object_new_string(u->username));
-	json_object_object_add(o, "role", json_object_new_string(u->role));
-	json_object_object_add(o, "email_verified",
-	    json_object_new_boolean(u->email_verified));
-	json_object_object_add(o, "created_at",
-	    json_object_new_string(created));
-	json_object_object_add(o, "updated_at",
-	    json_object_new_string(updated));
+	add(o, "role", json_object_new_string(u->role));
+	add(o, "email_verified", json_object_new_boolean(u->email_verified));
+	add(o, "created_at", json_object_new_string(created));
+	add(o, "updated_at", json_object_new_string(updated));
 	return o;
 }
 

@@ -4,6 +4,7 @@
 
 #include "api.h"
 
-void	 resp_write(const struct resp *, int);
+void		 resp_write(const struct resp *, int);
+const char	*resp_json(struct json_object *, size_t *);
 
 #endif

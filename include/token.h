@@ -23,6 +23,7 @@ struct claims {
 int	 token_access_issue(int64_t, int64_t, const char *, const char *,
 	    char **);
 int	 token_access_verify(const char *, struct claims *);
+void	 token_free(void);
 int	 token_refresh_new(unsigned char [REFRESH_RAW],
 	    char [REFRESH_LEN + 1]);
 int	 token_refresh_hash(const char *, unsigned char [SHA256_LEN]);

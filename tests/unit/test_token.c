@@ -210,6 +210,78 @@ test_forged(void)
 	    SECRET, NULL)) == 1, "control: the same with good sub and sid passes");
 }
 
+/* Valid claims with JSON whitespace everywhere it may be. */
+static char *
+spaced(long now)
+{
+	char	*p;
+
+	if (asprintf(&p, " {\n\t\"iss\" : \"fcgi-auth\" ,\"sub\":\"7\",\r\n"
+	    "\"sid\" :3, \"iat\":%ld,\"exp\":\t%ld\n} ", now, now + 60) < 0)
+		abort();
+	return p;
+}
+
+/*
+ * The claims reader (token.c reads the payload itself, after the
+ * signature verified): JSON it must take, JSON it must refuse.
+ */
+static void
+test_claims_json(void)
+{
+	const char	*hs256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	long		 now = (long)time(NULL);
+	struct claims	 c;
+	char		*t;
+
+#define SIGNED(p)	forge(hs256, (p), EVP_sha256(), SECRET, NULL)
+	ok(check(SIGNED(spaced(now))) == 1, "whitespace around every token");
+	t = SIGNED(issued(now, "\"fcgi-\\u0061uth\""));
+	ok(token_access_verify(t, &c) == 1 && c.uid == 7,
+	    "an escaped issuer is unescaped before it is compared");
+	free(t);
+	ok(check(SIGNED(issued(now, "\"fcgi-auth\\u0000\""))) == 0,
+	    "a NUL escaped into a string refused");
+	ok(check(SIGNED(issued(now, "\"fcgi-auth\\ud800\""))) == 0,
+	    "a lone surrogate refused");
+	ok(check(SIGNED(issued(now, "\"fcgi-auth\\x\""))) == 0,
+	    "an unknown escape refused");
+	ok(check(SIGNED(issued(now, "\"fcgi-auth"))) == 0,
+	    "an unterminated string refused");
+	ok(check(SIGNED(subsid(now, "\"7\",\"x\":{\"a\":1}", "3"))) == 0,
+	    "an object inside refused");
+	ok(check(SIGNED(subsid(now, "\"7\",\"x\":[1]", "3"))) == 0,
+	    "an array inside refused");
+	t = SIGNED(subsid(now, "\"7\",\"a\":true,\"b\":false,\"c\":null,"
+	    "\"d\":-1.5e3,\"e\":\"\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "3"));
+	ok(token_access_verify(t, &c) == 1 && c.sid == 3,
+	    "other claims of every JSON kind are skipped");
+	free(t);
+	t = SIGNED(subsid(now, "\"8\",\"sub\":\"7\"", "3"));
+	ok(token_access_verify(t, &c) == 1 && c.uid == 7,
+	    "a repeated claim counts as the last");
+	free(t);
+	ok(check(SIGNED(subsid(now, "\"7\"", "03"))) == 0,
+	    "a number with a leading zero refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "-3"))) == 0,
+	    "a negative sid refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "3.0"))) == 0,
+	    "a real sid refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "9223372036854775808"))) == 0,
+	    "a sid past int64 refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "3}x{"))) == 0,
+	    "text after the object refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "3,"))) == 0,
+	    "a trailing comma refused");
+	ok(check(SIGNED(subsid(now, "\"7\"", "tru"))) == 0,
+	    "a cut literal refused");
+	ok(check(SIGNED(strdup("[1]"))) == 0, "a payload that is an array "
+	    "refused");
+	ok(check(SIGNED(strdup("{}"))) == 0, "an empty object refused");
+	ok(check(SIGNED(strdup(""))) == 0, "an empty payload refused");
+#undef SIGNED
+}
+
 static void
 test_malformed(void)
 {
@@ -265,6 +337,7 @@ main(void)
 		return tap_done();
 	test_roundtrip();
 	test_forged();
+	test_claims_json();
 	test_malformed();
 	test_refresh();
 	config_free();

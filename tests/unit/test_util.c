@@ -41,5 +41,14 @@ main(void)
 	ok(strcmp(out, "1970-01-01T00:00:00Z") == 0, "epoch in RFC 3339");
 	util_rfc3339(1795300098, out);
 	ok(strcmp(out, "2026-11-21T22:28:18Z") == 0, "a time in RFC 3339");
+	util_rfc3339(951782400, out);
+	ok(strcmp(out, "2000-02-29T00:00:00Z") == 0, "a leap day");
+	util_rfc3339(253402300799LL, out);
+	ok(strcmp(out, "9999-12-31T23:59:59Z") == 0, "the last second of 9999");
+	util_rfc3339(253402300800LL, out);
+	ok(strcmp(out, "1970-01-01T00:00:00Z") == 0,
+	    "a time past year 9999 falls back to the epoch");
+	util_rfc3339(-86400, out);
+	ok(strcmp(out, "1969-12-31T00:00:00Z") == 0, "a day before the epoch");
 	return tap_done();
 }
