@@ -26,9 +26,8 @@ change_password_post(struct req *r, struct resp *p)
 	char			 hash[HASH_MAX];
 	int			 ok, n = -1;
 
-	if (user_hash_get(r->auth.user.id, hash) != 1)
+	if ((ok = user_password_ok(r->auth.user.id, cur->str)) == -1)
 		return 0;
-	ok = pw_verify(cur->str, hash);
 	if (!ok)
 		return api_fail(p, ERR_INVALID_CREDENTIALS, "current_password",
 		    "the current password is wrong");

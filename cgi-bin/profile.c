@@ -33,16 +33,11 @@ static int
 check_current(const struct req *r, struct resp *p)
 {
 	const struct param	*cur = &r->params[FIELD_CURRENT];
-	char			 hash[HASH_MAX];
 	int			 ok;
 
 	if (!cur->set)
 		return 1;
-	if (user_hash_get(r->id, hash) != 1)
-		return -1;
-	ok = pw_verify(cur->str, hash);
-	explicit_bzero(hash, sizeof(hash));
-	if (!ok)
+	if ((ok = user_password_ok(r->id, cur->str)) == 0)
 		api_fail(p, ERR_INVALID_CREDENTIALS, "current_password",
 		    "the current password is wrong");
 	return ok;

@@ -18,25 +18,13 @@ static const struct field fields[FIELD__MAX] = {
 	{ "username", valid_username, "user" },		/* FIELD_USERNAME */
 };
 
-/* Which of email and username made the insert conflict. */
-static const char *
-taken(const struct req *r)
-{
-	char	 hash[HASH_MAX];
-	int64_t	 id;
-
-	if (!r->params[FIELD_USERNAME].set ||
-	    user_find_login(r->params[FIELD_EMAIL].str, NULL, &id, hash) == 1)
-		return "email";
-	return "username";
-}
-
 static int
 register_post(struct req *r, struct resp *p)
 {
 	const struct param	*name = &r->params[FIELD_USERNAME];
+	const char		*field;
 	struct user		 u;
-	char			 hash[HASH_MAX];
+	char			 hash[HASH_MAX], why[32];
 	int64_t			 id;
 	int			 rc;
 
@@ -45,9 +33,11 @@ register_post(struct req *r, struct resp *p)
 	rc = user_insert(r->params[FIELD_EMAIL].str,
 	    name->set ? name->str : NULL, hash, "user", &id);
 	explicit_bzero(hash, sizeof(hash));
-	if (rc == DB_CONFLICT)
-		return api_fail(p, ERR_CONFLICT, taken(r), taken(r)[0] == 'e' ?
-		    "email already taken" : "username already taken");
+	if (rc == DB_CONFLICT) {
+		field = user_conflict(r->params[FIELD_EMAIL].str);
+		snprintf(why, sizeof(why), "%s already taken", field);
+		return api_fail(p, ERR_CONFLICT, field, why);
+	}
 	if (rc != DB_DONE || user_load(id, &u) != 1)
 		return 0;
 	api_header(p, "Location", "/users/%lld", (long long)id);

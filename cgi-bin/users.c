@@ -126,7 +126,6 @@ users_delete(struct req *r, struct resp *p)
 {
 	const struct param	*pw = &r->params[FIELD_PASSWORD];
 	struct user		 u;
-	char			 hash[HASH_MAX];
 	int			 ok, rc = 0;
 
 	if (!api_self_or_admin(r))
@@ -138,10 +137,8 @@ users_delete(struct req *r, struct resp *p)
 
 	/* Check the password before taking the write lock: bcrypt is slow. */
 	if (pw->set) {
-		if (user_hash_get(r->auth.user.id, hash) != 1)
+		if ((ok = user_password_ok(r->auth.user.id, pw->str)) == -1)
 			return 0;
-		ok = pw_verify(pw->str, hash);
-		explicit_bzero(hash, sizeof(hash));
 		if (!ok)
 			return api_fail(p, ERR_INVALID_CREDENTIALS, "password",
 			    "the password is wrong");

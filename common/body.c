@@ -112,30 +112,6 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* The value of the 4 hex digits at s (n bytes left), or -1. */
-static long
-hex4(const char *s, size_t n)
-{
-	long	 v = 0;
-	size_t	 i;
-	int	 c;
-
-	if (n < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		c = (unsigned char)s[i];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = v * 16 + (c - 'A' + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
 /*
  * Walk the string literal that opens at s[*i] to its closing quote,
  * left in *i.  Raw control characters, unknown escapes, \u0000 and
@@ -161,7 +137,7 @@ scan_string(const char *s, size_t len, size_t *i)
 				return SCAN_SYNTAX;
 			continue;
 		}
-		if ((u = hex4(s + k + 1, len - k - 1)) == -1)
+		if ((u = util_hex4(s + k + 1, len - k - 1)) == -1)
 			return SCAN_SYNTAX;
 		k += 4;
 		if (u == 0)
@@ -170,7 +146,7 @@ scan_string(const char *s, size_t len, size_t *i)
 			return SCAN_UTF8;
 		if (u >= 0xd800 && u <= 0xdbff) {
 			if (len - k < 3 || s[k + 1] != '\\' || s[k + 2] != 'u' ||
-			    (lo = hex4(s + k + 3, len - k - 3)) < 0xdc00 ||
+			    (lo = util_hex4(s + k + 3, len - k - 3)) < 0xdc00 ||
 			    lo > 0xdfff)
 				return SCAN_UTF8;
 			k += 6;
@@ -230,57 +206,51 @@ scan(const char *s, size_t len, size_t *keys)
 	return SCAN_OK;
 }
 
-/* Parse the len bytes in buf; returns the object, or NULL with p set. */
+/*
+ * Parse the len bytes in buf: the checks scan() makes, json-c in
+ * strict mode, one object, no duplicate keys.  Returns the object, or
+ * NULL with a 400 saying what is wrong.
+ */
 static struct json_object *
 parse(struct resp *p, size_t len)
 {
-	struct json_object	*root;
+	struct json_object	*root = NULL;
+	const char		*why = NULL;
 	size_t			 end, keys;
 
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len) != NULL) {
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body must not contain NUL bytes");
-		return NULL;
-	}
-	switch (scan(buf, len, &keys)) {
+	if (memchr(buf, '\0', len) != NULL)
+		why = "the body must not contain NUL bytes";
+	else switch (scan(buf, len, &keys)) {
 	case SCAN_OK:
 		break;
 	case SCAN_UTF8:
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body is not valid UTF-8");
-		return NULL;
+		why = "the body is not valid UTF-8";
+		break;
 	case SCAN_NUL:
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body must not contain NUL bytes");
-		return NULL;
+		why = "the body must not contain NUL bytes";
+		break;
 	case SCAN_SYNTAX:
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body is not valid JSON");
-		return NULL;
+		why = "the body is not valid JSON";
+		break;
 	}
-	json_tokener_reset(tok);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	while (end < len && strchr(" \t\r\n", buf[end]) != NULL)
-		end++;
-	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success
-	    || end != len) {
-		json_object_put(root);
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body is not valid JSON");
-		return NULL;
+	if (why == NULL) {
+		json_tokener_reset(tok);
+		root = json_tokener_parse_ex(tok, buf, (int)len);
+		end = json_tokener_get_parse_end(tok);
+		while (end < len && strchr(" \t\r\n", buf[end]) != NULL)
+			end++;
+		if (root == NULL || end != len ||
+		    json_tokener_get_error(tok) != json_tokener_success)
+			why = "the body is not valid JSON";
+		else if (!json_object_is_type(root, json_type_object))
+			why = "the body must be a JSON object";
+		else if (keys != (size_t)json_object_object_length(root))
+			why = "the body has a duplicate key";
 	}
-	if (!json_object_is_type(root, json_type_object)) {
+	if (why != NULL) {
 		json_object_put(root);
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body must be a JSON object");
-		return NULL;
-	}
-	if (keys != (size_t)json_object_object_length(root)) {
-		json_object_put(root);
-		api_fail(p, ERR_INVALID_REQUEST, NULL,
-		    "the body has a duplicate key");
+		api_fail(p, ERR_INVALID_REQUEST, NULL, why);
 		return NULL;
 	}
 	return root;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "util.h"
 
 static const char *const claim_names[CLAIM__MAX] = {
 	"iss",	/* CLAIM_ISS */
@@ -32,32 +33,6 @@ ws(char *p, const char *end)
 	    *p == '\r'))
 		p++;
 	return p;
-}
-
-/* The value of hex digit c, or -1. */
-static int
-hexval(int c)
-{
-
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
-	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Four hex digits at p (before end) as a number, or -1. */
-static long
-hex4(const char *p, const char *end)
-{
-	long	 v = 0;
-	int	 i, d;
-
-	if (end - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		if ((d = hexval((unsigned char)p[i])) == -1)
-			return -1;
-		v = v << 4 | d;
-	}
-	return v;
 }
 
 /*
@@ -94,12 +69,14 @@ string(char **pp, const char *end)
 		default: return NULL;
 		}
 		/* \uXXXX, a surrogate pair for the astral planes, as UTF-8. */
-		if ((c = hex4(p, end)) <= 0 || (c >= 0xdc00 && c <= 0xdfff))
+		c = util_hex4(p, (size_t)(end - p));
+		if (c <= 0 || (c >= 0xdc00 && c <= 0xdfff))
 			return NULL;
 		p += 4;
 		if (c >= 0xd800 && c <= 0xdbff) {
 			if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-			    (lo = hex4(p + 2, end)) < 0xdc00 || lo > 0xdfff)
+			    (lo = util_hex4(p + 2, (size_t)(end - p - 2))) <
+			    0xdc00 || lo > 0xdfff)
 				return NULL;
 			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
 			p += 6;

@@ -440,6 +440,17 @@ db_write(sqlite3_stmt *st)
 	return DB_ERROR;
 }
 
+/*
+ * Run a write that no constraint should refuse (any refusal is an
+ * error here).  Returns 0, or -1 (logged).
+ */
+int
+db_run(sqlite3_stmt *st)
+{
+
+	return db_write(st) == DB_DONE ? 0 : -1;
+}
+
 /* Rows changed by the last write. */
 int
 db_changes(void)

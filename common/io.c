@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -122,16 +121,12 @@ static void
 drain(size_t max)
 {
 	struct pollfd	 pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	struct timespec	 t0, t;
+	int64_t		 deadline = util_monotonic_ms() + DRAIN_MS, left;
 	char		 buf[4096];
 	ssize_t		 n;
-	long		 left;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (max > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = DRAIN_MS - (t.tv_sec - t0.tv_sec) * 1000 -
-		    (t.tv_nsec - t0.tv_nsec) / 1000000;
+		left = deadline - util_monotonic_ms();
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			break;
 		n = read(STDIN_FILENO, buf, max < sizeof(buf) ? max :

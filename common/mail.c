@@ -306,16 +306,6 @@ child(int rd, char *const argv[], char *const envp[])
 	_exit(127);
 }
 
-/* Milliseconds from a monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Write len bytes of msg to fd (non-blocking) before the deadline.
  * Returns 0, or -1 with errno set (ETIMEDOUT for the deadline).
@@ -328,7 +318,7 @@ feed(int fd, const char *msg, size_t len, int64_t deadline)
 	int64_t		 left;
 
 	while (len > 0) {
-		if ((left = deadline - now_ms()) <= 0) {
+		if ((left = deadline - util_monotonic_ms()) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -363,7 +353,7 @@ reap(pid_t pid, int64_t deadline, int *status)
 			return 1;
 		if (r == -1 && errno != EINTR)
 			return -1;
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - util_monotonic_ms()) <= 0)
 			return 0;
 		if (step > left)
 			step = left;
@@ -413,7 +403,7 @@ run_mailer(const char *msg, const char *id)
 	fds[0] = -1;
 
 	/* A mailer that exits unread is EPIPE, not a signal to die of. */
-	deadline = now_ms() + cfg->sendmail_timeout * 1000;
+	deadline = util_monotonic_ms() + cfg->sendmail_timeout * 1000;
 	sigaction(SIGPIPE, &ign, &pipe_was);
 	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1 ||
 	    feed(fds[1], msg, strlen(msg), deadline) == -1)

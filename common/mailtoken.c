@@ -122,14 +122,6 @@ job_run(void *arg)
 	explicit_bzero(j, sizeof(*j));
 }
 
-/* Run one write; returns 0 or -1. */
-static int
-run(sqlite3_stmt *st)
-{
-
-	return db_write(st) == DB_DONE ? 0 : -1;
-}
-
 /*
  * Drop a bounded number of expired tokens and of mail counts older
  * than the hour, then count the mails to email within the hour.
@@ -142,10 +134,10 @@ purge_and_count(const char *email, int64_t now)
 	int		 rc, n;
 
 	st = db_stmt(SQL_MAIL_TOKEN_PURGE);
-	if (db_bind_int(st, 1, now) == -1 || run(st) == -1)
+	if (db_bind_int(st, 1, now) == -1 || db_run(st) == -1)
 		return -1;
 	st = db_stmt(SQL_MAIL_LOG_PURGE);
-	if (db_bind_int(st, 1, now - HOUR) == -1 || run(st) == -1)
+	if (db_bind_int(st, 1, now - HOUR) == -1 || db_run(st) == -1)
 		return -1;
 	st = db_stmt(SQL_MAIL_LOG_COUNT);
 	if (db_bind_text(st, 1, email) == -1 ||
@@ -168,19 +160,19 @@ store(enum mailkind kind, int64_t uid, const char *email,
 
 	st = db_stmt(SQL_MAIL_TOKEN_DROP);
 	if (db_bind_int(st, 1, uid) == -1 ||
-	    db_bind_text(st, 2, kinds[kind].name) == -1 || run(st) == -1)
+	    db_bind_text(st, 2, kinds[kind].name) == -1 || db_run(st) == -1)
 		return -1;
 	st = db_stmt(SQL_MAIL_TOKEN_INSERT);
 	if (db_bind_blob(st, 1, h, SHA256_LEN) == -1 ||
 	    db_bind_text(st, 2, kinds[kind].name) == -1 ||
 	    db_bind_int(st, 3, uid) == -1 || db_bind_text(st, 4, email) == -1 ||
 	    db_bind_int(st, 5, now) == -1 ||
-	    db_bind_int(st, 6, now + lifetime(kind)) == -1 || run(st) == -1)
+	    db_bind_int(st, 6, now + lifetime(kind)) == -1 || db_run(st) == -1)
 		return -1;
 	st = db_stmt(SQL_MAIL_LOG_INSERT);
 	if (db_bind_text(st, 1, email) == -1 || db_bind_int(st, 2, now) == -1)
 		return -1;
-	return run(st);
+	return db_run(st);
 }
 
 /*
@@ -291,7 +283,7 @@ mailtoken_redeem(enum mailkind kind, const char *token, int64_t *uid)
 		return rc;
 	st = db_stmt(SQL_MAIL_TOKEN_USE);
 	if (db_bind_int(st, 1, util_now()) == -1 ||
-	    db_bind_blob(st, 2, h, SHA256_LEN) == -1 || run(st) == -1)
+	    db_bind_blob(st, 2, h, SHA256_LEN) == -1 || db_run(st) == -1)
 		return REDEEM_ERROR;
 	return db_changes() == 1 ? REDEEM_OK : REDEEM_USED;
 }

@@ -189,6 +189,7 @@ int
 pw_denylist_load(const char *path, char *err, size_t errsz)
 {
 	struct stat	 st;
+	const char	*why = NULL;
 	size_t		 len = 0;
 	ssize_t		 n = 0;
 	int		 fd;
@@ -198,29 +199,22 @@ pw_denylist_load(const char *path, char *err, size_t errsz)
 		return 1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return deny_fail(err, errsz, path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return deny_fail(err, errsz, path, "not a regular file");
-	}
-	if (st.st_size > DENYLIST_MAX) {
-		close(fd);
-		return deny_fail(err, errsz, path, "larger than 256 MiB");
-	}
-	if ((denytext = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return deny_fail(err, errsz, path, "out of memory");
-	}
-	while (len < (size_t)st.st_size && (n = read(fd, denytext + len,
-	    (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	if (n == -1) {
-		snprintf(err, errsz, "AUTH_PASSWORD_DENYLIST: %s: %s", path,
-		    strerror(errno));
-		close(fd);
-		pw_denylist_free();
-		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > DENYLIST_MAX)
+		why = "larger than 256 MiB";
+	else if ((denytext = malloc((size_t)st.st_size + 1)) == NULL)
+		why = "out of memory";
+	else {
+		while (len < (size_t)st.st_size && (n = read(fd,
+		    denytext + len, (size_t)st.st_size - len)) > 0)
+			len += (size_t)n;
+		if (n == -1)
+			why = strerror(errno);
 	}
 	close(fd);
+	if (why != NULL)
+		return deny_fail(err, errsz, path, why);
 	denytext[len] = '\0';
 	if (deny_split(len) == -1)
 		return deny_fail(err, errsz, path, "out of memory");

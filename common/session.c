@@ -16,14 +16,6 @@
 /* Longest User-Agent kept for the session list. */
 #define AGENT_MAX	256
 
-/* Bind and run one write; returns 0 or -1. */
-static int
-run(sqlite3_stmt *st)
-{
-
-	return db_write(st) == DB_DONE ? 0 : -1;
-}
-
 /* Store a new refresh token for session sid. */
 static int
 refresh_insert(const char *token, int64_t sid)
@@ -35,7 +27,7 @@ refresh_insert(const char *token, int64_t sid)
 	if (db_bind_blob(st, 1, hash, sizeof(hash)) == -1 ||
 	    db_bind_int(st, 2, sid) == -1)
 		return -1;
-	return run(st);
+	return db_run(st);
 }
 
 /* Copy a User-Agent, printable ASCII only, cut at AGENT_MAX bytes. */
@@ -57,7 +49,7 @@ purge(int64_t now)
 
 	if (db_bind_int(st, 1, now) == -1)
 		return -1;
-	return run(st);
+	return db_run(st);
 }
 
 /*
@@ -106,7 +98,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	/* Keep max - 1 active sessions, so the new one makes max. */
 	st = db_stmt(SQL_SESSION_EVICT);
 	if (db_bind_int(st, 1, now) == -1 || db_bind_int(st, 2, u->id) == -1 ||
-	    db_bind_int(st, 3, cfg->max_sessions - 1) == -1 || run(st) == -1)
+	    db_bind_int(st, 3, cfg->max_sessions - 1) == -1 || db_run(st) == -1)
 		goto err;
 
 	st = db_stmt(SQL_SESSION_INSERT);
@@ -116,7 +108,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	    db_bind_text(st, 5, ip != NULL ? ip : "") == -1 ||
 	    db_bind_text(st, 6, agent) == -1 ||
 	    (cfg->cookie_mode ? db_bind_blob(st, 7, fgp, sizeof(fgp)) :
-	    db_bind_null(st, 7)) == -1 || run(st) == -1)
+	    db_bind_null(st, 7)) == -1 || db_run(st) == -1)
 		goto err;
 	t->sid = db_last_id();
 
@@ -145,7 +137,7 @@ extend(int64_t sid, int64_t now)
 	    db_bind_int(st, 2, now + cfg->refresh_ttl) == -1 ||
 	    db_bind_int(st, 3, sid) == -1)
 		return -1;
-	return run(st);
+	return db_run(st);
 }
 
 /* Rotate old (hash h) out of session sid: t->refresh gets its successor. */
@@ -162,7 +154,7 @@ rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
 	token_refresh_seal(raw, old, sealed);
 	if (db_bind_int(st, 1, now) == 0 &&
 	    db_bind_blob(st, 2, sealed, sizeof(sealed)) == 0 &&
-	    db_bind_blob(st, 3, h, SHA256_LEN) == 0 && run(st) == 0 &&
+	    db_bind_blob(st, 3, h, SHA256_LEN) == 0 && db_run(st) == 0 &&
 	    db_changes() == 1 && refresh_insert(t->refresh, sid) == 0)
 		rc = 0;
 	explicit_bzero(raw, sizeof(raw));
@@ -203,7 +195,7 @@ revoke(int64_t uid, int64_t sid, int64_t now)
 	if (db_bind_int(st, 1, now) == -1 || db_bind_int(st, 2, sid) == -1 ||
 	    db_bind_int(st, 3, uid) == -1)
 		return -1;
-	return run(st);
+	return db_run(st);
 }
 
 /*
@@ -334,7 +326,7 @@ session_authenticate(const char *token, struct auth *a)
 	if (now - last >= TOUCH_INTERVAL) {
 		st = db_stmt(SQL_SESSION_TOUCH);
 		if (db_bind_int(st, 1, now) == 0 && db_bind_int(st, 2, c.sid) == 0)
-			run(st);
+			db_run(st);
 	}
 	return 1;
 }
@@ -380,7 +372,7 @@ session_revoke_user(int64_t uid, int64_t keep)
 
 	if (db_bind_int(st, 1, util_now()) == -1 ||
 	    db_bind_int(st, 2, uid) == -1 || db_bind_int(st, 3, keep) == -1 ||
-	    run(st) == -1)
+	    db_run(st) == -1)
 		return -1;
 	return db_changes();
 }

@@ -139,7 +139,7 @@ count(const unsigned char k[SHA256_LEN], int64_t now)
 	    db_bind_int(st, 2, now) == -1 ||
 	    db_bind_int(st, 3, now - cfg->login_window) == -1)
 		return -1;
-	return db_write(st) == DB_DONE ? 0 : -1;
+	return db_run(st);
 }
 
 /* Drop a bounded number of counters whose window has closed. */
@@ -150,7 +150,7 @@ purge(int64_t now)
 
 	if (db_bind_int(st, 1, now - cfg->login_window) == -1)
 		return -1;
-	return db_write(st) == DB_DONE ? 0 : -1;
+	return db_run(st);
 }
 
 /*

@@ -146,34 +146,6 @@ signed_by_us(const char *data, size_t dlen, const char *sig, size_t len)
 	return util_equal(want, sig, SIG_B64_LEN);
 }
 
-/*
- * Decode len bytes of unpadded base64url into out (at least len * 3 / 4
- * bytes).  Returns the decoded length, or -1 if len cannot be one.
- * The alphabet was checked by well_formed().
- */
-static long
-b64url_decode(const char *in, size_t len, unsigned char *out)
-{
-	uint32_t	 v = 0;
-	size_t		 i, o = 0;
-	int		 bits = 0, c;
-
-	if (len % 4 == 1)
-		return -1;
-	for (i = 0; i < len; i++) {
-		c = in[i];
-		c = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ?
-		    c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 :
-		    c == '-' ? 62 : 63;
-		v = v << 6 | (uint32_t)c;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(v >> bits);
-		}
-	}
-	return (long)o;
-}
-
 /* An integer claim that must be there and be positive. */
 static int
 positive(const struct claim_value *v, int64_t *out)
@@ -189,8 +161,7 @@ positive(const struct claim_value *v, int64_t *out)
 static int
 well_formed(const char *token)
 {
-	size_t	 len = strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_.");
+	size_t	 len = strspn(token, B64URL_CHARS ".");
 	size_t	 dots = 0;
 	const char *p;
 
@@ -265,7 +236,7 @@ token_access_verify(const char *token, struct claims *c)
 	sig = strchr(payload, '.') + 1;
 	if (!signed_by_us(token, (size_t)(sig - 1 - token), sig, strlen(sig)))
 		return 0;
-	n = b64url_decode(payload, (size_t)(sig - 1 - payload),
+	n = util_base64url_decode(payload, (size_t)(sig - 1 - payload),
 	    (unsigned char *)json);
 	if (n <= 0 || !claims_read(json, (size_t)n, v) ||
 	    !claims_check(v, c)) {
@@ -298,8 +269,7 @@ token_refresh_hash(const char *token, unsigned char out[SHA256_LEN])
 {
 
 	if (token == NULL || strlen(token) != REFRESH_LEN ||
-	    strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_") != REFRESH_LEN)
+	    strspn(token, B64URL_CHARS) != REFRESH_LEN)
 		return 0;
 	util_sha256(token, REFRESH_LEN, out);
 	return 1;

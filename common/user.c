@@ -97,8 +97,8 @@ user_find_login(const char *email, const char *username, int64_t *id,
 }
 
 /* A user's password hash.  Returns 1, 0 if no such user, -1 on error. */
-int
-user_hash_get(int64_t id, char hash[HASH_MAX])
+static int
+hash_get(int64_t id, char hash[HASH_MAX])
 {
 	sqlite3_stmt	*st = db_stmt(SQL_USER_HASH_GET);
 	int		 rc;
@@ -111,6 +111,23 @@ user_hash_get(int64_t id, char hash[HASH_MAX])
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Is pw user id's password?  Checked in constant time (pw_verify()),
+ * the hash wiped after.  Returns 1 if it is, 0 if not (or no such
+ * user), -1 on error.
+ */
+int
+user_password_ok(int64_t id, const char *pw)
+{
+	char	 hash[HASH_MAX];
+	int	 rc;
+
+	if ((rc = hash_get(id, hash)) == 1)
+		rc = pw_verify(pw, hash);
+	explicit_bzero(hash, sizeof(hash));
+	return rc;
+}
+
 /* Replace a user's password hash.  Returns 0, or -1 on error. */
 int
 user_hash_set(int64_t id, const char *hash)
@@ -121,7 +138,7 @@ user_hash_set(int64_t id, const char *hash)
 	    db_bind_int(st, 2, util_now()) == -1 ||
 	    db_bind_int(st, 3, id) == -1)
 		return -1;
-	return db_write(st) == DB_DONE ? 0 : -1;
+	return db_run(st);
 }
 
 /*
@@ -195,6 +212,18 @@ user_find_email(const char *email, struct user *u)
 		user_from_row(st, 0, u);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW;
+}
+
+/*
+ * Which field made user_insert() answer DB_CONFLICT for email: "email"
+ * if another user has it, else "username" (the only other unique one).
+ */
+const char *
+user_conflict(const char *email)
+{
+	struct user	 u;
+
+	return user_find_email(email, &u) == 0 ? "username" : "email";
 }
 
 /* The single number a count(*) statement gives, or -1 on error. */

@@ -79,8 +79,7 @@ util_equal(const void *a, const void *b, size_t len)
 size_t
 util_base64url(const unsigned char *in, size_t len, char *out)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char abc[] = B64URL_CHARS;
 	size_t		 i, o = 0;
 	uint32_t	 v;
 
@@ -103,6 +102,61 @@ util_base64url(const unsigned char *in, size_t len, char *out)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+/*
+ * Decode len bytes of unpadded base64url into out (at least len * 3 / 4
+ * bytes).  Returns the decoded length, or -1 if len cannot be one.
+ * The caller has checked the alphabet (B64URL_CHARS).
+ */
+long
+util_base64url_decode(const char *in, size_t len, unsigned char *out)
+{
+	uint32_t	 v = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0, c;
+
+	if (len % 4 == 1)
+		return -1;
+	for (i = 0; i < len; i++) {
+		c = in[i];
+		c = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ?
+		    c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 :
+		    c == '-' ? 62 : 63;
+		v = v << 6 | (uint32_t)c;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(v >> bits);
+		}
+	}
+	return (long)o;
+}
+
+/*
+ * The value of the four hex digits at s (n bytes left), as in JSON's
+ * \uXXXX, or -1 if there are not four.
+ */
+long
+util_hex4(const char *s, size_t n)
+{
+	long	 v = 0;
+	size_t	 i;
+	int	 c;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (c - 'A' + 10);
+		else
+			return -1;
+	}
+	return v;
 }
 
 /* Encode len bytes as lower-case hex into out (2 * len + 1 bytes). */
@@ -135,6 +189,16 @@ digits(char *out, int v, int n)
 		out[n] = (char)('0' + v % 10);
 		v /= 10;
 	}
+}
+
+/* Milliseconds from a monotonic clock, for deadlines. */
+int64_t
+util_monotonic_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*

@@ -88,6 +88,7 @@ int		 db_bind_blob(sqlite3_stmt *, int, const void *, size_t);
 int		 db_bind_null(sqlite3_stmt *, int);
 int		 db_step(sqlite3_stmt *);
 int		 db_write(sqlite3_stmt *);
+int		 db_run(sqlite3_stmt *);
 int		 db_changes(void);
 int64_t		 db_last_id(void);
 const char	*db_text(sqlite3_stmt *, int);

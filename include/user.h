@@ -32,12 +32,13 @@ int			 user_insert(const char *, const char *, const char *,
 			    const char *, int64_t *);
 int			 user_find_login(const char *, const char *, int64_t *,
 			    char [HASH_MAX]);
-int			 user_hash_get(int64_t, char [HASH_MAX]);
+int			 user_password_ok(int64_t, const char *);
 int			 user_hash_set(int64_t, const char *);
 int			 user_hash_upgrade(int64_t, const char *, const char *);
 int			 user_is_admin(const struct user *);
 struct json_object	*user_json(const struct user *);
 int			 user_find_email(const char *, struct user *);
+const char		*user_conflict(const char *);
 int			 user_count(int64_t *);
 int			 user_each(long, long,
 			    int (*)(const struct user *, void *), void *);

@@ -13,6 +13,10 @@
 /* Log one line to stderr with the source position.  Never log secrets. */
 #define LOG(...) util_log(__FILE__, __LINE__, __VA_ARGS__)
 
+/* The base64url alphabet (RFC 4648 section 5), in encoding order. */
+#define B64URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789-_"
+
 #define SHA256_LEN	32
 #define RFC3339_LEN	21	/* "2026-11-21T22:48:18Z" and NUL */
 
@@ -22,8 +26,11 @@ int	 util_random(void *, size_t);
 void	 util_sha256(const void *, size_t, unsigned char [SHA256_LEN]);
 int	 util_equal(const void *, const void *, size_t);
 size_t	 util_base64url(const unsigned char *, size_t, char *);
+long	 util_base64url_decode(const char *, size_t, unsigned char *);
 void	 util_hex(const unsigned char *, size_t, char *);
+long	 util_hex4(const char *, size_t);
 int64_t	 util_now(void);
+int64_t	 util_monotonic_ms(void);
 void	 util_rfc3339(int64_t, char [RFC3339_LEN]);
 int	 util_parse_long(const char *, long, long, long *);
 int	 util_parse_id(const char *, size_t, int64_t *);

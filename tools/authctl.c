@@ -180,7 +180,6 @@ cmd_add_user(int argc, char *argv[])
 	const char	*email = NULL, *role = "user", *name = NULL;
 	const char	*why;
 	char		*norm = NULL, pw[LINE_MAX_PW], hash[HASH_MAX];
-	struct user	 u;
 	int64_t		 id;
 	int		 i, hashed, rc = EXIT_FAIL;
 
@@ -228,7 +227,7 @@ cmd_add_user(int argc, char *argv[])
 		break;
 	case DB_CONFLICT:
 		fprintf(stderr, "authctl: %s already taken\n",
-		    user_find_email(norm, &u) == 1 ? "email" : "username");
+		    user_conflict(norm));
 		break;
 	default:
 		fprintf(stderr, "authctl: cannot write the database\n");
