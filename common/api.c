@@ -431,9 +431,11 @@ serve_one(void)
 	r.params = params;
 	r.method = parse_method(io_env("REQUEST_METHOD"), &head);
 	r.path = request_path(path, sizeof(path));
-	r.query = io_env("QUERY_STRING") ? io_env("QUERY_STRING") : "";
+	if ((r.query = io_env("QUERY_STRING")) == NULL)
+		r.query = "";
 	r.ip = client_ip(ip);
-	r.user_agent = io_env("HTTP_USER_AGENT") ? io_env("HTTP_USER_AGENT") : "";
+	if ((r.user_agent = io_env("HTTP_USER_AGENT")) == NULL)
+		r.user_agent = "";
 	r.bearer = bearer();
 	r.origin = io_env("HTTP_ORIGIN");
 
