@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "keys.h"
 #include "mail.h"
 #include "pw.h"
 #include "token.h"
@@ -68,6 +69,12 @@ static const struct setting settings[] = {
 	    1, 300 },
 	{ "AUTH_VERIFY_TTL", KIND_LONG, AT(verify_ttl), "86400",
 	    60, 2592000 },
+	{ "AUTH_SESSION_MAX_AGE", KIND_LONG, AT(session_max_age), "2592000",
+	    60, 31536000 },
+	{ "AUTH_REGISTER_PER_HOUR", KIND_LONG, AT(register_per_hour), "20",
+	    1, 1000000 },
+	{ "AUTH_MAIL_PER_HOUR", KIND_LONG, AT(mail_per_hour), "10",
+	    1, 1000000 },
 };
 
 static struct config	 config;
@@ -337,7 +344,12 @@ config_load(char *err, size_t errsz)
 		return 0;
 	if (!pw_denylist_load(config.password_denylist, err, errsz))
 		return 0;
-	return load_secret(err, errsz);
+	if (!load_secret(err, errsz))
+		return 0;
+	/* Every use of the secret gets a key of its own (keys.c). */
+	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1)
+		return fail(err, errsz, "AUTH_JWT_SECRET: cannot derive keys");
+	return 1;
 }
 
 /* Release every setting; safe to call more than once. */
@@ -354,5 +366,6 @@ config_free(void)
 	free(config.jwt_secret);
 	memset(&config, 0, sizeof(config));
 	pw_denylist_free();
-	token_free();	/* its HMAC is keyed with the secret */
+	keys_free();
+	token_free();	/* its HMAC is keyed with a derived key */
 }

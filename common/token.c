@@ -14,14 +14,12 @@
 
 #include "claims.h"
 #include "config.h"
+#include "keys.h"
 #include "token.h"
 #include "util.h"
 
 /* Tolerated clock difference for iat and nbf, in seconds. */
 #define CLOCK_SKEW	60
-
-/* Domain separation for the pad that seals a rotated token's successor. */
-#define SEAL_CONTEXT	"fcgi-auth refresh grace v1"
 
 /*
  * Sign an access token for user uid in session sid.  fgp, when not
@@ -53,8 +51,7 @@ token_access_issue(int64_t uid, int64_t sid, const char *role,
 	    jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
 	    jwt_add_grant_int(jwt, "exp", (long)(now + cfg->access_ttl)) != 0 ||
 	    (fgp != NULL && jwt_add_grant(jwt, "fgp", fgp) != 0) ||
-	    jwt_set_alg(jwt, JWT_ALG_HS256, cfg->jwt_secret,
-	    (int)cfg->jwt_secret_len) != 0)
+	    jwt_set_alg(jwt, JWT_ALG_HS256, keys_get(KEY_JWT), KEY_LEN) != 0)
 		LOG("jwt: cannot build token");
 	else if ((*out = jwt_encode_str(jwt)) == NULL)
 		LOG("jwt_encode_str failed");
@@ -111,8 +108,8 @@ verifier(void)
 	if ((hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)) != NULL)
 		mac = EVP_MAC_CTX_new(hmac);
 	EVP_MAC_free(hmac);	/* the context keeps its own reference */
-	if (mac == NULL || EVP_MAC_init(mac, cfg->jwt_secret,
-	    cfg->jwt_secret_len, params) != 1) {
+	if (mac == NULL || EVP_MAC_init(mac, keys_get(KEY_JWT), KEY_LEN,
+	    params) != 1) {
 		LOG("cannot set up token verification");
 		token_free();
 		return -1;
@@ -275,15 +272,16 @@ token_refresh_hash(const char *token, unsigned char out[SHA256_LEN])
 	return 1;
 }
 
-/* The pad for sealing: SHA-256 of a context string and the old token. */
+/*
+ * The pad for sealing: an HMAC of the old token under the seal's own
+ * key, so that neither the database alone nor the old token alone
+ * recovers the successor.
+ */
 static void
 seal_pad(const char *old, unsigned char pad[SHA256_LEN])
 {
-	char	 buf[sizeof(SEAL_CONTEXT) + REFRESH_LEN + 1];
 
-	snprintf(buf, sizeof(buf), "%s:%s", SEAL_CONTEXT, old);
-	util_sha256(buf, strlen(buf), pad);
-	explicit_bzero(buf, sizeof(buf));
+	keys_hmac(KEY_SEAL, old, strlen(old), pad);
 }
 
 /*

@@ -34,6 +34,9 @@ struct config {
 	long		 max_body;		/* AUTH_MAX_BODY */
 	long		 sendmail_timeout;	/* AUTH_SENDMAIL_TIMEOUT */
 	long		 verify_ttl;		/* AUTH_VERIFY_TTL */
+	long		 session_max_age;	/* AUTH_SESSION_MAX_AGE */
+	long		 register_per_hour;	/* AUTH_REGISTER_PER_HOUR */
+	long		 mail_per_hour;		/* AUTH_MAIL_PER_HOUR */
 };
 
 /* The process-wide settings, valid after config_load() succeeded. */

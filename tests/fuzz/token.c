@@ -88,8 +88,8 @@ signed_token(char *s, size_t len)
 	n = util_base64url((const unsigned char *)s, hlen, t);
 	t[n++] = '.';
 	n += util_base64url((const unsigned char *)nl + 1, plen, t + n);
-	HMAC(EVP_sha256(), cfg->jwt_secret, (int)cfg->jwt_secret_len,
-	    (unsigned char *)t, n, mac, &maclen);
+	HMAC(EVP_sha256(), keys_get(KEY_JWT), KEY_LEN, (unsigned char *)t, n,
+	    mac, &maclen);
 	t[n++] = '.';
 	util_base64url(mac, maclen, t + n);
 	check(token_access_verify(t, &c), &c);

@@ -22,6 +22,8 @@
 #   assert_header 'Cache-Control' 'no-store'
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib/jwt.bash
+. "$ROOT/tests/lib/jwt.bash"
 
 load_helpers() {
 	bats_load_library bats-support
@@ -79,6 +81,7 @@ share_state() {
 # req() trusts ($CACERT).
 server_start() {
 	export STATE=${STATE:-$(mktemp -d "$BATS_FILE_TMPDIR/state.XXXXXX")}
+	mkdir -p "$STATE/docroot"
 	export TLS= CACERT= SCHEME=http
 	if [ "${1:-}" = --tls ]; then
 		shift
@@ -98,7 +101,11 @@ server_start() {
 		# server leads a process group of its own (setsid), so that
 		# server_stop can end it with every process it started.
 		# shellcheck disable=SC2086
+		# Suites register and mail far more than a person would from
+		# one address: the hourly limits are high unless a test sets
+		# them (its settings come after these).
 		env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 \
+		    AUTH_REGISTER_PER_HOUR=100000 AUTH_MAIL_PER_HOUR=100000 \
 		    FCGI_AUTH_HOME="${SITE_HOME:-$ROOT}" \
 		    FCGI_AUTH_DOCS="${SITE_DOCS:-$ROOT/docs}" \
 		    FCGI_AUTH_STATE="$STATE" FCGI_AUTH_PROCS="${PROCS:-2}" \
@@ -245,23 +252,6 @@ fresh_user() {
 	register "$EMAIL" && login "$EMAIL"
 }
 
-# b64url: base64url of standard input, unpadded.
-b64url() {
-	basenc --base64url -w0 | tr -d '='
-}
-
-# sign HEADER.PAYLOAD KEY [sha256|sha384|sha512]: a compact JWS with an
-# HMAC signature over the first two parts, made with openssl.
-sign() {
-	printf '%s.%s' "$1" "$(printf '%s' "$1" |
-	    openssl dgst -"${3:-sha256}" -hmac "$2" -binary | b64url)"
-}
-
-# The server's JWT secret.
-jwt_secret() {
-	tr -d '\n' < "$STATE/jwt.secret"
-}
-
 # server_log: what the server and its programs wrote (a program's stderr
 # is lighttpd's stderr, but Apache's error log).
 server_log() {
@@ -284,12 +274,4 @@ program_pids() {
 	local dir=${SITE_HOME:-$ROOT}/cgi-bin
 	[ "$HOST" != cgi ] || dir=$STATE/www/cgi-bin
 	pgrep -x -f "$dir/$1.fcgi" | sort
-}
-
-# jwt_part TOKEN N: part N (1 header, 2 claims) of a JWT, decoded.
-jwt_part() {
-	local part
-	part=$(cut -d. -f"$2" <<<"$1" | tr '_-' '/+')
-	while [ $(( ${#part} % 4 )) -ne 0 ]; do part="$part="; done
-	base64 -d <<<"$part"
 }

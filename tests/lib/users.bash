@@ -42,8 +42,5 @@ db() {
 }
 
 claim() {
-	local p
-	p=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
-	while [ $(( ${#p} % 4 )) -ne 0 ]; do p="$p="; done
-	base64 -d <<<"$p" | jq -r ".$2"
+	jwt_part "$1" 2 | jq -r ".$2"
 }

@@ -45,12 +45,42 @@ forge(const char *header, char *payload, const EVP_MD *md,
 	strcat(input, b64(payload, strlen(payload)));
 	free(payload);
 	if (md != NULL) {
-		HMAC(md, key, (int)strlen(key), (unsigned char *)input,
-		    strlen(input), mac, &maclen);
+		/* SECRET stands for the key the server signs with: derived. */
+		if (strcmp(key, SECRET) == 0)
+			HMAC(md, keys_get(KEY_JWT), KEY_LEN,
+			    (unsigned char *)input, strlen(input), mac, &maclen);
+		else
+			HMAC(md, key, (int)strlen(key), (unsigned char *)input,
+			    strlen(input), mac, &maclen);
 		util_base64url(mac, maclen, macb64);
 		sig = macb64;
 	}
 	if (asprintf(&out, "%s.%s", input, sig) < 0)
+		abort();
+	free(input);
+	return out;
+}
+
+/*
+ * header.payload.signature signed with the raw master secret, the one
+ * thing that must not sign anything (it only feeds the derivation).
+ */
+static char *
+master_signed(const char *header, char *payload)
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	char		*input, *out, macb64[200];
+
+	if (asprintf(&input, "%s.", b64(header, strlen(header))) < 0 ||
+	    (input = realloc(input, strlen(input) + 4096)) == NULL)
+		abort();
+	strcat(input, b64(payload, strlen(payload)));
+	free(payload);
+	HMAC(EVP_sha256(), cfg->jwt_secret, (int)cfg->jwt_secret_len,
+	    (unsigned char *)input, strlen(input), mac, &maclen);
+	util_base64url(mac, maclen, macb64);
+	if (asprintf(&out, "%s.%s", input, macb64) < 0)
 		abort();
 	free(input);
 	return out;
@@ -143,6 +173,9 @@ test_forged(void)
 
 	ok(check(forge(hs256, claims(now, exp, ""), EVP_sha256(), SECRET,
 	    NULL)) == 1, "control: a hand-made HS256 token is accepted");
+	ok(check(master_signed(hs256, claims(now, exp, ""))) == 0,
+	    "signed with the master secret itself refused: only the derived "
+	    "key signs");
 	ok(check(forge("{\"alg\":\"none\",\"typ\":\"JWT\"}",
 	    claims(now, exp, ""), NULL, NULL, "")) == 0, "alg none refused");
 	ok(check(forge("{\"alg\":\"None\",\"typ\":\"JWT\"}",
