@@ -1,8 +1,9 @@
 /*
- * POST /change-password: needs the current password (401 if wrong,
- * nothing changes) and a new one that meets the policy.  Every other
- * session of the caller is revoked; the current one stays.
- * 200 {"revoked": n}.
+ * POST /change-password: needs the current password, checked as a
+ * login is (401 if wrong and counted, 429 once the account is
+ * throttled; nothing changes), and a new one that meets the policy and
+ * is not the account's email or username.  Every other session of the
+ * caller is revoked; the current one stays.  200 {"revoked": n}.
  */
 #include "api.h"
 
@@ -20,25 +21,29 @@ static const struct field fields[FIELD__MAX] = {
 static int
 change_password_post(struct req *r, struct resp *p)
 {
+	const struct user	*u = &r->auth.user;
 	const struct param	*cur = &r->params[FIELD_CURRENT];
 	const struct param	*new = &r->params[FIELD_NEW];
 	struct json_object	*o;
+	const char		*why;
 	char			 hash[HASH_MAX];
+	enum proof		 pr;
+	int64_t			 retry;
 	int			 ok, n = -1;
 
-	if ((ok = user_password_ok(r->auth.user.id, cur->str)) == -1)
-		return 0;
-	if (!ok)
-		return api_fail(p, ERR_INVALID_CREDENTIALS, "current_password",
-		    "the current password is wrong");
 	if (cur->len == new->len && memcmp(cur->str, new->str, new->len) == 0)
 		return api_fail(p, ERR_INVALID_REQUEST, "new_password",
 		    "new_password must differ from current_password");
+	if ((why = pw_personal(new->str, new->len, u->email,
+	    u->username)) != NULL)
+		return api_fail(p, ERR_INVALID_REQUEST, "new_password", why);
+	pr = account_prove(u->id, cur->str, r->ip, &retry);
+	if ((ok = api_proof(p, pr, "current_password", retry)) != 1)
+		return ok == 0;
 
 	ok = pw_hash(new->str, cfg->bcrypt_cost, hash) == 0 &&
 	    db_begin() == 0 &&
-	    user_hash_set(r->auth.user.id, hash) == 0 &&
-	    (n = session_revoke_user(r->auth.user.id, r->auth.sid)) >= 0 &&
+	    (n = account_password_store(u->id, hash, r->auth.sid)) >= 0 &&
 	    db_commit() == 0;
 	explicit_bzero(hash, sizeof(hash));
 	if (!ok || (o = json_object_new_object()) == NULL)

@@ -1,7 +1,8 @@
 /*
  * POST /register (and POST /user): create an account.
  * 201 with the user resource and Location; 409 if the email or username
- * is taken.
+ * is taken; 429 with Retry-After past AUTH_REGISTER_PER_HOUR
+ * registrations from one client address in an hour.
  */
 #include "api.h"
 
@@ -21,22 +22,31 @@ static const struct field fields[FIELD__MAX] = {
 static int
 register_post(struct req *r, struct resp *p)
 {
+	const struct param	*email = &r->params[FIELD_EMAIL];
+	const struct param	*pw = &r->params[FIELD_PASSWORD];
 	const struct param	*name = &r->params[FIELD_USERNAME];
-	const char		*field;
+	const char		*field, *why;
 	struct user		 u;
-	char			 hash[HASH_MAX], why[32];
-	int64_t			 id;
+	char			 hash[HASH_MAX], taken[32];
+	int64_t			 id, retry;
 	int			 rc;
 
-	if (pw_hash(r->params[FIELD_PASSWORD].str, cfg->bcrypt_cost, hash))
+	/* Counted before any work, so a flood costs no bcrypt. */
+	if ((rc = throttle_request(LIMIT_REGISTER, r->ip, &retry)) != 1)
+		return rc == 0 ? api_throttled(p, retry, "too many "
+		    "registrations from this address; try again later") : 0;
+	if ((why = pw_personal(pw->str, pw->len, email->str,
+	    name->set ? name->str : NULL)) != NULL)
+		return api_fail(p, ERR_INVALID_REQUEST, "password", why);
+	if (pw_hash(pw->str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
-	rc = user_insert(r->params[FIELD_EMAIL].str,
-	    name->set ? name->str : NULL, hash, "user", &id);
+	rc = user_insert(email->str, name->set ? name->str : NULL, hash,
+	    "user", &id);
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == DB_CONFLICT) {
-		field = user_conflict(r->params[FIELD_EMAIL].str);
-		snprintf(why, sizeof(why), "%s already taken", field);
-		return api_fail(p, ERR_CONFLICT, field, why);
+		field = user_conflict(email->str);
+		snprintf(taken, sizeof(taken), "%s already taken", field);
+		return api_fail(p, ERR_CONFLICT, field, taken);
 	}
 	if (rc != DB_DONE || user_load(id, &u) != 1)
 		return 0;

@@ -117,15 +117,18 @@ out:
 }
 
 /*
- * Deleting one's own account needs one's password, so a stolen access
- * token alone cannot do it.  An admin deleting another user needs none;
- * a password sent anyway is checked (it is always the caller's own).
+ * Deleting one's own account needs one's password, checked as a login
+ * is (counted, throttled), so a stolen access token alone cannot do
+ * it.  An admin deleting another user needs none; a password sent
+ * anyway is checked (it is always the caller's own).
  */
 static int
 users_delete(struct req *r, struct resp *p)
 {
 	const struct param	*pw = &r->params[FIELD_PASSWORD];
 	struct user		 u;
+	enum proof		 pr;
+	int64_t			 retry;
 	int			 ok, rc = 0;
 
 	if (!api_self_or_admin(r))
@@ -137,11 +140,9 @@ users_delete(struct req *r, struct resp *p)
 
 	/* Check the password before taking the write lock: bcrypt is slow. */
 	if (pw->set) {
-		if ((ok = user_password_ok(r->auth.user.id, pw->str)) == -1)
-			return 0;
-		if (!ok)
-			return api_fail(p, ERR_INVALID_CREDENTIALS, "password",
-			    "the password is wrong");
+		pr = account_prove(r->auth.user.id, pw->str, r->ip, &retry);
+		if ((ok = api_proof(p, pr, "password", retry)) != 1)
+			return ok == 0;
 	}
 
 	if (db_begin() == -1)

@@ -3,7 +3,6 @@
  * body, run the handler, write the answer, free the request.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "api.h"
 #include "body.h"
 #include "io.h"
+#include "mail.h"
 #include "resp.h"
 
 /* The longest path routed; longer ones are 404. */
@@ -29,10 +29,6 @@ static size_t			 nroutes;
 static const struct field	*fields;
 static size_t			 nfields;
 static struct param		*params;
-
-/* The request's work for after the answer (api_after()). */
-static void			(*after)(void *);
-static void			*after_arg;
 
 static const char *const methods[METHOD__MAX] = {
 	"GET",		/* METHOD_GET */
@@ -299,62 +295,6 @@ authenticate(struct req *r, struct resp *p, enum access access)
 }
 
 /*
- * Have run(arg) called once this request's answer has gone out, so the
- * client neither waits for it nor learns from its timing or outcome.
- * arg is a malloc'd block, freed with free() after run() (which wipes
- * any secret in it), or unrun if the handler then fails.  One per
- * request.  Returns 0, or -1 (logged) and arg is not taken.
- */
-int
-api_after(void (*run)(void *), void *arg)
-{
-
-	if (after != NULL) {
-		LOG("api_after: already set for this request");
-		return -1;
-	}
-	after = run;
-	after_arg = arg;
-	return 0;
-}
-
-/* Forget the request's after-work without running it. */
-static void
-after_drop(void)
-{
-
-	free(after_arg);
-	after = NULL;
-	after_arg = NULL;
-}
-
-/* Run the request's after-work, if any, then forget it. */
-static void
-after_run(void)
-{
-
-	if (after != NULL)
-		after(after_arg);
-	after_drop();
-}
-
-/*
- * A CGI answer ends only when standard output closes: point it at
- * /dev/null so the web server has the whole answer before after_run().
- */
-static void
-cgi_finish(void)
-{
-	int	 fd;
-
-	fflush(stdout);
-	if (after == NULL || (fd = open("/dev/null", O_WRONLY)) == -1)
-		return;
-	dup2(fd, STDOUT_FILENO);
-	close(fd);
-}
-
-/*
  * Take one request from route to handler.  Returns 1 when the response
  * is set, 0 on internal failure.
  */
@@ -366,6 +306,10 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 
 	if ((rt = route_find(r, p)) == NULL)
 		return 1;
+	if (!body_type_ok(r->method)) {
+		api_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+		return 1;
+	}
 	if ((rc = authenticate(r, p, rt->access)) != 1)
 		return rc == 0;
 	if (rt->takes != 0 &&
@@ -444,8 +388,8 @@ serve_one(void)
 	r.origin = io_env("HTTP_ORIGIN");
 
 	if (!dispatch(&r, &p, &root)) {
-		/* Nothing half-written: undo, then say what happened. */
-		after_drop();
+		/* Nothing half-written nor mailed: undo, then say so. */
+		mail_drop();
 		db_rollback();
 		api_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
 		    NULL, NULL);
@@ -523,10 +467,10 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 		io_start(NULL);
 		serve_one();
 		/* Drain what was not read (mod_cgid resets the connection
-		 * otherwise), end the answer, then any after-work. */
+		 * otherwise), end the answer, then hand off its mail. */
 		io_finish();
-		cgi_finish();
-		after_run();
+		fflush(stdout);
+		mail_flush();
 	} else {
 		if (FCGX_Init() != 0 ||
 		    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
@@ -535,7 +479,7 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 			io_start(&fr);
 			serve_one();
 			FCGX_Finish_r(&fr);
-			after_run();
+			mail_flush();
 		}
 		FCGX_Free(&fr, 1);
 	}
@@ -611,4 +555,41 @@ api_user_get(struct req *r, struct resp *p)
 		return api_fail(p, ERR_NOT_FOUND, NULL, "no such user");
 	}
 	return 0;
+}
+
+/*
+ * Answer a request refused by a throttle: 429 with Retry-After (at
+ * least 1 s) and message (NULL: the contract's default).  Returns 1.
+ */
+int
+api_throttled(struct resp *p, int64_t retry, const char *message)
+{
+
+	api_fail(p, ERR_TOO_MANY_REQUESTS, NULL, message);
+	api_header(p, "Retry-After", "%lld", (long long)(retry > 0 ? retry : 1));
+	return 1;
+}
+
+/*
+ * Map a password check to the answer: 1 to go on (proved), or 0 with
+ * 401 invalid_credentials naming field (NULL: none, as at login) or
+ * 429, or -1 on internal error.
+ */
+int
+api_proof(struct resp *p, enum proof rc, const char *field, int64_t retry)
+{
+
+	switch (rc) {
+	case PROOF_OK:
+		return 1;
+	case PROOF_WRONG:
+		api_fail(p, ERR_INVALID_CREDENTIALS, field, field == NULL ?
+		    NULL : "the password is wrong");
+		return 0;
+	case PROOF_THROTTLED:
+		api_throttled(p, retry, NULL);
+		return 0;
+	default:
+		return -1;
+	}
 }

@@ -82,21 +82,46 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE sessions AS s SET revoked_at = ?1, expires_at = ?1 "
 	"WHERE s.user_id = ?2 AND s.id <> ?3 AND s.revoked_at IS NULL "
 	"AND s.expires_at > ?1",
-	/* SQL_SESSION_EXTEND */
-	"UPDATE sessions SET last_used_at = ?1, expires_at = ?2 WHERE id = ?3",
-	/* SQL_REFRESH_INSERT */
-	"INSERT INTO refresh_tokens (hash, session_id) VALUES (?, ?)",
-	/* SQL_REFRESH_FIND */
+	/*
+	 * SQL_SESSION_EXTEND: another refresh TTL from now (?1), but never
+	 * past AUTH_SESSION_MAX_AGE (?3) from the login.
+	 */
+	"UPDATE sessions SET last_used_at = ?1, "
+	"expires_at = min(?1 + ?2, created_at + ?3) WHERE id = ?4 "
+	"RETURNING expires_at",
+	/* SQL_REFRESH_INSERT: the session's next generation. */
+	"INSERT INTO refresh_tokens (hash, session_id, generation) "
+	"VALUES (?1, ?2, (SELECT coalesce(max(generation), 0) + 1 "
+	"FROM refresh_tokens WHERE session_id = ?2))",
+	/*
+	 * SQL_REFRESH_FIND: the token's row, and whether its session is
+	 * live at ?2: not revoked, not expired, not older than ?3
+	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since).
+	 */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
-	"s.revoked_at IS NULL AND s.expires_at > ?2, s.fgp_hash "
-	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
-	"WHERE r.hash = ?1",
+	"s.revoked_at IS NULL AND s.expires_at > ?2 AND s.created_at + ?3 > ?2, "
+	"s.fgp_hash FROM refresh_tokens r JOIN sessions s "
+	"ON s.id = r.session_id WHERE r.hash = ?1",
 	/* SQL_REFRESH_ROTATE */
 	"UPDATE refresh_tokens SET rotated_at = ?, next_sealed = ? "
 	"WHERE hash = ? AND rotated_at IS NULL",
 	/* SQL_REFRESH_IS_CURRENT */
 	"SELECT 1 FROM refresh_tokens WHERE hash = ? AND session_id = ? "
 	"AND rotated_at IS NULL",
+	/*
+	 * SQL_REFRESH_PRUNE: keep session ?1's ?2 newest generations (the
+	 * current token, the one just rotated out, and older ones for
+	 * reuse detection); the rest go.
+	 */
+	"DELETE FROM refresh_tokens WHERE session_id = ?1 AND generation <= "
+	"(SELECT max(generation) FROM refresh_tokens WHERE session_id = ?1) - ?2",
+	/* SQL_REFRESH_UNSEAL_SESSION */
+	"UPDATE refresh_tokens SET next_sealed = NULL WHERE session_id = ?1 "
+	"AND hash <> ?2 AND next_sealed IS NOT NULL",
+	/* SQL_REFRESH_UNSEAL_OLD: bounded; ?1 is now - AUTH_REFRESH_GRACE. */
+	"UPDATE refresh_tokens SET next_sealed = NULL WHERE hash IN (SELECT "
+	"hash FROM refresh_tokens WHERE next_sealed IS NOT NULL AND "
+	"rotated_at <= ?1 LIMIT 100)",
 	/* SQL_USER_LIST: one page, in SQL_USER_GET's columns. */
 	"SELECT id, email, username, role, email_verified, created_at, "
 	"updated_at FROM users ORDER BY id LIMIT ? OFFSET ?",
@@ -132,8 +157,8 @@ static const char *const sqls[SQL__MAX] = {
 	"expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 	/* SQL_MAIL_TOKEN_FIND: is it used, and is the address still his? */
 	"SELECT t.user_id, t.expires_at, t.used_at IS NOT NULL, "
-	"t.email = u.email FROM mail_tokens t JOIN users u ON u.id = t.user_id "
-	"WHERE t.hash = ? AND t.kind = ?",
+	"t.email = u.email, t.email FROM mail_tokens t "
+	"JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.kind = ?",
 	/* SQL_MAIL_TOKEN_USE */
 	"UPDATE mail_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL",
 	/* SQL_MAIL_LOG_PURGE: bounded. */
@@ -145,27 +170,27 @@ static const char *const sqls[SQL__MAX] = {
 	"INSERT INTO mail_log (email, sent_at) VALUES (?, ?)",
 	/* SQL_USER_EMAIL_VERIFY */
 	"UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?",
-	/* SQL_THROTTLE_GET: a counter whose window is still open. */
-	"SELECT failures, window_start FROM login_failures "
-	"WHERE key = ?1 AND window_start > ?2",
+	/* SQL_USER_EMAIL_CONFIRM: a new address, proven by its mail. */
+	"UPDATE users SET email = ?1, email_verified = 1, updated_at = ?2 "
+	"WHERE id = ?3",
+	/* SQL_THROTTLE_GET: a counter whose window is still open at ?2. */
+	"SELECT hits, window_end FROM throttle WHERE key = ?1 AND window_end > ?2",
 	/*
-	 * SQL_THROTTLE_FAIL: count one failure at ?2 (now); a window that
-	 * opened at ?3 (now - AUTH_LOGIN_WINDOW) or before starts over.
-	 * Every SET reads the row as it was.
+	 * SQL_THROTTLE_HIT: count one hit at ?2 (now); a closed window
+	 * starts over, lasting ?3 seconds.  Every SET reads the row as it
+	 * was.
 	 */
-	"INSERT INTO login_failures (key, failures, window_start) "
-	"VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET "
-	"failures = CASE WHEN window_start > ?3 THEN failures + 1 ELSE 1 END, "
-	"window_start = CASE WHEN window_start > ?3 THEN window_start "
-	"ELSE ?2 END",
+	"INSERT INTO throttle (key, hits, window_end) VALUES (?1, 1, ?2 + ?3) "
+	"ON CONFLICT (key) DO UPDATE SET "
+	"hits = CASE WHEN window_end > ?2 THEN hits + 1 ELSE 1 END, "
+	"window_end = CASE WHEN window_end > ?2 THEN window_end ELSE ?2 + ?3 END",
 	/* SQL_THROTTLE_CLEAR */
-	"DELETE FROM login_failures WHERE key = ?",
+	"DELETE FROM throttle WHERE key = ?",
 	/* SQL_THROTTLE_UNCOUNT: take back an attempt that succeeded. */
-	"UPDATE login_failures SET failures = failures - 1 "
-	"WHERE key = ? AND failures > 0",
+	"UPDATE throttle SET hits = hits - 1 WHERE key = ? AND hits > 0",
 	/* SQL_THROTTLE_PURGE: bounded, like SQL_SESSION_PURGE. */
-	"DELETE FROM login_failures WHERE key IN (SELECT key FROM "
-	"login_failures WHERE window_start <= ? LIMIT 100)",
+	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
+	"WHERE window_end <= ? LIMIT 100)",
 	/*
 	 * SQL_USER_HASH_UPGRADE: only if the hash is still the one just
 	 * verified, so a password changed meanwhile is not undone.  Not a

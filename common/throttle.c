@@ -1,24 +1,25 @@
 /*
- * Login throttling (API.md "Throttling"; OWASP ASVS 2.2.1, the OWASP
- * Authentication Cheat Sheet).  Two counters per attempt: the account
- * named by the login, known or not, and the client address.  Each
- * counts failed logins in a fixed window that opens at the first
- * failure and lasts AUTH_LOGIN_WINDOW seconds; once either reaches its
- * limit, logins it covers are refused until the window closes.
+ * Throttling (API.md "Throttling" and "Re-authentication"; OWASP ASVS
+ * 2.2.1).  Every counter counts hits in a fixed window that opens at
+ * its first hit and lasts its limit's window; once it reaches the
+ * limit, what it covers is refused until the window closes.
  *
+ * A password check touches two counters: its account and the client
+ * address.  The account is the account the name resolves to, by id,
+ * so a guess by email and one by username count alike, and the
+ * account-change endpoints (which know the caller) share the count
+ * with logins; a name nobody has is counted by the name itself, so an
+ * unknown account is throttled and answered exactly like a known one.
  * An attempt is counted before its password is checked, in the same
  * transaction as the check of the limits, so parallel attempts cannot
- * all slip under the limit while bcrypt runs; a success takes its count
- * back (throttle_clear()).  A refused attempt spends no bcrypt time and
- * reads no account: its answer depends only on the counters, so it
- * tells nothing about whether the account exists.
+ * all slip under the limit while bcrypt runs; a right password takes
+ * its count back (throttle_clear()).  A refused attempt writes nothing.
  */
 #include <arpa/inet.h>
 
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "config.h"
 #include "db.h"
@@ -26,88 +27,136 @@
 #include "user.h"
 #include "util.h"
 
-/* Longest login name or address keyed; longer ones are cut. */
+#define HOUR	3600
+
+/* Longest login name keyed; longer ones are cut. */
 #define NAME_MAX_LEN	(EMAIL_MAX + 64)
 
+/* A setting of type long, by its offset in struct config; 0: none. */
+#define SETTING(f)	offsetof(struct config, f)
+
+/* Each limit: the label its keys are made with, its maximum, its window. */
+static const struct {
+	const char	*label;
+	size_t		 max;
+	size_t		 window;	/* 0: an hour */
+} limits[LIMIT__MAX] = {
+	/* LIMIT_ACCOUNT */
+	{ "account", SETTING(login_max_failures), SETTING(login_window) },
+	/* LIMIT_ADDRESS */
+	{ "address", SETTING(login_max_failures_addr), SETTING(login_window) },
+	/* LIMIT_REGISTER */
+	{ "register", SETTING(register_per_hour), 0 },
+	/* LIMIT_MAIL */
+	{ "mail", SETTING(mail_per_hour), 0 },
+};
+
+/* The value of the setting at offset off. */
+static long
+setting(size_t off)
+{
+
+	return *(const long *)(const void *)((const char *)cfg + off);
+}
+
+/* The window of a limit, in seconds. */
+static long
+window(enum limit l)
+{
+
+	return limits[l].window != 0 ? setting(limits[l].window) : HOUR;
+}
+
 /*
- * The key of one counter: HMAC-SHA256 under the JWT secret of a label
- * and the value, so the table holds no login name or address in clear
- * and the two kinds of counter never share a key.
+ * The key of one counter: an HMAC under the throttle's own key of the
+ * limit's label and the subject (len bytes), so the table holds no
+ * name or address in clear and no two limits ever share a key.
  */
 static void
-key(const char *label, const void *v, size_t len,
-    unsigned char out[SHA256_LEN])
+key(enum limit l, const void *subject, size_t len,
+    unsigned char out[KEY_LEN])
 {
-	unsigned char	 msg[64 + NAME_MAX_LEN];
-	size_t		 n = strlen(label) + 1;
-	unsigned int	 outlen = SHA256_LEN;
+	unsigned char	 msg[32 + NAME_MAX_LEN];
+	size_t		 n = strlen(limits[l].label) + 1;
 
 	if (len > NAME_MAX_LEN)
 		len = NAME_MAX_LEN;
-	memcpy(msg, label, n);
-	memcpy(msg + n, v, len);
-	HMAC(EVP_sha256(), cfg->jwt_secret, (int)cfg->jwt_secret_len, msg,
-	    n + len, out, &outlen);
+	memcpy(msg, limits[l].label, n);
+	memcpy(msg + n, subject, len);
+	keys_hmac(KEY_THROTTLE, msg, n + len, out);
 	explicit_bzero(msg, sizeof(msg));
 }
 
 /*
- * Fill in the counters for a login naming name (an email, already
- * lower-cased, or a username) from address ip.  Names are counted
- * without case, as they are looked up.  An IPv6 client is counted by
- * its /64, the block one host usually holds; an IPv4-mapped one as
+ * The key of limit l for client address ip.  An IPv6 client is counted
+ * by its /64, the block one host usually holds; an IPv4-mapped one as
  * IPv4.
  */
-void
-throttle_init(struct throttle *t, const char *name, const char *ip)
+static void
+address_key(enum limit l, const char *ip, unsigned char out[KEY_LEN])
 {
 	struct in6_addr	 a6;
 	struct in_addr	 a4;
-	char		 lower[NAME_MAX_LEN];
-	size_t		 i, len = strlen(name);
-
-	if (len > sizeof(lower))
-		len = sizeof(lower);
-	for (i = 0; i < len; i++)
-		lower[i] = name[i] >= 'A' && name[i] <= 'Z' ?
-		    (char)(name[i] - 'A' + 'a') : name[i];
-	key("fcgi-auth login account", lower, len, t->account);
-	explicit_bzero(lower, sizeof(lower));
 
 	if (inet_pton(AF_INET, ip, &a4) == 1)
-		key("fcgi-auth login address", &a4, sizeof(a4), t->address);
+		key(l, &a4, sizeof(a4), out);
 	else if (inet_pton(AF_INET6, ip, &a6) == 1) {
 		if (IN6_IS_ADDR_V4MAPPED(&a6))
-			key("fcgi-auth login address", a6.s6_addr + 12, 4,
-			    t->address);
+			key(l, a6.s6_addr + 12, 4, out);
 		else {
 			memset(a6.s6_addr + 8, 0, 8);
-			key("fcgi-auth login address", a6.s6_addr, 16,
-			    t->address);
+			key(l, a6.s6_addr, 16, out);
 		}
 	} else
-		key("fcgi-auth login address", ip, strlen(ip), t->address);
+		key(l, ip, strlen(ip), out);
 }
 
 /*
- * Is the counter k at its limit max within the window?  Returns 1 with
- * *wait raised to the seconds until its window closes, 0 if not, -1.
+ * Fill in the counters of a password check for account uid, or, when
+ * uid is 0 (no such account), for the login name (an email, already
+ * lower-cased, or a username, counted without case), from address ip.
+ */
+void
+throttle_password(struct throttle *t, int64_t uid, const char *name,
+    const char *ip)
+{
+	char	 subject[NAME_MAX_LEN + 8];
+	size_t	 i, n;
+
+	if (uid > 0)
+		n = (size_t)snprintf(subject, sizeof(subject), "id:%lld",
+		    (long long)uid);
+	else {
+		n = (size_t)snprintf(subject, sizeof(subject), "name:%.*s",
+		    NAME_MAX_LEN, name);
+		for (i = 5; i < n; i++)
+			if (subject[i] >= 'A' && subject[i] <= 'Z')
+				subject[i] = (char)(subject[i] - 'A' + 'a');
+	}
+	key(LIMIT_ACCOUNT, subject, n, t->account);
+	explicit_bzero(subject, sizeof(subject));
+	address_key(LIMIT_ADDRESS, ip, t->address);
+}
+
+/*
+ * Is counter k of limit l at its limit?  Returns 1 with *wait raised
+ * to the seconds until its window closes, 0 if not, -1 on error.
  */
 static int
-over(const unsigned char k[SHA256_LEN], long max, int64_t now,
+over(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
     int64_t *wait)
 {
 	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_GET);
 	int64_t		 left;
 	int		 rc, at = 0;
 
-	if (db_bind_blob(st, 1, k, SHA256_LEN) == -1 ||
-	    db_bind_int(st, 2, now - cfg->login_window) == -1 ||
-	    (rc = db_step(st)) == -1)
+	if (db_bind_blob(st, 1, k, KEY_LEN) == -1 ||
+	    db_bind_int(st, 2, now) == -1 || (rc = db_step(st)) == -1)
 		return -1;
-	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= max) {
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >=
+	    setting(limits[l].max)) {
 		at = 1;
-		left = sqlite3_column_int64(st, 1) + cfg->login_window - now;
+		left = sqlite3_column_int64(st, 1) - now;
 		if (left > *wait)
 			*wait = left;
 	}
@@ -115,29 +164,15 @@ over(const unsigned char k[SHA256_LEN], long max, int64_t now,
 	return at;
 }
 
-/* Are both counters under their limits?  1 if so, 0 with *wait, -1. */
+/* Count one hit on counter k of limit l at now; returns 0 or -1. */
 static int
-allowed(const struct throttle *t, int64_t now, int64_t *wait)
+hit(enum limit l, const unsigned char k[KEY_LEN], int64_t now)
 {
-	int	 a, b;
+	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_HIT);
 
-	*wait = 0;
-	if ((a = over(t->account, cfg->login_max_failures, now, wait)) == -1 ||
-	    (b = over(t->address, cfg->login_max_failures_addr, now,
-	    wait)) == -1)
-		return -1;
-	return !a && !b;
-}
-
-/* Count one attempt on counter k at now; returns 0 or -1. */
-static int
-count(const unsigned char k[SHA256_LEN], int64_t now)
-{
-	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_FAIL);
-
-	if (db_bind_blob(st, 1, k, SHA256_LEN) == -1 ||
+	if (db_bind_blob(st, 1, k, KEY_LEN) == -1 ||
 	    db_bind_int(st, 2, now) == -1 ||
-	    db_bind_int(st, 3, now - cfg->login_window) == -1)
+	    db_bind_int(st, 3, window(l)) == -1)
 		return -1;
 	return db_run(st);
 }
@@ -148,17 +183,30 @@ purge(int64_t now)
 {
 	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_PURGE);
 
-	if (db_bind_int(st, 1, now - cfg->login_window) == -1)
+	if (db_bind_int(st, 1, now) == -1)
 		return -1;
 	return db_run(st);
 }
 
+/* Are both counters of a password check under their limits?  1, 0, -1. */
+static int
+allowed(const struct throttle *t, int64_t now, int64_t *wait)
+{
+	int	 a, b;
+
+	*wait = 0;
+	if ((a = over(LIMIT_ACCOUNT, t->account, now, wait)) == -1 ||
+	    (b = over(LIMIT_ADDRESS, t->address, now, wait)) == -1)
+		return -1;
+	return !a && !b;
+}
+
 /*
- * May this login attempt go on?  If both counters are under their
- * limits, the attempt is counted as a failure on both (one
- * transaction) and 1 is returned: call throttle_clear() if the password
- * turns out right.  Otherwise 0 with *retry the whole seconds until the
- * later of the closed windows; nothing is written.  -1 on error.
+ * May this password check go on?  If both counters are under their
+ * limits, the check is counted as a failure on both (one transaction)
+ * and 1 is returned: call throttle_clear() if the password turns out
+ * right.  Otherwise 0 with *retry the whole seconds until the later of
+ * the closed windows; nothing is written.  -1 on error.
  */
 int
 throttle_check(const struct throttle *t, int64_t *retry)
@@ -175,8 +223,8 @@ throttle_check(const struct throttle *t, int64_t *retry)
 		db_rollback();
 		return rc;
 	}
-	if (purge(now) == -1 || count(t->account, now) == -1 ||
-	    count(t->address, now) == -1 || db_commit() == -1) {
+	if (purge(now) == -1 || hit(LIMIT_ACCOUNT, t->account, now) == -1 ||
+	    hit(LIMIT_ADDRESS, t->address, now) == -1 || db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}
@@ -197,15 +245,43 @@ throttle_clear(const struct throttle *t)
 	if (db_begin() == -1)
 		return -1;
 	st = db_stmt(SQL_THROTTLE_CLEAR);
-	if (db_bind_blob(st, 1, t->account, SHA256_LEN) == -1 ||
-	    db_write(st) != DB_DONE)
+	if (db_bind_blob(st, 1, t->account, KEY_LEN) == -1 || db_run(st) == -1)
 		goto err;
 	st = db_stmt(SQL_THROTTLE_UNCOUNT);
-	if (db_bind_blob(st, 1, t->address, SHA256_LEN) == -1 ||
-	    db_write(st) != DB_DONE || db_commit() == -1)
+	if (db_bind_blob(st, 1, t->address, KEY_LEN) == -1 ||
+	    db_run(st) == -1 || db_commit() == -1)
 		goto err;
 	return 0;
 err:
 	db_rollback();
 	return -1;
+}
+
+/*
+ * Count one request of limit l (LIMIT_REGISTER, LIMIT_MAIL) from
+ * address ip.  Returns 1 if it is within the limit (and counted), 0
+ * with *retry set if the limit is reached (not counted), -1 on error.
+ */
+int
+throttle_request(enum limit l, const char *ip, int64_t *retry)
+{
+	unsigned char	 k[KEY_LEN];
+	int64_t		 now = util_now();
+	int		 rc;
+
+	address_key(l, ip, k);
+	*retry = 0;
+	if ((rc = over(l, k, now, retry)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (db_begin() == -1)
+		return -1;
+	if ((rc = over(l, k, now, retry)) != 0) {
+		db_rollback();
+		return rc == 1 ? 0 : -1;
+	}
+	if (purge(now) == -1 || hit(l, k, now) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
 }

@@ -96,9 +96,12 @@ user_find_login(const char *email, const char *username, int64_t *id,
 	return rc == SQLITE_ROW;
 }
 
-/* A user's password hash.  Returns 1, 0 if no such user, -1 on error. */
-static int
-hash_get(int64_t id, char hash[HASH_MAX])
+/*
+ * A user's password hash, into hash (the caller wipes it).  Returns 1,
+ * 0 if there is no such user, -1 on error.
+ */
+int
+user_hash_get(int64_t id, char hash[HASH_MAX])
 {
 	sqlite3_stmt	*st = db_stmt(SQL_USER_HASH_GET);
 	int		 rc;
@@ -109,23 +112,6 @@ hash_get(int64_t id, char hash[HASH_MAX])
 		copy_text(hash, HASH_MAX, st, 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW;
-}
-
-/*
- * Is pw user id's password?  Checked in constant time (pw_verify()),
- * the hash wiped after.  Returns 1 if it is, 0 if not (or no such
- * user), -1 on error.
- */
-int
-user_password_ok(int64_t id, const char *pw)
-{
-	char	 hash[HASH_MAX];
-	int	 rc;
-
-	if ((rc = hash_get(id, hash)) == 1)
-		rc = pw_verify(pw, hash);
-	explicit_bzero(hash, sizeof(hash));
-	return rc;
 }
 
 /* Replace a user's password hash.  Returns 0, or -1 on error. */
@@ -358,4 +344,33 @@ user_delete(int64_t id)
 	if (db_bind_int(st, 1, id) == -1 || db_write(st) != DB_DONE)
 		return -1;
 	return db_changes() > 0;
+}
+
+/*
+ * Make email (proven by the token mailed to it) user id's address,
+ * verified.  Returns DB_DONE, DB_CONFLICT if another user took it
+ * meanwhile, or DB_ERROR.
+ */
+int
+user_email_confirm(int64_t id, const char *email)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_EMAIL_CONFIRM);
+
+	if (db_bind_text(st, 1, email) == -1 ||
+	    db_bind_int(st, 2, util_now()) == -1 ||
+	    db_bind_int(st, 3, id) == -1)
+		return DB_ERROR;
+	return db_write(st);
+}
+
+/* Mark user id's address verified.  Returns 0, or -1 on error. */
+int
+user_email_verified(int64_t id)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_USER_EMAIL_VERIFY);
+
+	if (db_bind_int(st, 1, util_now()) == -1 ||
+	    db_bind_int(st, 2, id) == -1)
+		return -1;
+	return db_run(st);
 }

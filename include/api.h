@@ -15,9 +15,8 @@
  * bearer token (401, 403), and read, capped, parsed and validated the
  * body (413, 415, 400).  Handlers never print: they fill in a struct
  * resp and return 1, or return 0 on internal failure (a logged 500, or
- * 503 when the database was locked).  Slow work whose outcome the
- * client must not see (mail) is left to api_after(), which runs it
- * once the answer is out.
+ * 503 when the database was locked).  Mail a handler queued goes out
+ * once the answer is out, or not at all if the handler failed.
  */
 #ifndef API_H
 #define API_H
@@ -29,6 +28,7 @@
 
 #include <json-c/json.h>
 
+#include "account.h"
 #include "config.h"
 #include "db.h"
 #include "mailtoken.h"
@@ -139,6 +139,7 @@ int		 api_query_long(const struct req *, const char *, long, long,
 		    long, long *);
 int		 api_self_or_admin(const struct req *);
 int		 api_user_get(struct req *, struct resp *);
-int		 api_after(void (*)(void *), void *);
+int		 api_throttled(struct resp *, int64_t, const char *);
+int		 api_proof(struct resp *, enum proof, const char *, int64_t);
 
 #endif

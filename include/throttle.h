@@ -1,23 +1,35 @@
 /*
- * Login throttling: failed logins counted per account and per client
- * address within AUTH_LOGIN_WINDOW, in the database, so every process
- * of every program sees the same counts.
+ * Throttling: requests counted per subject in fixed windows, in the
+ * database, so every process of every program sees the same counts.
+ * Password checks count per account and per client address; anonymous
+ * writes (registrations, mail requests) per client address and hour.
  */
 #ifndef THROTTLE_H
 #define THROTTLE_H
 
 #include <stdint.h>
 
-#include "util.h"
+#include "keys.h"
 
-/* The two counters one login attempt touches. */
-struct throttle {
-	unsigned char	 account[SHA256_LEN];	/* the login name's key */
-	unsigned char	 address[SHA256_LEN];	/* the client address's */
+/* What is counted, each with its own limit and window. */
+enum limit {
+	LIMIT_ACCOUNT,	/* failed password checks of one account */
+	LIMIT_ADDRESS,	/* failed password checks from one address */
+	LIMIT_REGISTER,	/* registrations from one address, per hour */
+	LIMIT_MAIL,	/* mail requests from one address, per hour */
+	LIMIT__MAX
 };
 
-void	 throttle_init(struct throttle *, const char *, const char *);
+/* The two counters one password check touches. */
+struct throttle {
+	unsigned char	 account[KEY_LEN];
+	unsigned char	 address[KEY_LEN];
+};
+
+void	 throttle_password(struct throttle *, int64_t, const char *,
+	    const char *);
 int	 throttle_check(const struct throttle *, int64_t *);
 int	 throttle_clear(const struct throttle *);
+int	 throttle_request(enum limit, const char *, int64_t *);
 
 #endif

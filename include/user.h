@@ -32,7 +32,7 @@ int			 user_insert(const char *, const char *, const char *,
 			    const char *, int64_t *);
 int			 user_find_login(const char *, const char *, int64_t *,
 			    char [HASH_MAX]);
-int			 user_password_ok(int64_t, const char *);
+int			 user_hash_get(int64_t, char [HASH_MAX]);
 int			 user_hash_set(int64_t, const char *);
 int			 user_hash_upgrade(int64_t, const char *, const char *);
 int			 user_is_admin(const struct user *);
@@ -47,5 +47,7 @@ int			 user_set(int64_t, const char *, int);
 int			 user_email_set(int64_t, const char *);
 int			 user_name_set(int64_t, const char *);
 int			 user_delete(int64_t);
+int			 user_email_confirm(int64_t, const char *);
+int			 user_email_verified(int64_t);
 
 #endif

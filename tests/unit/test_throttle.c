@@ -1,7 +1,7 @@
 /*
- * Login throttling: the limits per account and per address, the
- * window, what a success clears, and how names and addresses are
- * keyed.  A second connection to the database moves windows into the
+ * Throttling: the limits per account (by id, or by a name nobody has)
+ * and per address, the window, what a success clears, how names and
+ * addresses are keyed, and the hourly limits of anonymous writes.  A second connection to the database moves windows into the
  * past instead of waiting.
  */
 #include <stdio.h>
@@ -29,14 +29,17 @@ sql(const char *q)
 	return v;
 }
 
-/* Attempts for name from ip until refused; how many were let through. */
+/*
+ * Password checks for account uid (0: the name nobody has) from ip
+ * until refused; how many were let through.
+ */
 static int
-attempts(const char *name, const char *ip, int64_t *retry)
+attempts(int64_t uid, const char *name, const char *ip, int64_t *retry)
 {
 	struct throttle	 t;
 	int		 n = 0;
 
-	throttle_init(&t, name, ip);
+	throttle_password(&t, uid, name, ip);
 	while (n < 100 && throttle_check(&t, retry) == 1)
 		n++;
 	return n;
@@ -48,40 +51,47 @@ test_account(void)
 	struct throttle	 t;
 	int64_t		 retry = 0;
 
-	ok(attempts("ann@example.com", "192.0.2.1", &retry) == 3,
+	ok(attempts(7, "ann@example.com", "192.0.2.1", &retry) == 3,
 	    "AUTH_LOGIN_MAX_FAILURES=3: three attempts, then refused");
 	ok(retry > 0 && retry <= 60, "Retry-After is within the window: %lld",
 	    (long long)retry);
-	throttle_init(&t, "ann@example.com", "192.0.2.99");
+	throttle_password(&t, 7, "ann", "192.0.2.99");
 	ok(throttle_check(&t, &retry) == 0,
-	    "from another address too: the account counts");
-	ok(sql("SELECT count(*) FROM login_failures") == 2,
+	    "the same account by another name, from another address: "
+	    "one count");
+	throttle_password(&t, 7, NULL, "192.0.2.98");
+	ok(throttle_check(&t, &retry) == 0,
+	    "and a re-authentication of that account (no name) too");
+	ok(sql("SELECT count(*) FROM throttle") == 2,
 	    "a refused attempt writes nothing (one account, one address)");
-	ok(sql("SELECT count(*) FROM login_failures WHERE length(key) = 32 "
+	ok(sql("SELECT count(*) FROM throttle WHERE length(key) = 32 "
 	    "AND instr(key, CAST('ann@example.com' AS BLOB)) = 0 "
 	    "AND instr(key, CAST('192.0.2.1' AS BLOB)) = 0") == 2,
 	    "keys are 32-byte HMACs, no name or address in clear");
 
-	throttle_init(&t, "bob@example.com", "192.0.2.1");
+	throttle_password(&t, 8, "bob@example.com", "192.0.2.1");
 	ok(throttle_check(&t, &retry) == 1, "another account goes on");
 	ok(throttle_clear(&t) == 0, "and succeeds");
-	ok(attempts("bob@example.com", "192.0.2.1", &retry) == 3,
+	ok(attempts(8, "bob@example.com", "192.0.2.1", &retry) == 3,
 	    "a success cleared its count: three more");
 
-	ok(attempts("Carl", "192.0.2.2", &retry) == 3 &&
-	    attempts("carl", "192.0.2.3", &retry) == 0 &&
-	    attempts("CARL", "192.0.2.4", &retry) == 0,
-	    "usernames count without case");
+	ok(attempts(0, "Carl", "192.0.2.2", &retry) == 3 &&
+	    attempts(0, "carl", "192.0.2.3", &retry) == 0 &&
+	    attempts(0, "CARL", "192.0.2.4", &retry) == 0,
+	    "a name nobody has is counted by the name, without case");
+	ok(attempts(9, "carl", "192.0.2.5", &retry) == 3,
+	    "an account is not counted by its name: carl's guesses do not "
+	    "throttle account 9");
 
-	/* Move every window just past its end. */
-	sql("UPDATE login_failures SET window_start = window_start - 60");
-	ok(attempts("ann@example.com", "192.0.2.5", &retry) == 3,
+	/* Close every window. */
+	sql("UPDATE throttle SET window_end = strftime('%s', 'now')");
+	ok(attempts(7, "ann@example.com", "192.0.2.6", &retry) == 3,
 	    "after the window the count starts over");
-	ok(sql("SELECT max(failures) FROM login_failures WHERE window_start > "
-	    "strftime('%s', 'now') - 60") == 3,
+	ok(sql("SELECT max(hits) FROM throttle WHERE window_end > "
+	    "strftime('%s', 'now')") == 3,
 	    "a new window, counted from 1 to the limit again");
-	ok(sql("SELECT count(*) FROM login_failures WHERE window_start <= "
-	    "strftime('%s', 'now') - 60") == 0,
+	ok(sql("SELECT count(*) FROM throttle WHERE window_end <= "
+	    "strftime('%s', 'now')") == 0,
 	    "closed windows were purged on the way");
 }
 
@@ -89,46 +99,64 @@ static void
 test_address(void)
 {
 	struct throttle	 t;
-	char		 name[64];
 	int64_t		 retry;
 	int		 i, let = 0;
 
 	for (i = 0; i < 12; i++) {
-		snprintf(name, sizeof(name), "user%d@example.com", i);
-		throttle_init(&t, name, "198.51.100.7");
+		throttle_password(&t, 100 + i, NULL, "198.51.100.7");
 		let += throttle_check(&t, &retry) == 1;
 	}
 	ok(let == 10, "AUTH_LOGIN_MAX_FAILURES_ADDR=10: ten accounts from one "
 	    "address, then refused (%d)", let);
-	throttle_init(&t, "fresh@example.com", "198.51.100.8");
+	throttle_password(&t, 200, NULL, "198.51.100.8");
 	ok(throttle_check(&t, &retry) == 1, "another address goes on");
-	ok(throttle_clear(&t) == 0 && sql("SELECT count(*) FROM login_failures "
-	    "WHERE failures = 0") == 1,
+	ok(throttle_clear(&t) == 0 && sql("SELECT count(*) FROM throttle "
+	    "WHERE hits = 0") == 1,
 	    "a success takes back its count on the address");
 
 	for (i = 0; i < 5; i++) {
-		throttle_init(&t, "v6@example.com", "2001:db8:1:2::1");
+		throttle_password(&t, 300, NULL, "2001:db8:1:2::1");
 		throttle_check(&t, &retry);
 		throttle_clear(&t);
 	}
 	let = 0;
 	for (i = 0; i < 12; i++) {
-		snprintf(name, sizeof(name), "v6-%d@example.com", i);
-		throttle_init(&t, name, i % 2 ? "2001:db8:1:2::1" :
-		    "2001:db8:1:2:ffff:eeee:dddd:cccc");
+		throttle_password(&t, 400 + i, NULL, i % 2 ?
+		    "2001:db8:1:2::1" : "2001:db8:1:2:ffff:eeee:dddd:cccc");
 		let += throttle_check(&t, &retry) == 1;
 	}
 	ok(let == 10, "one IPv6 /64 is one address (%d)", let);
-	throttle_init(&t, "v6-x@example.com", "2001:db8:1:3::1");
+	throttle_password(&t, 500, NULL, "2001:db8:1:3::1");
 	ok(throttle_check(&t, &retry) == 1, "the next /64 is another");
 	let = 0;
 	for (i = 0; i < 12; i++) {
-		snprintf(name, sizeof(name), "v4m-%d@example.com", i);
-		throttle_init(&t, name, i % 2 ? "203.0.113.9" :
+		throttle_password(&t, 600 + i, NULL, i % 2 ? "203.0.113.9" :
 		    "::ffff:203.0.113.9");
 		let += throttle_check(&t, &retry) == 1;
 	}
 	ok(let == 10, "an IPv4-mapped address is its IPv4 one (%d)", let);
+}
+
+/* The hourly limits of anonymous writes, per address. */
+static void
+test_requests(void)
+{
+	int64_t	 retry = 0;
+
+	ok(throttle_request(LIMIT_REGISTER, "192.0.2.50", &retry) == 1 &&
+	    throttle_request(LIMIT_REGISTER, "192.0.2.50", &retry) == 1,
+	    "AUTH_REGISTER_PER_HOUR=2: two registrations");
+	ok(throttle_request(LIMIT_REGISTER, "192.0.2.50", &retry) == 0 &&
+	    retry > 3500 && retry <= 3600,
+	    "the third is refused for the rest of the hour (%lld s)",
+	    (long long)retry);
+	ok(throttle_request(LIMIT_MAIL, "192.0.2.50", &retry) == 1,
+	    "the mail limit is a counter of its own");
+	ok(throttle_request(LIMIT_REGISTER, "192.0.2.51", &retry) == 1,
+	    "another address registers");
+	sql("UPDATE throttle SET window_end = strftime('%s', 'now')");
+	ok(throttle_request(LIMIT_REGISTER, "192.0.2.50", &retry) == 1,
+	    "an hour later, again");
 }
 
 int
@@ -148,13 +176,16 @@ main(void)
 	setenv("AUTH_LOGIN_MAX_FAILURES", "3", 1);
 	setenv("AUTH_LOGIN_MAX_FAILURES_ADDR", "10", 1);
 	setenv("AUTH_LOGIN_WINDOW", "60", 1);
+	setenv("AUTH_REGISTER_PER_HOUR", "2", 1);
 	if (!ok(config_load(err, sizeof(err)) && db_open(cfg->db) == 0 &&
 	    sqlite3_open(db, &peek) == SQLITE_OK, "config and database %s",
 	    err))
 		return tap_done();
 	test_account();
-	sql("DELETE FROM login_failures");
+	sql("DELETE FROM throttle");
 	test_address();
+	sql("DELETE FROM throttle");
+	test_requests();
 
 	sqlite3_close(peek);
 	db_close();
