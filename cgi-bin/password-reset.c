@@ -1,7 +1,9 @@
 /*
  * POST /password-reset {email}: 202 with the same body whether or not
  * the address has an account; if it has, a single-use reset link is
- * mailed (at most MAIL_PER_HOUR mails to an address per hour).
+ * mailed (at most MAIL_PER_HOUR mails to an address per hour).  429
+ * with Retry-After past AUTH_MAIL_PER_HOUR requests from one client
+ * address in an hour.
  * POST /password-reset/confirm {token, new_password}: sets the
  * password, uses up the token and revokes every session of the user,
  * in one transaction; 200 {"revoked": n}.  A token that is unknown,
@@ -27,15 +29,16 @@ reset_post(struct req *r, struct resp *p)
 {
 	const char		*email = r->params[FIELD_EMAIL].str;
 	struct json_object	*o;
-	char			 hash[HASH_MAX];
-	int64_t			 id = 0;
+	struct user		 u;
+	int64_t			 retry;
 	int			 found;
 
+	if ((found = throttle_request(LIMIT_MAIL, r->ip, &retry)) != 1)
+		return found == 0 ? api_throttled(p, retry, "too many mail "
+		    "requests from this address; try again later") : 0;
 	/* Known or not, the same work and the same answer. */
-	found = user_find_login(email, NULL, &id, hash);
-	explicit_bzero(hash, sizeof(hash));
-	if (found == -1 ||
-	    mailtoken_send(MAIL_RESET, found ? id : 0, email) == -1 ||
+	if ((found = user_find_email(email, &u)) == -1 ||
+	    mailtoken_send(MAIL_RESET, found ? u.id : 0, email) == -1 ||
 	    (o = json_object_new_object()) == NULL)
 		return 0;
 	json_object_object_add(o, "message", json_object_new_string(
@@ -48,23 +51,30 @@ static int
 reset_confirm(struct req *r, struct resp *p)
 {
 	const char		*token = r->params[FIELD_TOKEN].str;
+	const struct param	*new = &r->params[FIELD_NEW];
 	struct json_object	*o;
+	struct user		 u;
 	enum redeem		 rc;
-	char			 hash[HASH_MAX];
+	const char		*why;
+	char			 hash[HASH_MAX], email[EMAIL_MAX + 1];
 	int64_t			 uid;
 	int			 n = -1, done = 0;
 
 	/* A token that cannot work costs no bcrypt. */
 	if ((rc = mailtoken_check(MAIL_RESET, token, &uid)) != REDEEM_OK)
 		return mailtoken_refuse(p, rc);
-	if (pw_hash(r->params[FIELD_NEW].str, cfg->bcrypt_cost, hash) == -1)
+	if (user_load(uid, &u) != 1)
+		return 0;
+	if ((why = pw_personal(new->str, new->len, u.email,
+	    u.username)) != NULL)
+		return api_fail(p, ERR_INVALID_REQUEST, "new_password", why);
+	if (pw_hash(new->str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
 
 	/* Redeemed under the lock: two confirms may race for one token. */
 	if (db_begin() == 0 &&
-	    (rc = mailtoken_redeem(MAIL_RESET, token, &uid)) == REDEEM_OK &&
-	    user_hash_set(uid, hash) == 0 &&
-	    (n = session_revoke_user(uid, 0)) >= 0)
+	    (rc = mailtoken_redeem(MAIL_RESET, token, &uid, email)) ==
+	    REDEEM_OK && (n = account_password_store(uid, hash, 0)) >= 0)
 		done = db_commit() == 0;
 	explicit_bzero(hash, sizeof(hash));
 	if (!done) {

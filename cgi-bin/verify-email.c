@@ -2,7 +2,8 @@
  * POST /verify-email (bearer): mails the caller a single-use link to
  * confirm their address; 202.  An address already verified gets no
  * mail, nor one over MAIL_PER_HOUR mails an hour; the answer is 202
- * all the same.
+ * all the same.  429 past AUTH_MAIL_PER_HOUR requests from one client
+ * address in an hour.
  * POST /verify-email/confirm {token} (no auth): marks the address the
  * token was mailed to as verified and uses up the token; 200 with the
  * user resource.  A token that is unknown, used, expired, of the other
@@ -25,7 +26,12 @@ verify_post(struct req *r, struct resp *p)
 {
 	const struct user	*u = &r->auth.user;
 	struct json_object	*o;
+	int64_t			 retry;
+	int			 rc;
 
+	if ((rc = throttle_request(LIMIT_MAIL, r->ip, &retry)) != 1)
+		return rc == 0 ? api_throttled(p, retry, "too many mail "
+		    "requests from this address; try again later") : 0;
 	if (!u->email_verified &&
 	    mailtoken_send(MAIL_VERIFY, u->id, u->email) == -1)
 		return 0;
@@ -40,23 +46,21 @@ verify_post(struct req *r, struct resp *p)
 static int
 verify_confirm(struct req *r, struct resp *p)
 {
-	sqlite3_stmt	*st;
 	struct user	 u;
 	enum redeem	 rc;
+	char		 email[EMAIL_MAX + 1];
 	int64_t		 uid;
 
 	if (db_begin() == -1)
 		return 0;
 	if ((rc = mailtoken_redeem(MAIL_VERIFY, r->params[FIELD_TOKEN].str,
-	    &uid)) != REDEEM_OK) {
+	    &uid, email)) != REDEEM_OK) {
 		db_rollback();
 		return mailtoken_refuse(p, rc);
 	}
 	/* The address is the one mailed: the redeem checked, under lock. */
-	st = db_stmt(SQL_USER_EMAIL_VERIFY);
-	if (db_bind_int(st, 1, util_now()) == -1 ||
-	    db_bind_int(st, 2, uid) == -1 || db_write(st) != DB_DONE ||
-	    db_commit() == -1 || user_load(uid, &u) != 1)
+	if (user_email_verified(uid) == -1 || db_commit() == -1 ||
+	    user_load(uid, &u) != 1)
 		return 0;
 	return api_reply(p, 200, user_json(&u));
 }

@@ -3,10 +3,15 @@
  * values only, and handed to the mailer (AUTH_SENDMAIL, by default
  * "/usr/sbin/sendmail -t -i") on its standard input.  The mailer runs
  * without a shell, without the program's open descriptors and with
- * none of its settings (the JWT secret among them), in a process group
+ * none of its settings (the secret among them), in a process group
  * of its own, and is killed if it takes longer than
  * AUTH_SENDMAIL_TIMEOUT seconds.  A failure is logged, never the
  * message itself: it carries a token.
+ *
+ * A request's mails are queued (mail_queue()) and handed off once its
+ * answer is out (mail_flush()) to a detached process of their own, so
+ * no request waits for a mailer, none learns from its timing, and a
+ * hung mailer holds no program process.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -34,6 +39,14 @@
 			"/usr/bin:/sbin:/bin"
 
 extern char	**environ;
+
+/* The messages of the current request, composed, waiting for the answer. */
+struct queued {
+	char		*msg;
+	char		 id[32 + MAIL_HOST_MAX + 4];
+	struct queued	*next;
+};
+static struct queued	*queue;
 
 /*
  * A header value must be printable ASCII: no CR or LF can end the
@@ -447,10 +460,11 @@ out:
 }
 
 /*
- * Mail a plain-text body (lines ending in LF) to one address.  Every
- * header value is checked for control characters, whatever the caller
- * checked before.  Returns 0 if the mailer accepted the message, -1
- * if not (logged).  The message is wiped: it may carry a token.
+ * Mail a plain-text body (lines ending in LF) to one address, now.
+ * Every header value is checked for control characters, whatever the
+ * caller checked before.  Returns 0 if the mailer accepted the
+ * message, -1 if not (logged).  The message is wiped: it may carry a
+ * token.
  */
 int
 mail_send(const char *to, const char *subject, const char *body)
@@ -464,5 +478,111 @@ mail_send(const char *to, const char *subject, const char *body)
 	rc = run_mailer(msg, id);
 	explicit_bzero(msg, strlen(msg));
 	free(msg);
+	return rc;
+}
+
+/* Wipe and free one queued message. */
+static void
+queued_free(struct queued *q)
+{
+
+	explicit_bzero(q->msg, strlen(q->msg));
+	free(q->msg);
+	free(q);
+}
+
+/*
+ * Compose a message as mail_send() does and queue it for mail_flush().
+ * Returns 0, or -1 (logged) if it cannot be composed.
+ */
+int
+mail_queue(const char *to, const char *subject, const char *body)
+{
+	struct queued	*q, **end;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		LOG("mail: out of memory");
+		return -1;
+	}
+	if ((q->msg = compose(to, subject, body, q->id)) == NULL) {
+		free(q);
+		return -1;
+	}
+	for (end = &queue; *end != NULL; end = &(*end)->next)
+		continue;
+	*end = q;
+	return 0;
+}
+
+/* Forget the queued messages unsent (the request failed). */
+void
+mail_drop(void)
+{
+	struct queued	*q;
+
+	while ((q = queue) != NULL) {
+		queue = q->next;
+		queued_free(q);
+	}
+}
+
+/*
+ * In the detached process: nothing of the program's but standard
+ * error (the web server's log), then every queued message to the
+ * mailer in turn.
+ */
+static void
+courier(void)
+{
+	struct queued	*q;
+	int		 null;
+
+	setsid();
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if ((null = open("/dev/null", O_RDWR)) == -1)
+		_exit(1);
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	if (close_range(3, ~0U, 0) == -1)
+		for (null = 3; null < 1024; null++)
+			close(null);
+	for (q = queue; q != NULL; q = q->next)
+		run_mailer(q->msg, q->id);
+	_exit(0);
+}
+
+/*
+ * Hand the queued messages to a process of their own and forget them.
+ * The process is detached (a grandchild, reparented at once), so the
+ * program neither waits for it nor has to reap it.  Returns 0, or -1
+ * (logged; the messages are dropped, their tokens stay valid).
+ */
+int
+mail_flush(void)
+{
+	pid_t	 pid;
+	int	 status, rc = -1;
+
+	if (queue == NULL)
+		return 0;
+	fflush(stderr);
+	/* Children must stay waitable even if SIGCHLD came in ignored. */
+	signal(SIGCHLD, SIG_DFL);
+	if ((pid = fork()) == -1)
+		LOG("mail: fork: %s", strerror(errno));
+	else if (pid == 0) {
+		if ((pid = fork()) == 0)
+			courier();
+		if (pid == -1)
+			LOG("mail: fork: %s", strerror(errno));
+		_exit(0);
+	} else {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		rc = 0;
+	}
+	mail_drop();
 	return rc;
 }

@@ -1,11 +1,14 @@
 /*
- * Single-use tokens sent by mail, for a password reset and for email
- * verification, in one table told apart by kind.  A token is bound to
+ * Single-use tokens sent by mail, for a password reset, for email
+ * verification and for the confirmation of a new address, in one
+ * table told apart by kind.  A reset or verification token is bound to
  * the address it was mailed to, so it stops working when the
- * account's email changes.  At most MAIL_PER_HOUR mails go to one
- * address in an hour, counted in the database so that every process
- * sees the same count.  The mail itself goes out after the answer
- * (api_after()): the client never waits for the mailer, nor learns
+ * account's email changes; an email-change token carries the new
+ * address it confirms.  At most MAIL_PER_HOUR mails go to one address
+ * in an hour, counted in the database so that every process sees the
+ * same count.  The mail is queued only once the token is stored for
+ * good (mailtoken_mail() after the commit) and goes out after the
+ * answer (mail.c): the client never waits for the mailer, nor learns
  * from its timing whether an account exists.
  */
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "keys.h"
 #include "mail.h"
 #include "mailtoken.h"
 
@@ -41,6 +45,15 @@ static const struct {
 	    "%s\n\n"
 	    "The link works once.  If you did not ask for this, ignore this\n"
 	    "mail.\n" },
+	/* MAIL_EMAIL */
+	{ "email", "Confirm your new email address", "confirm-email",
+	    "Hello,\n\n"
+	    "someone asked to make %s the email address of\n"
+	    "their account.  To confirm it, open this link within %s:\n\n"
+	    "%s\n\n"
+	    "The link works once.  Until then the account keeps its old\n"
+	    "address.  If you did not ask for this, ignore this mail:\n"
+	    "nothing changes.\n" },
 };
 
 /* Why a token does not work. */
@@ -52,13 +65,6 @@ static const char *const whys[] = {
 	"the token was sent to an address the account no longer has",
 							/* REDEEM_MOVED */
 	"internal error",				/* REDEEM_ERROR */
-};
-
-/* A mail to send once the answer is out (api_after()). */
-struct job {
-	enum mailkind	 kind;
-	char		 to[EMAIL_MAX + 1];
-	char		 token[REFRESH_LEN + 1];
 };
 
 /* How long a token of kind lives, in seconds. */
@@ -89,28 +95,28 @@ words(long s, char out[32])
 }
 
 /*
- * Send a job's mail: the link is AUTH_PUBLIC_URL (without a trailing
- * '/'), the kind's page and the token.  A failure is logged by
- * mail_send(); the token stays valid, so asking again works.
+ * Queue the mail of an issued token (now stored for good): the link
+ * is AUTH_PUBLIC_URL (without a trailing '/'), the kind's page and the
+ * token.  A failure is logged by mail.c; the token stays valid, so
+ * asking again works.  m is wiped.  Returns 0, or -1.
  */
-static void
-job_run(void *arg)
+int
+mailtoken_mail(struct mailtoken *m)
 {
-	struct job	*j = arg;
 	const char	*url = cfg->public_url;
 	char		*link = NULL, *body = NULL, ttl[32];
-	int		 n = (int)strlen(url);
+	int		 n = (int)strlen(url), rc = -1;
 
 	while (n > 0 && url[n - 1] == '/')
 		n--;
-	words(lifetime(j->kind), ttl);
-	if (asprintf(&link, "%.*s/%s?token=%s", n, url, kinds[j->kind].page,
-	    j->token) == -1)
+	words(lifetime(m->kind), ttl);
+	if (asprintf(&link, "%.*s/%s?token=%s", n, url, kinds[m->kind].page,
+	    m->token) == -1)
 		link = NULL;
-	else if (asprintf(&body, kinds[j->kind].text, j->to, ttl, link) == -1)
+	else if (asprintf(&body, kinds[m->kind].text, m->to, ttl, link) == -1)
 		body = NULL;
 	if (body != NULL)
-		mail_send(j->to, kinds[j->kind].subject, body);
+		rc = mail_queue(m->to, kinds[m->kind].subject, body);
 	else
 		LOG("mail: out of memory");
 	if (link != NULL)
@@ -119,7 +125,20 @@ job_run(void *arg)
 		explicit_bzero(body, strlen(body));
 	free(link);
 	free(body);
-	explicit_bzero(j, sizeof(*j));
+	explicit_bzero(m, sizeof(*m));
+	return rc;
+}
+
+/* The stored form of a token: an HMAC under the mail tokens' key. */
+static int
+token_key(const char *token, unsigned char h[SHA256_LEN])
+{
+
+	if (token == NULL || strlen(token) != REFRESH_LEN ||
+	    strspn(token, B64URL_CHARS) != REFRESH_LEN)
+		return 0;
+	keys_hmac(KEY_MAIL, token, REFRESH_LEN, h);
+	return 1;
 }
 
 /*
@@ -176,65 +195,96 @@ store(enum mailkind kind, int64_t uid, const char *email,
 }
 
 /*
- * Mail user uid a new token of kind at email, unless MAIL_PER_HOUR
- * mails went to that address within the hour.  uid 0 (no such
- * account) makes the same purge and count and stores nothing, so the
- * request costs about the same either way.  One transaction; the mail
- * goes out after the answer.  Returns 1 if a mail is on its way, 0 if
- * none is (no account, or over the limit), -1 on error.
+ * Issue user uid a new token of kind for address email, inside the
+ * caller's transaction, unless MAIL_PER_HOUR mails went to that address
+ * within the hour.  uid 0 (no such account) makes the same purge and
+ * count and stores nothing, so the request costs about the same either
+ * way.  Returns 1 with m filled (mail it with mailtoken_mail() once the
+ * transaction has committed), 0 if there is nothing to mail (no
+ * account, or over the limit), -1 on error.
  */
 int
-mailtoken_send(enum mailkind kind, int64_t uid, const char *email)
+mailtoken_issue(enum mailkind kind, int64_t uid, const char *email,
+    struct mailtoken *m)
 {
-	struct job	*j;
 	unsigned char	 raw[REFRESH_RAW], h[SHA256_LEN];
 	int64_t		 now = util_now();
 	int		 n, rc = -1;
 
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		return -1;
-	if (token_refresh_new(raw, j->token) == -1 || db_begin() == -1)
+	memset(m, 0, sizeof(*m));
+	if (token_refresh_new(raw, m->token) == -1)
 		goto out;
-	token_refresh_hash(j->token, h);
+	token_key(m->token, h);
 	if ((n = purge_and_count(email, now)) == -1)
-		goto err;
+		goto out;
 	if (uid == 0 || n >= MAIL_PER_HOUR) {
-		if (db_commit() == 0)
-			rc = 0;
+		rc = 0;
 		goto out;
 	}
-	if (store(kind, uid, email, h, now) == -1 || db_commit() == -1)
-		goto err;
-	j->kind = kind;
-	snprintf(j->to, sizeof(j->to), "%s", email);
-	if (api_after(job_run, j) == 0) {
-		j = NULL;
-		rc = 1;
-	}
-	goto out;
-err:
-	db_rollback();
+	if (store(kind, uid, email, h, now) == -1)
+		goto out;
+	m->kind = kind;
+	snprintf(m->to, sizeof(m->to), "%s", email);
+	rc = 1;
 out:
 	explicit_bzero(raw, sizeof(raw));
-	if (j != NULL)
-		explicit_bzero(j, sizeof(*j));
-	free(j);
+	if (rc != 1)
+		explicit_bzero(m, sizeof(*m));
 	return rc;
 }
 
 /*
- * Look a presented token of kind up (hash into h).  Returns REDEEM_OK
- * with *uid set, why it does not work, or REDEEM_ERROR.
+ * Void user uid's unused tokens of kind, inside the caller's
+ * transaction.  Returns 0, or -1.
+ */
+int
+mailtoken_drop(enum mailkind kind, int64_t uid)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_MAIL_TOKEN_DROP);
+
+	if (db_bind_int(st, 1, uid) == -1 ||
+	    db_bind_text(st, 2, kinds[kind].name) == -1)
+		return -1;
+	return db_run(st);
+}
+
+/*
+ * mailtoken_issue() in a transaction of its own, then the mail.
+ * Returns 1 if a mail is on its way, 0 if none is, -1 on error.
+ */
+int
+mailtoken_send(enum mailkind kind, int64_t uid, const char *email)
+{
+	struct mailtoken	 m;
+	int			 rc;
+
+	if (db_begin() == -1)
+		return -1;
+	if ((rc = mailtoken_issue(kind, uid, email, &m)) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		explicit_bzero(&m, sizeof(m));
+		return -1;
+	}
+	if (rc == 1 && mailtoken_mail(&m) == -1)
+		return -1;
+	return rc;
+}
+
+/*
+ * Look a presented token of kind up (its stored form into h).  Returns
+ * REDEEM_OK with *uid and email (the address it was mailed to) set,
+ * why it does not work, or REDEEM_ERROR.
  */
 static enum redeem
 find(enum mailkind kind, const char *token, unsigned char h[SHA256_LEN],
-    int64_t *uid)
+    int64_t *uid, char email[EMAIL_MAX + 1])
 {
 	sqlite3_stmt	*st;
 	int64_t		 expires;
 	int		 rc, used, same;
 
-	if (!token_refresh_hash(token, h))
+	if (!token_key(token, h))
 		return REDEEM_UNKNOWN;
 	st = db_stmt(SQL_MAIL_TOKEN_FIND);
 	if (db_bind_blob(st, 1, h, SHA256_LEN) == -1 ||
@@ -247,12 +297,14 @@ find(enum mailkind kind, const char *token, unsigned char h[SHA256_LEN],
 	expires = sqlite3_column_int64(st, 1);
 	used = sqlite3_column_int(st, 2);
 	same = sqlite3_column_int(st, 3);
+	snprintf(email, EMAIL_MAX + 1, "%s", db_text(st, 4));
 	sqlite3_reset(st);
 	if (used)
 		return REDEEM_USED;
 	if (expires <= util_now())
 		return REDEEM_EXPIRED;
-	return same ? REDEEM_OK : REDEEM_MOVED;
+	/* A new address's token confirms that address, not the old one. */
+	return same || kind == MAIL_EMAIL ? REDEEM_OK : REDEEM_MOVED;
 }
 
 /*
@@ -263,23 +315,25 @@ enum redeem
 mailtoken_check(enum mailkind kind, const char *token, int64_t *uid)
 {
 	unsigned char	 h[SHA256_LEN];
+	char		 email[EMAIL_MAX + 1];
 
-	return find(kind, token, h, uid);
+	return find(kind, token, h, uid, email);
 }
 
 /*
  * Use up a token of kind, inside the caller's transaction.  Returns
- * REDEEM_OK with *uid set (the token is now used), why it does not
- * work, or REDEEM_ERROR.
+ * REDEEM_OK with *uid and email (the address it was mailed to) set
+ * (the token is now used), why it does not work, or REDEEM_ERROR.
  */
 enum redeem
-mailtoken_redeem(enum mailkind kind, const char *token, int64_t *uid)
+mailtoken_redeem(enum mailkind kind, const char *token, int64_t *uid,
+    char email[EMAIL_MAX + 1])
 {
 	sqlite3_stmt	*st;
 	unsigned char	 h[SHA256_LEN];
 	enum redeem	 rc;
 
-	if ((rc = find(kind, token, h, uid)) != REDEEM_OK)
+	if ((rc = find(kind, token, h, uid, email)) != REDEEM_OK)
 		return rc;
 	st = db_stmt(SQL_MAIL_TOKEN_USE);
 	if (db_bind_int(st, 1, util_now()) == -1 ||

@@ -1,6 +1,7 @@
 /*
  * Outgoing mail: an RFC 5322 message handed to AUTH_SENDMAIL on its
- * standard input, waited for at most AUTH_SENDMAIL_TIMEOUT seconds.
+ * standard input, waited for at most AUTH_SENDMAIL_TIMEOUT seconds, by
+ * a detached process once the request's answer is out.
  */
 #ifndef MAIL_H
 #define MAIL_H
@@ -11,6 +12,9 @@
 #define MAIL_HOST_MAX	255
 
 int	 mail_send(const char *, const char *, const char *);
+int	 mail_queue(const char *, const char *, const char *);
+int	 mail_flush(void);
+void	 mail_drop(void);
 int	 mail_url_host(const char *, char *, size_t);
 int	 mail_from_valid(const char *);
 

@@ -1,13 +1,17 @@
 /*
- * Single-use tokens sent by mail: password reset and email
- * verification.  Each is 256 random bits in base64url, like a refresh
- * token, mailed as a link and kept only as its SHA-256, bound to its
- * kind and to the address it went to.
+ * Single-use tokens sent by mail: password reset, email verification
+ * and the confirmation of a new email address.  Each is 256 random
+ * bits in base64url, like a refresh token, mailed as a link and kept
+ * only as an HMAC under the mail tokens' own key, bound to its kind
+ * and to the address it went to.
  */
 #ifndef MAILTOKEN_H
 #define MAILTOKEN_H
 
 #include <stdint.h>
+
+#include "token.h"
+#include "user.h"
 
 struct resp;
 
@@ -16,6 +20,7 @@ struct resp;
 enum mailkind {
 	MAIL_RESET,
 	MAIL_VERIFY,
+	MAIL_EMAIL,	/* confirms a new address: bound to that address */
 	MAIL__MAX
 };
 
@@ -29,9 +34,21 @@ enum redeem {
 	REDEEM_ERROR,
 };
 
+/* A token issued inside a transaction, to be mailed once it commits. */
+struct mailtoken {
+	enum mailkind	 kind;
+	char		 to[EMAIL_MAX + 1];
+	char		 token[REFRESH_LEN + 1];
+};
+
+int		 mailtoken_issue(enum mailkind, int64_t, const char *,
+		    struct mailtoken *);
+int		 mailtoken_mail(struct mailtoken *);
+int		 mailtoken_drop(enum mailkind, int64_t);
 int		 mailtoken_send(enum mailkind, int64_t, const char *);
 enum redeem	 mailtoken_check(enum mailkind, const char *, int64_t *);
-enum redeem	 mailtoken_redeem(enum mailkind, const char *, int64_t *);
+enum redeem	 mailtoken_redeem(enum mailkind, const char *, int64_t *,
+		    char [EMAIL_MAX + 1]);
 int		 mailtoken_refuse(struct resp *, enum redeem);
 
 #endif

@@ -1,38 +1,13 @@
 #!/usr/bin/env bats
 # POST /password-reset, /password-reset/confirm, /verify-email and
 # /verify-email/confirm, with AUTH_SENDMAIL pointed at a script that
-# files each message in a folder.
-#
-# One process per program (PROCS=1): a program sends a request's mail
-# after the answer and before it takes the next request, so once any
-# later request to that program has been answered (mail_sync), every mail
-# of the earlier ones is filed.
+# files each message in a folder (lib/mail.bash).
 
 load lib/server
+load lib/mail
 
 setup_file() {
-	# In the server's state folder, which Apache hands to the user it
-	# runs the programs as: the mailer must run and write as them.
-	export STATE=$(mktemp -d "$BATS_FILE_TMPDIR/state.XXXXXX")
-	export MAILDIR="$STATE/mail"
-	export MAILER="$STATE/mailer"
-	mkdir -p "$MAILDIR/in"
-	# It notes its arguments, environment and open descriptors; "mode"
-	# in the folder makes it fail or hang instead, keeping the message.
-	cat >"$MAILER" <<-EOF
-	#!/bin/sh
-	dir='$MAILDIR'
-	echo "\$*" >"\$dir/args"
-	env >"\$dir/env"
-	ls -l /proc/\$\$/fd/ >"\$dir/fds"
-	case \$(cat "\$dir/mode" 2>/dev/null) in
-	fail) cat >"\$dir/failed"; exit 1 ;;
-	hang) cat >"\$dir/hung"; echo \$\$ >"\$dir/hang.pid"; exec sleep 30 ;;
-	esac
-	n=\$(date +%s%N).\$\$
-	cat >"\$dir/.\$n" && mv "\$dir/.\$n" "\$dir/in/\$n"
-	EOF
-	chmod +x "$MAILER"
+	mailer_make
 	PROCS=1 server_start AUTH_SENDMAIL="$MAILER -t -i" \
 	    AUTH_SENDMAIL_TIMEOUT=1 AUTH_PUBLIC_URL=https://auth.example.com/app/ \
 	    AUTH_MAIL_FROM="Example Auth <auth@example.com>"
@@ -41,39 +16,6 @@ teardown_file() { server_stop; }
 setup() {
 	load_helpers
 	rm -f "$MAILDIR/mode"
-}
-
-# mail_sync: every mail of the earlier requests has been filed.
-mail_sync() {
-	local path
-	for path in /password-reset /verify-email/confirm; do
-		curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-		    -d '{}' "$BASE$path"
-	done
-}
-
-# mails_to EMAIL: the files of the messages to EMAIL, oldest first.
-mails_to() {
-	grep -l -x -F "To: $1" "$MAILDIR"/in/* 2>/dev/null | sort
-}
-
-# last_mail EMAIL: sets MAIL (the file) and TOKEN (from its link).
-last_mail() {
-	mail_sync
-	MAIL=$(mails_to "$1" | tail -n 1)
-	[ -n "$MAIL" ] || { echo "no mail to $1" >&2; return 1; }
-	token_of "$MAIL"
-}
-
-# token_of FILE: sets TOKEN from the link in a message.
-token_of() {
-	TOKEN=$(grep -o 'token=[A-Za-z0-9_-]*' "$1" | cut -d= -f2)
-	[ ${#TOKEN} -eq 43 ] || { echo "no token in $1" >&2; return 1; }
-}
-
-# header NAME: the value of a header of $MAIL (headers end at the blank line).
-header() {
-	sed '/^$/q' "$MAIL" | sed -n "s/^$1: //p"
 }
 
 reset_request() {
@@ -252,13 +194,17 @@ sql() {
 	[ "$(mails_to "$email" | wc -l)" -eq 4 ]
 }
 
-@test "mail: a token is stored only as its SHA-256" {
+@test "mail: a token is stored only as its HMAC under the mail tokens' key" {
 	email=$(new_email)
 	register "$email"
 	reset_request "$email"
 	last_mail "$email"
-	hash=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+	key=$(hkdf "$(tr -d '\n' <"$STATE/jwt.secret")" "fcgi-auth v1 mail-token")
+	hash=$(printf '%s' "$TOKEN" | openssl dgst -sha256 -mac HMAC \
+	    -macopt hexkey:"$key" | sed 's/.* //')
 	[ "$(sql "SELECT lower(hex(hash)) FROM mail_tokens WHERE user_id = $USER_ID")" = "$hash" ]
+	plain=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+	[ "$(sql "SELECT count(*) FROM mail_tokens WHERE lower(hex(hash)) = '$plain'")" = 0 ]
 	sql "PRAGMA wal_checkpoint" >/dev/null
 	refute grep -q -F "$TOKEN" "$STATE"/auth.db*
 }

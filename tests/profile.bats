@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # GET /profile/{id} and PUT /profile/{id}: self or admin, one
-# transaction per PUT, password changes and their sessions.
+# transaction per PUT, the caller's own password for every change,
+# password changes and their sessions.  The pending email change and
+# its mail are in account-change.bats.
 
 load lib/server
 load lib/users
@@ -15,6 +17,10 @@ BAD_IDS=(abc 2abc -1 0 1.5 99999999999999999999 01 +1 '')
 put() {
 	req PUT "/profile/$1" "$2" -H "$(auth "$3")"
 }
+
+# The caller's proof every test user can give.
+CUR='"current_password":"correct horse"'
+
 
 @test "profile: GET is self or admin" {
 	user_login
@@ -46,7 +52,7 @@ put() {
 	for id in "${BAD_IDS[@]}"; do
 		req GET "/profile/$id" '' -H "$(auth "$ADMIN_ACCESS")"
 		assert_error 404 not_found
-		put "$id" '{"username":"someone"}' "$ADMIN_ACCESS"
+		put "$id" "{\"username\":\"someone\",$CUR}" "$ADMIN_ACCESS"
 		assert_error 404 not_found
 	done
 	req GET /profile '' -H "$(auth "$ADMIN_ACCESS")"
@@ -60,49 +66,67 @@ put() {
 	assert_header Allow 'GET, HEAD, PUT'
 }
 
-@test "profile: PUT changes the email; a new one is unverified" {
+@test "profile: a new email of one's own is pending (202); the old one stays" {
 	user_login
 	db "UPDATE users SET email_verified = 1, updated_at = 1000 WHERE id = $ID"
 	new=new-$(new_email)
-	put "$ID" "{\"email\":\"  ${new^^} \"}" "$ACCESS"
-	assert_status 200
-	assert_json .email "$new"
-	assert_json .email_verified false
-	[ "$(jq -r .updated_at <<<"$BODY")" != 1970-01-01T00:16:40Z ]
+	put "$ID" "{\"email\":\"  ${new^^} \",$CUR}" "$ACCESS"
+	assert_status 202
+	assert_json .pending_email "$new"
+	assert_json .email "$EMAIL"
+	assert_json .email_verified true
 	req GET /user-info '' -H "$(auth "$ACCESS")"
-	assert_json .email "$new"
-	login "$new"
-	req POST /login "{\"email\":\"$EMAIL\",\"password\":\"correct horse\"}"
+	assert_json .email "$EMAIL"
+	login "$EMAIL"
+	req POST /login "{\"email\":\"$new\",\"password\":\"correct horse\"}"
 	assert_error 401 invalid_credentials
-	# The same address again (any case) keeps its verification.
-	db "UPDATE users SET email_verified = 1 WHERE id = $ID"
-	put "$ID" "{\"email\":\"${new^^}\"}" "$ACCESS"
+	# The same address again (any case) is no change: 200.
+	put "$ID" "{\"email\":\"${EMAIL^^}\",$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .email_verified true
+	assert_json 'has("pending_email")' false
+}
+
+@test "profile: the stolen-token walk-through fails at the first step" {
+	user_login
+	before=$(db "SELECT * FROM users WHERE id = $ID")
+	# A thief with nothing but the access token.
+	put "$ID" '{"email":"thief@evil.test"}' "$ACCESS"
+	assert_error 400 invalid_request current_password
+	for body in '{"username":"thief"}' '{"password":"thief horse 1"}' \
+	    '{"email":"thief@evil.test","current_password":"guess horse"}'; do
+		put "$ID" "$body" "$ACCESS"
+		[ "$STATUS" = 400 ] || [ "$STATUS" = 401 ]
+	done
+	[ "$(db "SELECT * FROM users WHERE id = $ID")" = "$before" ]
+	[ "$(db "SELECT count(*) FROM mail_tokens WHERE user_id = $ID")" = 0 ]
+	login "$EMAIL"
 }
 
 @test "profile: PUT sets, renames (\"user\" too) and clears the username" {
 	user_login
 	name=n$RANDOM$BATS_SUITE_TEST_NUMBER
 	put "$ID" "{\"username\":\"$name\"}" "$ACCESS"
+	assert_error 400 invalid_request current_password
+	put "$ID" "{\"username\":\"$name\",$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .username "$name"
 	req POST /login "{\"username\":\"$name\",\"password\":\"correct horse\"}"
 	assert_status 200
-	put "$ID" "{\"user\":\"${name}b\"}" "$ACCESS"
+	put "$ID" "{\"user\":\"${name}b\",$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .username "${name}b"
 	# Only its case changes: still the user's own name.
-	put "$ID" "{\"username\":\"${name^^}B\"}" "$ACCESS"
+	put "$ID" "{\"username\":\"${name^^}B\",$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .username "${name^^}B"
-	put "$ID" '{"username":null}' "$ACCESS"
+	put "$ID" "{\"username\":null,$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .username null
 	[ "$(db "SELECT username IS NULL FROM users WHERE id = $ID")" = 1 ]
 	# A cleared name is free for anyone.
 	user_login
-	put "$ID" "{\"username\":\"${name}b\"}" "$ACCESS"
+	put "$ID" "{\"username\":\"${name}b\",$CUR}" "$ACCESS"
 	assert_status 200
 }
 
@@ -158,6 +182,7 @@ put() {
 	assert_error 400 invalid_request current_password
 	put "$ID" '{"password":"brand new horse","current_password":"wrong horse"}' "$first"
 	assert_error 401 invalid_credentials current_password
+	assert_json .message "the password is wrong"
 	# Nothing changed: the old password still works, both sessions live.
 	login "$EMAIL"
 	req GET /user-info '' -H "$(auth "$second")"
@@ -184,19 +209,28 @@ put() {
 		put "$ID" "{\"password\":\"$pw\",\"current_password\":\"correct horse\"}" "$ACCESS"
 		assert_error 400 invalid_request password
 	done
-	# A NUL, even escaped, is refused for the whole body, before fields.
+	# A NUL, even escaped, is refused naming the field, before a check.
 	put "$ID" '{"password":"abc\u0000defghij","current_password":"correct horse"}' "$ACCESS"
-	assert_error 400 invalid_request
-	assert_json .message "the body must not contain NUL bytes"
+	assert_error 400 invalid_request password
+	assert_json .message "password must not contain a NUL byte"
+	# Nor the account's email, its local part or its username.
+	put "$ID" "{\"password\":\"${EMAIL^^}\",$CUR}" "$ACCESS"
+	assert_error 400 invalid_request password
+	put "$ID" "{\"password\":\"${EMAIL%@*}\",$CUR}" "$ACCESS"
+	assert_error 400 invalid_request password
+	put "$ID" "{\"username\":\"horsey$ID\",\"password\":\"HORSEY$ID\",$CUR}" "$ACCESS"
+	assert_error 400 invalid_request password
 	login "$EMAIL"
 }
 
-@test "profile: an admin sets another user's password without theirs" {
+@test "profile: an admin sets another user's password with the admin's own" {
 	admin_login
 	user_login
 	login "$EMAIL"
 	second=$ACCESS
 	put "$ID" '{"password":"admin set horse"}' "$ADMIN_ACCESS"
+	assert_error 400 invalid_request current_password
+	put "$ID" "{\"password\":\"admin set horse\",$CUR}" "$ADMIN_ACCESS"
 	assert_status 200
 	# Every session of the user ends; the admin's own goes on.
 	req GET /user-info '' -H "$(auth "$ACCESS")"
@@ -206,8 +240,8 @@ put() {
 	req GET /user-info '' -H "$(auth "$ADMIN_ACCESS")"
 	assert_status 200
 	login "$EMAIL" "admin set horse"
-	# A current_password sent anyway is the user's, and is checked.
-	put "$ID" '{"password":"other horse x","current_password":"wrong"}' "$ADMIN_ACCESS"
+	# The user's password is no proof for the admin.
+	put "$ID" '{"password":"other horse x","current_password":"admin set horse"}' "$ADMIN_ACCESS"
 	assert_error 401 invalid_credentials current_password
 	login "$EMAIL" "admin set horse"
 }
@@ -228,8 +262,12 @@ put() {
 	user_login
 	new=moved-$(new_email)
 	put "$ID" "{\"email\":\"$new\",\"username\":\"moved$RANDOM\"}" "$ADMIN_ACCESS"
+	assert_error 400 invalid_request current_password
+	# The admin vouches for the address: it applies at once, unverified.
+	put "$ID" "{\"email\":\"$new\",\"username\":\"moved$RANDOM\",$CUR}" "$ADMIN_ACCESS"
 	assert_status 200
 	assert_json .email "$new"
+	assert_json .email_verified false
 	assert_json .role user
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_status 200
@@ -240,22 +278,22 @@ put() {
 	user_login
 	a_email=$EMAIL
 	user_login
-	put "$ID" '{"username":"taken'"$BATS_SUITE_TEST_NUMBER"'"}' "$ACCESS"
+	put "$ID" '{"username":"taken'"$BATS_SUITE_TEST_NUMBER"'",'"$CUR"'}' "$ACCESS"
 	assert_status 200
 	b_id=$ID b_access=$ACCESS
 	user_login
-	put "$ID" "{\"email\":\"${a_email^^}\"}" "$ACCESS"
+	put "$ID" "{\"email\":\"${a_email^^}\",$CUR}" "$ACCESS"
 	assert_error 409 conflict email
-	put "$ID" '{"username":"TAKEN'"$BATS_SUITE_TEST_NUMBER"'"}' "$ACCESS"
+	put "$ID" '{"username":"TAKEN'"$BATS_SUITE_TEST_NUMBER"'",'"$CUR"'}' "$ACCESS"
 	assert_error 409 conflict username
-	put "$ID" '{"user":"taken'"$BATS_SUITE_TEST_NUMBER"'"}' "$ACCESS"
+	put "$ID" '{"user":"taken'"$BATS_SUITE_TEST_NUMBER"'",'"$CUR"'}' "$ACCESS"
 	assert_error 409 conflict username
 	[ "$(db "SELECT email FROM users WHERE id = $ID")" = "$EMAIL" ]
 }
 
 @test "profile: one PUT is all or nothing" {
 	user_login
-	put "$ID" '{"username":"atomic'"$BATS_SUITE_TEST_NUMBER"'"}' "$ACCESS"
+	put "$ID" '{"username":"atomic'"$BATS_SUITE_TEST_NUMBER"'",'"$CUR"'}' "$ACCESS"
 	assert_status 200
 	user_login
 	login "$EMAIL"
@@ -273,13 +311,15 @@ put() {
 	assert_status 200
 	login "$EMAIL"
 	[ "$(db "SELECT count(*) FROM users WHERE email = '$free'")" = 0 ]
-	# The same without the clash: all of it changes.
+	[ "$(db "SELECT count(*) FROM mail_tokens WHERE user_id = $ID")" = 0 ]
+	# The same without the clash: all of it is done, the email pending.
 	put "$ID" '{"email":"'"$free"'","password":"brand new horse",
 	    "current_password":"correct horse","username":"ok'"$RANDOM"'"}' "$ACCESS"
-	assert_status 200
-	assert_json .email "$free"
-	assert_json .email_verified false
-	login "$free" "brand new horse"
+	assert_status 202
+	assert_json .pending_email "$free"
+	assert_json .email "$EMAIL"
+	[ "$(db "SELECT count(*) FROM mail_tokens WHERE user_id = $ID AND kind = 'email'")" = 1 ]
+	login "$EMAIL" "brand new horse"
 	req GET /user-info '' -H "$(auth "$second")"
 	assert_error 401 invalid_token
 }
@@ -289,13 +329,13 @@ put() {
 	a_id=$ID a_access=$ACCESS
 	user_login
 	before=$(db "SELECT * FROM users WHERE id = $ID")
-	put "$ID" '{"username":"hijack'"$RANDOM"'"}' "$a_access"
+	put "$ID" '{"username":"hijack'"$RANDOM"'",'"$CUR"'}' "$a_access"
 	assert_error 403 forbidden
 	put "$ID" '{"password":"brand new horse","current_password":"correct horse"}' "$a_access"
 	assert_error 403 forbidden
-	put "$ID" "{\"email\":\"hijack-$(new_email)\"}" "$a_access"
+	put "$ID" "{\"email\":\"hijack-$(new_email)\",$CUR}" "$a_access"
 	assert_error 403 forbidden
-	put 999999 '{"username":"nobody'"$RANDOM"'"}' "$a_access"
+	put 999999 '{"username":"nobody'"$RANDOM"'",'"$CUR"'}' "$a_access"
 	assert_error 403 forbidden
 	req GET "/profile/$ID" '' -H "$(auth "$a_access")"
 	assert_error 403 forbidden
@@ -323,8 +363,8 @@ put() {
 	assert_status 204
 	req GET "/profile/$ID" '' -H "$(auth "$ACCESS")"
 	assert_error 401 invalid_token
-	put "$ID" '{"username":"ghost'"$RANDOM"'"}' "$ACCESS"
+	put "$ID" '{"username":"ghost'"$RANDOM"'",'"$CUR"'}' "$ACCESS"
 	assert_error 401 invalid_token
-	put "$ID" '{"username":"ghost'"$RANDOM"'"}' "$ADMIN_ACCESS"
+	put "$ID" '{"username":"ghost'"$RANDOM"'",'"$CUR"'}' "$ADMIN_ACCESS"
 	assert_error 404 not_found
 }

@@ -102,12 +102,14 @@ read_hidden(const char *prompt, char *buf, size_t size)
 }
 
 /*
- * Read a new password from standard input: one line, or on a terminal
- * typed twice without echo.  It must meet the programs' policy.
- * Returns 1 with the password in pw, or 0 after saying why not.
+ * Read a new password for the account of email and username (NULL if
+ * none) from standard input: one line, or on a terminal typed twice
+ * without echo.  It must meet the programs' policy, and not be the
+ * account's email or username.  Returns 1 with the password in pw, or
+ * 0 after saying why not.
  */
 static int
-read_password(char pw[LINE_MAX_PW])
+read_password(char pw[LINE_MAX_PW], const char *email, const char *username)
 {
 	char		 again[LINE_MAX_PW];
 	const char	*why;
@@ -129,7 +131,8 @@ read_password(char pw[LINE_MAX_PW])
 		fprintf(stderr, "authctl: no password on standard input\n");
 	else if (n == -2)
 		fprintf(stderr, "authctl: password is too long\n");
-	else if ((why = pw_policy(pw, (size_t)n)) != NULL)
+	else if ((why = pw_policy(pw, (size_t)n)) != NULL ||
+	    (why = pw_personal(pw, (size_t)n, email, username)) != NULL)
 		fprintf(stderr, "authctl: password %s\n", why);
 	else
 		ok = 1;
@@ -212,7 +215,7 @@ cmd_add_user(int argc, char *argv[])
 		goto out;
 	}
 
-	if (!read_password(pw))
+	if (!read_password(pw, norm, name))
 		goto out;
 	hashed = pw_hash(pw, cfg->bcrypt_cost, hash) == 0;
 	explicit_bzero(pw, sizeof(pw));
@@ -278,11 +281,11 @@ cmd_set_password(int argc, char *argv[])
 
 	if (argc != 1)
 		return EXIT_USAGE;
-	if (!find_user(argv[0], &u) || !read_password(pw))
+	if (!find_user(argv[0], &u) || !read_password(pw, u.email, u.username))
 		return EXIT_FAIL;
 	ok = pw_hash(pw, cfg->bcrypt_cost, hash) == 0 &&
-	    db_begin() == 0 && user_hash_set(u.id, hash) == 0 &&
-	    (n = session_revoke_user(u.id, 0)) >= 0 && db_commit() == 0;
+	    db_begin() == 0 && (n = account_password_store(u.id, hash, 0)) >= 0 &&
+	    db_commit() == 0;
 	explicit_bzero(pw, sizeof(pw));
 	explicit_bzero(hash, sizeof(hash));
 	if (!ok) {
