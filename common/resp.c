@@ -173,9 +173,11 @@ api_tokens(struct resp *p, int status, const struct tokens *t)
 {
 
 	if (cfg->cookie_mode) {
-		cookie_set(p, COOKIE_REFRESH, t->refresh, cfg->refresh_ttl);
+		cookie_set(p, COOKIE_REFRESH, t->refresh,
+		    tokens_refresh_left(t));
 		if (t->fgp[0] != '\0')
-			cookie_set(p, COOKIE_FGP, t->fgp, cfg->refresh_ttl);
+			cookie_set(p, COOKIE_FGP, t->fgp,
+			    tokens_refresh_left(t));
 	}
 	return api_reply(p, status, tokens_json(t));
 }

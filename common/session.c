@@ -72,6 +72,15 @@ fingerprint_new(struct tokens *t, unsigned char hash[SHA256_LEN],
 	return 0;
 }
 
+/* How long a session opened now may live: a refresh TTL, within the max age. */
+static int64_t
+first_expiry(int64_t now)
+{
+
+	return now + (cfg->refresh_ttl < cfg->session_max_age ?
+	    cfg->refresh_ttl : cfg->session_max_age);
+}
+
 /*
  * Open a session for u from address ip and agent ua, revoking the least
  * recently used ones beyond AUTH_MAX_SESSIONS.  In cookie mode the
@@ -88,6 +97,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 
 	memset(t, 0, sizeof(*t));
 	clean_agent(ua, agent);
+	t->expires_at = first_expiry(now);
 	if (token_refresh_new(raw, t->refresh) == -1 ||
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
 	    db_begin() == -1)
@@ -104,7 +114,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	st = db_stmt(SQL_SESSION_INSERT);
 	if (db_bind_int(st, 1, u->id) == -1 || db_bind_int(st, 2, now) == -1 ||
 	    db_bind_int(st, 3, now) == -1 ||
-	    db_bind_int(st, 4, now + cfg->refresh_ttl) == -1 ||
+	    db_bind_int(st, 4, t->expires_at) == -1 ||
 	    db_bind_text(st, 5, ip != NULL ? ip : "") == -1 ||
 	    db_bind_text(st, 6, agent) == -1 ||
 	    (cfg->cookie_mode ? db_bind_blob(st, 7, fgp, sizeof(fgp)) :
@@ -127,15 +137,61 @@ fail:
 	return -1;
 }
 
-/* Move a session's last use to now and its end to now + refresh TTL. */
+/*
+ * Move a session's last use to now and its end to now + refresh TTL,
+ * never past its maximum age; *expires gets the new end.  Returns 0,
+ * or -1.
+ */
 static int
-extend(int64_t sid, int64_t now)
+extend(int64_t sid, int64_t now, int64_t *expires)
 {
 	sqlite3_stmt	*st = db_stmt(SQL_SESSION_EXTEND);
+	int		 rc;
 
 	if (db_bind_int(st, 1, now) == -1 ||
-	    db_bind_int(st, 2, now + cfg->refresh_ttl) == -1 ||
-	    db_bind_int(st, 3, sid) == -1)
+	    db_bind_int(st, 2, cfg->refresh_ttl) == -1 ||
+	    db_bind_int(st, 3, cfg->session_max_age) == -1 ||
+	    db_bind_int(st, 4, sid) == -1 || (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		*expires = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Bound what session sid keeps once the token of hash h was rotated
+ * out: the current token, h's row and the REFRESH_KEEP rows rotated
+ * before it stay, for reuse detection; only h keeps a sealed successor
+ * (no other's successor can still be current).
+ */
+static int
+prune(int64_t sid, const unsigned char h[SHA256_LEN])
+{
+	sqlite3_stmt	*st;
+
+	st = db_stmt(SQL_REFRESH_PRUNE);
+	if (db_bind_int(st, 1, sid) == -1 ||
+	    db_bind_int(st, 2, REFRESH_KEEP + 2) == -1 || db_run(st) == -1)
+		return -1;
+	st = db_stmt(SQL_REFRESH_UNSEAL_SESSION);
+	if (db_bind_int(st, 1, sid) == -1 ||
+	    db_bind_blob(st, 2, h, SHA256_LEN) == -1)
+		return -1;
+	return db_run(st);
+}
+
+/*
+ * Wipe the sealed successors of tokens rotated a grace window or more
+ * ago, a bounded number at a time: past the window nobody may recover
+ * them, so the database no longer holds them.
+ */
+static int
+unseal_old(int64_t now)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_REFRESH_UNSEAL_OLD);
+
+	if (db_bind_int(st, 1, now - cfg->refresh_grace) == -1)
 		return -1;
 	return db_run(st);
 }
@@ -155,9 +211,11 @@ rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
 	if (db_bind_int(st, 1, now) == 0 &&
 	    db_bind_blob(st, 2, sealed, sizeof(sealed)) == 0 &&
 	    db_bind_blob(st, 3, h, SHA256_LEN) == 0 && db_run(st) == 0 &&
-	    db_changes() == 1 && refresh_insert(t->refresh, sid) == 0)
+	    db_changes() == 1 && refresh_insert(t->refresh, sid) == 0 &&
+	    prune(sid, h) == 0)
 		rc = 0;
 	explicit_bzero(raw, sizeof(raw));
+	explicit_bzero(sealed, sizeof(sealed));
 	return rc;
 }
 
@@ -198,101 +256,152 @@ revoke(int64_t uid, int64_t sid, int64_t now)
 	return db_run(st);
 }
 
+/* What the row of a presented refresh token says, read under the lock. */
+struct presented {
+	int64_t		 sid, uid;
+	int		 active;	/* the session is live */
+	int		 fresh;		/* the token was never rotated */
+	int		 graced;	/* rotated within the grace window */
+	int		 bound;		/* the session has a fingerprint */
+	unsigned char	 sealed[REFRESH_RAW];
+	unsigned char	 fgp[SHA256_LEN];
+};
+
+/*
+ * Read the row of the token of hash h and its session's state.
+ * Returns 1 with pr filled, 0 if there is none, -1 on error.
+ */
+static int
+presented_read(const unsigned char h[SHA256_LEN], int64_t now,
+    struct presented *pr)
+{
+	sqlite3_stmt	*st = db_stmt(SQL_REFRESH_FIND);
+	int		 rc;
+
+	if (db_bind_blob(st, 1, h, SHA256_LEN) == -1 ||
+	    db_bind_int(st, 2, now) == -1 ||
+	    db_bind_int(st, 3, cfg->session_max_age) == -1 ||
+	    (rc = db_step(st)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		pr->sid = sqlite3_column_int64(st, 0);
+		pr->fresh = sqlite3_column_type(st, 1) == SQLITE_NULL;
+		pr->graced = !pr->fresh &&
+		    now - sqlite3_column_int64(st, 1) < cfg->refresh_grace &&
+		    sqlite3_column_bytes(st, 2) == REFRESH_RAW;
+		if (pr->graced)
+			memcpy(pr->sealed, sqlite3_column_blob(st, 2),
+			    REFRESH_RAW);
+		pr->uid = sqlite3_column_int64(st, 3);
+		pr->active = sqlite3_column_int(st, 4);
+		pr->bound = sqlite3_column_bytes(st, 5) == SHA256_LEN;
+		if (pr->bound)
+			memcpy(pr->fgp, sqlite3_column_blob(st, 5), SHA256_LEN);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * A session with a fingerprint refreshes only with its cookie fgp: a
+ * refresh token alone, stolen without it, gets nothing (and costs the
+ * owner nothing).  The cookie is sent again as it is, and claim gets
+ * the access token's "fgp".  Returns 1 if the refresh may go on.
+ */
+static int
+fingerprint_match(const struct presented *pr, const char *fgp,
+    struct tokens *t, char claim[2 * SHA256_LEN + 1])
+{
+	unsigned char	 got[SHA256_LEN];
+
+	claim[0] = '\0';
+	if (!pr->bound)
+		return 1;
+	if (fgp == NULL || strlen(fgp) != FGP_LEN)
+		return 0;
+	util_sha256(fgp, FGP_LEN, got);
+	if (!util_equal(got, pr->fgp, SHA256_LEN))
+		return 0;
+	memcpy(t->fgp, fgp, FGP_LEN + 1);
+	util_hex(pr->fgp, SHA256_LEN, claim);
+	return 1;
+}
+
+/*
+ * The refresh itself, inside the caller's transaction: find the token,
+ * check its session and fingerprint, then rotate it, answer it within
+ * the grace window, or treat it as stolen (revoke the session).
+ */
+static enum refresh
+refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
+    const char *fgp, int64_t now, struct tokens *t)
+{
+	struct presented	 pr;
+	struct user		 u;
+	char			 claim[2 * SHA256_LEN + 1];
+	int			 rc;
+
+	memset(&pr, 0, sizeof(pr));
+	if (unseal_old(now) == -1 || (rc = presented_read(h, now, &pr)) == -1)
+		return REFRESH_ERROR;
+	if (rc == 0 || !pr.active || !fingerprint_match(&pr, fgp, t, claim))
+		return REFRESH_INVALID;
+	if (pr.fresh)
+		rc = rotate(token, h, pr.sid, now, t) == 0 ? 1 : -1;
+	else if (pr.graced)
+		rc = grace(token, pr.sealed, pr.sid, t);
+	else
+		rc = 0;
+	explicit_bzero(pr.sealed, sizeof(pr.sealed));
+	if (rc == -1)
+		return REFRESH_ERROR;
+	if (rc == 0) {
+		/* A rotated token, outside the grace: theft. */
+		if (revoke(pr.uid, pr.sid, now) == -1)
+			return REFRESH_ERROR;
+		LOG("session %lld: refresh token reused; session revoked",
+		    (long long)pr.sid);
+		return REFRESH_REUSED;
+	}
+	if (user_load(pr.uid, &u) != 1 ||
+	    extend(pr.sid, now, &t->expires_at) == -1 ||
+	    token_access_issue(pr.uid, pr.sid, u.role,
+	    claim[0] != '\0' ? claim : NULL, &t->access) == -1)
+		return REFRESH_ERROR;
+	t->sid = pr.sid;
+	return REFRESH_OK;
+}
+
 /*
  * Exchange a refresh token for new tokens, in one transaction, so that
  * parallel refreshes of one token are serialised: the first rotates,
  * the rest see a token rotated within the grace window and get the
  * same successor.  fgp is the fingerprint cookie's value, or NULL.
+ * A reuse commits the revocation it made; anything else but success
+ * writes nothing.
  */
 enum refresh
 session_refresh(const char *token, const char *fgp, struct tokens *t)
 {
-	sqlite3_stmt	*st;
-	unsigned char	 h[SHA256_LEN], sealed[REFRESH_RAW];
-	unsigned char	 want[SHA256_LEN], got[SHA256_LEN];
-	char		 claim[2 * SHA256_LEN + 1];
-	struct user	 u;
-	int64_t		 now = util_now(), sid, rotated, uid;
-	enum refresh	 result = REFRESH_ERROR;
-	int		 rc, active, fresh, graced, bound;
+	unsigned char	 h[SHA256_LEN];
+	enum refresh	 rc = REFRESH_INVALID;
 
 	memset(t, 0, sizeof(*t));
 	if (!token_refresh_hash(token, h))
-		return REFRESH_INVALID;
-	if (db_begin() == -1)
-		return REFRESH_ERROR;
-
-	/* Read the token's row and its session's state, then let go. */
-	st = db_stmt(SQL_REFRESH_FIND);
-	if (db_bind_blob(st, 1, h, sizeof(h)) == -1 ||
-	    db_bind_int(st, 2, now) == -1 || (rc = db_step(st)) == -1)
 		goto out;
-	if (rc != SQLITE_ROW) {
-		result = REFRESH_INVALID;
+	if (db_begin() == -1) {
+		rc = REFRESH_ERROR;
 		goto out;
 	}
-	sid = sqlite3_column_int64(st, 0);
-	fresh = sqlite3_column_type(st, 1) == SQLITE_NULL;
-	rotated = sqlite3_column_int64(st, 1);
-	graced = !fresh && now - rotated < cfg->refresh_grace &&
-	    sqlite3_column_bytes(st, 2) == REFRESH_RAW;
-	if (graced)
-		memcpy(sealed, sqlite3_column_blob(st, 2), REFRESH_RAW);
-	uid = sqlite3_column_int64(st, 3);
-	active = sqlite3_column_int(st, 4);
-	bound = sqlite3_column_bytes(st, 5) == SHA256_LEN;
-	if (bound)
-		memcpy(want, sqlite3_column_blob(st, 5), SHA256_LEN);
-	sqlite3_reset(st);
-
-	if (!active) {
-		result = REFRESH_INVALID;
-		goto out;
-	}
-	/*
-	 * A session with a fingerprint refreshes only with its cookie: a
-	 * refresh token alone, stolen without it, gets nothing (and costs
-	 * the owner nothing).  The cookie is sent again as it is.
-	 */
-	if (bound) {
-		if (fgp == NULL || strlen(fgp) != FGP_LEN) {
-			result = REFRESH_INVALID;
-			goto out;
-		}
-		util_sha256(fgp, FGP_LEN, got);
-		if (!util_equal(got, want, SHA256_LEN)) {
-			result = REFRESH_INVALID;
-			goto out;
-		}
-		memcpy(t->fgp, fgp, FGP_LEN + 1);
-		util_hex(want, SHA256_LEN, claim);
-	}
-	if (fresh)
-		rc = rotate(token, h, sid, now, t) == 0;
-	else if (graced)
-		rc = grace(token, sealed, sid, t);
-	else
-		rc = 0;
-	if (rc == -1 || (fresh && rc == 0))
-		goto out;
-	if (rc == 0) {
-		/* A rotated token, outside the grace: theft. */
-		if (revoke(uid, sid, now) == -1 || db_commit() == -1)
-			goto out;
-		LOG("session %lld: refresh token reused; session revoked",
-		    (long long)sid);
-		return REFRESH_REUSED;
-	}
-	if (user_load(uid, &u) != 1 || extend(sid, now) == -1 ||
-	    token_access_issue(uid, sid, u.role, bound ? claim : NULL,
-	    &t->access) == -1 || db_commit() == -1)
-		goto out;
-	t->sid = sid;
-	return REFRESH_OK;
+	rc = refresh_locked(token, h, fgp, util_now(), t);
+	if ((rc == REFRESH_OK || rc == REFRESH_REUSED) && db_commit() == -1)
+		rc = REFRESH_ERROR;
+	if (rc != REFRESH_OK && rc != REFRESH_REUSED)
+		db_rollback();
 out:
-	db_rollback();
-	tokens_free(t);
-	return result;
+	if (rc != REFRESH_OK)
+		tokens_free(t);
+	return rc;
 }
 
 /*
@@ -445,8 +554,17 @@ tokens_json(const struct tokens *t)
 		json_object_object_add(o, "refresh_token",
 		    json_object_new_string(t->refresh));
 	json_object_object_add(o, "refresh_expires_in",
-	    json_object_new_int64(cfg->refresh_ttl));
+	    json_object_new_int64(tokens_refresh_left(t)));
 	return o;
+}
+
+/* Seconds until the session ends (its refresh token with it), at least 0. */
+long
+tokens_refresh_left(const struct tokens *t)
+{
+	int64_t	 left = t->expires_at - util_now();
+
+	return left > 0 ? (long)left : 0;
 }
 
 /* Free and wipe what a login or refresh handed out. */

@@ -19,6 +19,13 @@
 /* Sessions whose last use is older than this get last_used_at bumped. */
 #define TOUCH_INTERVAL	60
 
+/*
+ * Rotated refresh tokens a session keeps beyond the one just rotated
+ * out, to recognise their reuse; older ones are forgotten (and simply
+ * unknown if presented), so a session's rows stay bounded.
+ */
+#define REFRESH_KEEP	4
+
 /* A verified caller. */
 struct auth {
 	struct user	 user;
@@ -32,6 +39,7 @@ struct tokens {
 	char		 refresh[REFRESH_LEN + 1];
 	char		 fgp[FGP_LEN + 1];	/* cookie mode: the fingerprint */
 	int64_t		 sid;
+	int64_t		 expires_at;	/* when the session ends */
 };
 
 enum refresh {
@@ -52,6 +60,7 @@ int			 session_revoke(int64_t, int64_t);
 int			 session_revoke_user(int64_t, int64_t);
 struct json_object	*session_list(int64_t, int64_t);
 struct json_object	*tokens_json(const struct tokens *);
+long			 tokens_refresh_left(const struct tokens *);
 void			 tokens_free(struct tokens *);
 
 #endif

@@ -49,6 +49,20 @@ set_cookie() {
 	[ "$(cookie __Host-fgp | wc -c)" = 44 ]
 }
 
+@test "cookies: a refresh's cookies last what is left of the session" {
+	browser_login
+	db() { sqlite3 -cmd '.timeout 5000' "$STATE/auth.db" "$@"; }
+	db "UPDATE sessions SET created_at = created_at - (2592000 - 7200)
+	    WHERE user_id = (SELECT id FROM users WHERE email = '$EMAIL')"
+	req POST /refresh '' -b "$JAR" -c "$JAR"
+	assert_status 200
+	left=$(jq -r .refresh_expires_in <<<"$BODY")
+	[ "$left" -gt 7190 ] && [ "$left" -le 7200 ]
+	for name in __Host-refresh __Host-fgp; do
+		[[ $(set_cookie "$name") == *"; Max-Age=$left" ]]
+	done
+}
+
 @test "cookies: the access token's fgp claim is the SHA-256 of the cookie" {
 	browser_login
 	claim=$(jwt_part "$ACCESS" 2 | jq -r .fgp)
