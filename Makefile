@@ -145,7 +145,7 @@ bench/hashtime bench/mint: %: %.o common/libcommon.a
 # The state folder is private: it holds the secret and the FastCGI
 # sockets, which would let a local user bypass lighttpd.
 db: all
-	@mkdir -p $(STATE) && chmod 700 $(STATE)
+	@mkdir -p $(STATE) && chmod 700 $(STATE) && mkdir -p $(STATE)/docroot
 	AUTH_DB=$(AUTH_DB) tools/authctl migrate
 
 # TLS=1 serves HTTPS: with TLS_CERT and TLS_KEY, or with a self-signed

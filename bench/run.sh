@@ -57,8 +57,8 @@ while :; do
 	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
 done
 B=http://127.0.0.1:$PORT
-mkdir -p "$STATE/bench"
-printf 'static 20-byte file\n' > "$STATE/bench/static.txt"
+mkdir -p "$STATE/docroot/bench"
+printf 'static 20-byte file\n' > "$STATE/docroot/bench/static.txt"
 env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST="$COST" AUTH_JWT_SECRET=$SECRET \
     FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
     FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" lighttpd -D -f bench/lighttpd.conf \

@@ -1,9 +1,12 @@
 /*
- * Request bodies.  The size is checked from Content-Length before a
- * byte is read; the body must be JSON (415), well-formed UTF-8 without
- * NUL, raw or escaped, is parsed by json-c in strict mode with a depth
- * limit, must be one object without duplicate keys, and each field is
- * validated once here.
+ * Request bodies.  A request that may carry one and says it is not
+ * JSON is refused (415) even when empty, so no cross-site form reaches
+ * a handler.  The size is checked from Content-Length before a byte is
+ * read; the body must be well-formed UTF-8 without a raw NUL and
+ * without an escaped one in a key, is parsed by json-c in strict mode
+ * with a depth limit, must be one object without duplicate keys, and
+ * each field is validated once here (a NUL in a value is refused by
+ * its field's validator, which names it).
  * Handlers see only fields that passed.
  */
 #include <ctype.h>
@@ -71,11 +74,28 @@ is_json(const char *type)
 	return type[n] == '\0' || type[n] == ';' || type[n] == ' ';
 }
 
+/*
+ * May a request of this method go on, as far as its Content-Type goes?
+ * A method that can carry a body and names any type but JSON is
+ * refused even without a body: every cross-site form names one
+ * (urlencoded, multipart or text/plain), and none must reach a
+ * handler.  Returns 1 if it may, 0 for a 415.
+ */
+int
+body_type_ok(enum method m)
+{
+	const char	*type = io_env("CONTENT_TYPE");
+
+	if (m == METHOD_GET || type == NULL || *type == '\0')
+		return 1;
+	return is_json(type);
+}
+
 /* What scan() found wrong with a body, if anything. */
 enum scan {
 	SCAN_OK,
 	SCAN_UTF8,	/* not well-formed UTF-8, or an unpaired surrogate */
-	SCAN_NUL,	/* a \u0000 escape */
+	SCAN_NUL,	/* a \u0000 escape in a key */
 	SCAN_SYNTAX,	/* something json-c would let through, but not JSON */
 };
 
@@ -114,17 +134,19 @@ utf8_len(const unsigned char *s, size_t n)
 
 /*
  * Walk the string literal that opens at s[*i] to its closing quote,
- * left in *i.  Raw control characters, unknown escapes, \u0000 and
- * unpaired UTF-16 surrogates are refused: json-c takes the first two,
- * cuts keys at the third ("email\u0000x" would become "email") and
- * silently replaces the last.
+ * left in *i.  Raw control characters, unknown escapes and unpaired
+ * UTF-16 surrogates are refused: json-c takes the first two and
+ * silently replaces the last.  *nul is set if it holds \u0000, which
+ * json-c keeps in a value but cuts a key at ("email\u0000x" would
+ * become "email").
  */
 static enum scan
-scan_string(const char *s, size_t len, size_t *i)
+scan_string(const char *s, size_t len, size_t *i, int *nul)
 {
 	size_t	 k = *i + 1;
 	long	 u, lo;
 
+	*nul = 0;
 	for (; k < len && s[k] != '"'; k++) {
 		if ((unsigned char)s[k] < 0x20)
 			return SCAN_SYNTAX;
@@ -141,7 +163,7 @@ scan_string(const char *s, size_t len, size_t *i)
 			return SCAN_SYNTAX;
 		k += 4;
 		if (u == 0)
-			return SCAN_NUL;
+			*nul = 1;
 		if (u >= 0xdc00 && u <= 0xdfff)
 			return SCAN_UTF8;
 		if (u >= 0xd800 && u <= 0xdbff) {
@@ -170,7 +192,7 @@ scan(const char *s, size_t len, size_t *keys)
 {
 	enum scan	 rc;
 	size_t		 i, j, n;
-	int		 depth = 0;
+	int		 depth = 0, nul;
 
 	*keys = 0;
 	for (i = 0; i < len; i += n)
@@ -178,11 +200,13 @@ scan(const char *s, size_t len, size_t *keys)
 			return SCAN_UTF8;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '"') {
-			if ((rc = scan_string(s, len, &i)) != SCAN_OK)
+			if ((rc = scan_string(s, len, &i, &nul)) != SCAN_OK)
 				return rc;
 			for (j = i + 1; j < len && strchr(" \t\r\n", s[j]) &&
 			    s[j] != '\0'; j++)
 				continue;
+			if (j < len && s[j] == ':' && nul)
+				return SCAN_NUL;
 			if (depth == 1 && j < len && s[j] == ':')
 				(*keys)++;
 		} else if (s[i] == '{' || s[i] == '[')
@@ -228,7 +252,7 @@ parse(struct resp *p, size_t len)
 		why = "the body is not valid UTF-8";
 		break;
 	case SCAN_NUL:
-		why = "the body must not contain NUL bytes";
+		why = "a key must not contain a NUL byte";
 		break;
 	case SCAN_SYNTAX:
 		why = "the body is not valid JSON";

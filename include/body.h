@@ -5,6 +5,7 @@
 #include "api.h"
 
 int	 body_init(void);
+int	 body_type_ok(enum method);
 void	 body_free(void);
 int	 body_parse(struct req *, struct resp *, const struct route *,
 	    const struct field *, size_t, struct json_object **);

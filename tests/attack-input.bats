@@ -60,20 +60,32 @@ post_bytes() {
 	assert_error 401 invalid_credentials
 }
 
-@test "input: NUL bytes, raw or escaped, in any field or key, are 400" {
+@test "input: a NUL byte is 400: naming its field, or for the whole body" {
+	# Raw, it is not JSON at all.
 	post_bytes /register '{"email":"nul@example.com","password":"correct\000horse"}'
 	assert_error 400 invalid_request
 	assert_json .message "the body must not contain NUL bytes"
-	for body in '{"email":"nul@example.com\u0000.evil","password":"correct horse"}' \
-	    '{"email":"nul@example.com","password":"correct horse\u0000"}' \
-	    '{"email":"nul@example.com","password":"correct horse","username":"ab\u0000c"}' \
-	    '{"email\u0000x":"nul@example.com","password":"correct horse"}' \
-	    '{"email":"nul@example.com","password\u0000":"correct horse"}'; do
+	# Escaped in a value: that field.
+	for pair in 'email:{"email":"nul@example.com\u0000.evil","password":"correct horse"}' \
+	    'password:{"email":"nul@example.com","password":"correct horse\u0000"}' \
+	    'username:{"email":"nul@example.com","password":"correct horse","username":"ab\u0000c"}'; do
+		field=${pair%%:*} body=${pair#*:}
 		req POST /register "$body"
-		assert_error 400 invalid_request
-		assert_json .message "the body must not contain NUL bytes"
+		assert_error 400 invalid_request "$field"
+		assert_json .message "$field must not contain a NUL byte"
+		[ "$field" = username ] && continue
 		req POST /login "$body"
-		assert_error 400 invalid_request
+		assert_error 400 invalid_request "$field"
+	done
+	# Escaped in a key, which json-c would cut short: the whole body.
+	for body in '{"email\u0000x":"nul@example.com","password":"correct horse"}' \
+	    '{"email":"nul@example.com","password\u0000":"correct horse"}'; do
+		for path in /register /login; do
+			req POST "$path" "$body"
+			assert_error 400 invalid_request
+			assert_json .message "a key must not contain a NUL byte"
+			assert_json .field null
+		done
 	done
 	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM users WHERE email LIKE 'nul@%'")" = 0 ]
 }

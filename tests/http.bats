@@ -91,3 +91,23 @@ setup() { load_helpers; }
 	assert_error 400 invalid_request x
 	[[ $BODY != *SELECT* && $BODY != *sqlite* && $BODY != */work/* ]]
 }
+
+@test "lighttpd's document root is an empty folder of its own" {
+	skip_on apache cgi "lighttpd's configuration"
+	root=$(PORT=1 FCGI_AUTH_HOME="$ROOT" FCGI_AUTH_DOCS="$ROOT/docs" \
+	    FCGI_AUTH_STATE="$STATE" FCGI_AUTH_PROCS=1 \
+	    lighttpd -p -f "$ROOT/lighttpd.conf" |
+	    sed -n 's/^ *server.document-root *= *"\(.*\)".*/\1/p')
+	[ "$root" = "$STATE/docroot" ]
+	[ -z "$(ls -A "$STATE/docroot")" ]
+}
+
+@test "nothing of the state folder is ever served" {
+	secret=$(tr -d '\n' <"$STATE/jwt.secret")
+	for f in auth.db jwt.secret auth.db-wal server.log error.log \
+	    docroot/../jwt.secret %2e%2e/jwt.secret; do
+		req GET "/$f"
+		assert_error 404 not_found
+		[[ $BODY != *"$secret"* ]]
+	done
+}
