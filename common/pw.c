@@ -3,8 +3,10 @@
  * crypt_rn(), and the policy every new password must meet, with its
  * list of common passwords (OWASP ASVS 2.1.7): compiled in from
  * db/common-passwords.txt, or read once at start from the file
- * AUTH_PASSWORD_DENYLIST names.  Either way it is a sorted array
- * searched with bsearch(3), so no request opens a file.
+ * AUTH_PASSWORD_DENYLIST names.  Either way it is sorted and searched
+ * with bsearch(3), so no request opens a file.  The built-in list is an
+ * array of offsets into one string, not of pointers, so that it needs
+ * no relocations and stays on shared read-only pages (denylist.gen.c).
  */
 #include <sys/stat.h>
 
@@ -116,6 +118,14 @@ compare(const void *a, const void *b)
 {
 
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* strcmp(3) of a key and an entry of the built-in list, for bsearch(3). */
+static int
+compare_builtin(const void *key, const void *offset)
+{
+
+	return strcmp(key, pw_denylist_text + *(const uint32_t *)offset);
 }
 
 /* Lower-case the ASCII letters of s: the list ignores case. */
@@ -248,18 +258,22 @@ pw_denylist_size(void)
 int
 pw_common(const char *pw, size_t len)
 {
-	const char *const	*list = deny != NULL ? deny : pw_denylist_builtin;
-	char			 buf[PASSWORD_MAX + 1];
-	const char		*key = buf;
-	int			 found;
+	char		 buf[PASSWORD_MAX + 1];
+	const char	*key = buf;
+	int		 found;
 
 	if (len > PASSWORD_MAX || memchr(pw, '\0', len) != NULL)
 		return 0;
 	memcpy(buf, pw, len);
 	buf[len] = '\0';
 	lower(buf, len);
-	found = bsearch(&key, list, pw_denylist_size(), sizeof(*list),
-	    compare) != NULL;
+	if (deny != NULL)
+		found = bsearch(&key, deny, ndeny, sizeof(*deny),
+		    compare) != NULL;
+	else
+		found = bsearch(buf, pw_denylist_offsets,
+		    pw_denylist_builtin_count, sizeof(*pw_denylist_offsets),
+		    compare_builtin) != NULL;
 	explicit_bzero(buf, sizeof(buf));
 	return found;
 }

@@ -6,6 +6,7 @@
 #define PW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PASSWORD_MAX	72	/* bytes: bcrypt ignores the rest */
 #define HASH_MAX	128
@@ -15,8 +16,13 @@ int		 pw_verify(const char *, const char *);
 int		 pw_cost(const char *);
 const char	*pw_policy(const char *, size_t);
 
-/* The list compiled in from db/common-passwords.txt (denylist.gen.c). */
-extern const char *const	 pw_denylist_builtin[];
+/*
+ * The list compiled in from db/common-passwords.txt (denylist.gen.c):
+ * entry i is the string at pw_denylist_text + pw_denylist_offsets[i],
+ * lower case, sorted bytewise, without duplicates.
+ */
+extern const char		 pw_denylist_text[];
+extern const uint32_t		 pw_denylist_offsets[];
 extern const size_t		 pw_denylist_builtin_count;
 
 int		 pw_denylist_load(const char *, char *, size_t);

@@ -58,36 +58,67 @@ load_denylist(const char *path, char *err, size_t errsz)
 	return config_load(err, errsz);
 }
 
+/* Entry i of the built-in list. */
+static const char *
+builtin(size_t i)
+{
+
+	return pw_denylist_text + pw_denylist_offsets[i];
+}
+
 static void
 test_builtin(void)
 {
-	const char	*why;
-	size_t		 i, sorted = 1, lower = 1;
+	static const char *const common[] = {
+		"password", "password123", "qwerty123", "iloveyou1",
+		"qwertyuiop", "trustno1", "aaaaaa", "654321", "1q2w3e4r",
+	};
+	static const char *const rare[] = {
+		"correct horse", "password!x", "tr0ub4dor&3x", "zebra-crossing",
+		"Vielleicht Morgen", "qwerty123!?",
+	};
+	const char	*why, *last;
+	size_t		 i, n = pw_denylist_builtin_count;
+	size_t		 sorted = 1, lower = 1, packed = 1, refused = 0;
 
-	ok(pw_denylist_size() == pw_denylist_builtin_count &&
-	    pw_denylist_builtin_count > 3000,
-	    "the built-in list is in use: %zu common passwords",
-	    pw_denylist_builtin_count);
-	for (i = 0; i < pw_denylist_builtin_count; i++) {
-		if (i > 0 && strcmp(pw_denylist_builtin[i - 1],
-		    pw_denylist_builtin[i]) >= 0)
+	ok(pw_denylist_size() == n && n >= 20000,
+	    "the built-in list is in use: %zu common passwords", n);
+	ok(n > 0 && pw_denylist_offsets[0] == 0, "it starts at offset 0");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(builtin(i - 1), builtin(i)) >= 0)
 			sorted = 0;
-		if (strpbrk(pw_denylist_builtin[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		if (i > 0 && pw_denylist_offsets[i] != pw_denylist_offsets[i -
+		    1] + strlen(builtin(i - 1)) + 1)
+			packed = 0;
+		if (strpbrk(builtin(i), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 			lower = 0;
 	}
 	ok(sorted, "it is sorted for bsearch, without duplicates");
+	ok(packed, "each entry starts right after the NUL of the one before");
 	ok(lower, "it is lower case");
 	why = pw_policy("password", 8);
 	ok(why != NULL && strcmp(why, "is too common") == 0,
 	    "\"password\" is too common");
-	ok(pw_policy("PassWord1", 9) != NULL, "compared without case");
-	ok(pw_policy("qwertyuiop", 10) != NULL, "\"qwertyuiop\" is refused");
-	ok(pw_policy("correct horse", 13) == NULL, "\"correct horse\" passes");
-	ok(pw_policy("password ", 9) == NULL, "only whole entries match");
-	ok(pw_common(pw_denylist_builtin[0], strlen(pw_denylist_builtin[0])) &&
-	    pw_common(pw_denylist_builtin[pw_denylist_builtin_count - 1],
-	    strlen(pw_denylist_builtin[pw_denylist_builtin_count - 1])),
-	    "the first and the last entry are found");
+	for (i = 0; i < nitems(common); i++)
+		refused += pw_policy(common[i], strlen(common[i])) != NULL;
+	ok(refused == nitems(common), "%zu of %zu breach favourites refused "
+	    "(password123, qwerty123, iloveyou1, aaaaaa, ...)", refused,
+	    nitems(common));
+	ok(pw_policy("PassWord123", 11) != NULL &&
+	    pw_policy("QWERTY123", 9) != NULL &&
+	    pw_policy("ILoveYou1", 9) != NULL, "compared without case");
+	for (i = 0; i < nitems(rare); i++)
+		ok(pw_policy(rare[i], strlen(rare[i])) == NULL,
+		    "\"%s\" passes", rare[i]);
+	ok(pw_policy("password ", 9) == NULL &&
+	    pw_policy("password12", 10) != NULL &&
+	    pw_policy("password1234567", 15) == NULL,
+	    "only whole entries match");
+	last = n > 0 ? builtin(n - 1) : "";
+	ok(n > 0 && pw_common(builtin(0), strlen(builtin(0))) &&
+	    pw_common(last, strlen(last)),
+	    "the first and the last entry are found (%s, %s)",
+	    n > 0 ? builtin(0) : "", last);
 }
 
 static void
