@@ -128,6 +128,15 @@ compare_builtin(const void *key, const void *offset)
 	return strcmp(key, pw_denylist_text + *(const uint32_t *)offset);
 }
 
+/* The byte c with an ASCII capital made small; others as they are. */
+static unsigned char
+fold(char c)
+{
+
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') :
+	    (unsigned char)c;
+}
+
 /* Lower-case the ASCII letters of s: the list ignores case. */
 static void
 lower(char *s, size_t len)
@@ -135,8 +144,7 @@ lower(char *s, size_t len)
 	size_t	 i;
 
 	for (i = 0; i < len; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] = (char)(s[i] - 'A' + 'a');
+		s[i] = (char)fold(s[i]);
 }
 
 /* Write one "AUTH_PASSWORD_DENYLIST: ..." line into err; returns 0. */
@@ -305,4 +313,52 @@ pw_policy(const char *pw, size_t len)
 	if (pw_common(pw, len))
 		return "is too common";
 	return NULL;
+}
+
+/*
+ * Are the len bytes at pw the n bytes at s, ignoring the case of ASCII
+ * letters?  pw is read where it lies, so no copy of it is made, and to
+ * the end, so the time taken does not tell how much of it matched.
+ * Returns 1 if so, else 0.
+ */
+static int
+same(const char *pw, size_t len, const char *s, size_t n)
+{
+	unsigned char	 diff = 0;
+	size_t		 i;
+
+	if (len != n || n == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		diff |= fold(pw[i]) ^ fold(s[i]);
+	return diff == 0;
+}
+
+/*
+ * Check a new password of len bytes against the account it is for: it
+ * must not be the email address, the part of it before its last '@'
+ * (a quoted local part may hold an '@', a domain never does), nor the
+ * username, ignoring the case of ASCII letters: those are the first
+ * guesses of anyone who knows the account.  email and username may be NULL or empty,
+ * which match nothing.  Passwords that merely contain them pass.
+ * Returns NULL if it passes, or why not.
+ */
+const char *
+pw_personal(const char *pw, size_t len, const char *email,
+    const char *username)
+{
+	const char	*at;
+	int		 hit = 0;
+
+	/* Do the address and its local part. */
+	if (email != NULL) {
+		hit = same(pw, len, email, strlen(email));
+		if ((at = strrchr(email, '@')) != NULL)
+			hit |= same(pw, len, email, (size_t)(at - email));
+	}
+
+	/* Do the username. */
+	if (username != NULL)
+		hit |= same(pw, len, username, strlen(username));
+	return hit ? "must not be your email address or username" : NULL;
 }

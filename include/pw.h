@@ -15,6 +15,8 @@ int		 pw_hash(const char *, long, char [HASH_MAX]);
 int		 pw_verify(const char *, const char *);
 int		 pw_cost(const char *);
 const char	*pw_policy(const char *, size_t);
+const char	*pw_personal(const char *, size_t, const char *,
+		    const char *);
 
 /*
  * The list compiled in from db/common-passwords.txt (denylist.gen.c):

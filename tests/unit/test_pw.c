@@ -2,6 +2,7 @@
  * Password hashing: bcrypt $2b$ at the configured cost, verification in
  * constant time, never a match for an unknown account or beyond 72 bytes.
  * The policy's list of common passwords: built in, or from a file.
+ * No password may be the account's own email address or username.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,57 @@ test_file(void)
 	tap_env();
 }
 
+/* pw_personal() with pw as a C string. */
+static const char *
+personal(const char *pw, const char *email, const char *username)
+{
+
+	return pw_personal(pw, strlen(pw), email, username);
+}
+
+static void
+test_personal(void)
+{
+	static const char *const refused[] = {
+		"ann.lee@example.com", "Ann.Lee@Example.COM", "ann.lee",
+		"ANN.LEE", "annie_l", "AnnIE_L",
+	};
+	static const char *const allowed[] = {
+		"correct horse", "ann.lee1", "my ann.lee pass", "ann.le",
+		"ann.lee@example.co", "example.com", "@example.com",
+		"ann.lee@example.com ", "xannie_l",
+	};
+	const char	*why;
+	size_t		 i;
+
+	why = personal("ann.lee@example.com", "ann.lee@example.com", NULL);
+	ok(why != NULL &&
+	    strcmp(why, "must not be your email address or username") == 0,
+	    "the email address is refused: %s", why ? why : "(passes)");
+	for (i = 0; i < nitems(refused); i++)
+		ok(personal(refused[i], "ann.lee@example.com", "annie_l") !=
+		    NULL, "\"%s\" is refused (address, local part or "
+		    "username, any case)", refused[i]);
+	for (i = 0; i < nitems(allowed); i++)
+		ok(personal(allowed[i], "ann.lee@example.com", "annie_l") ==
+		    NULL, "\"%s\" passes", allowed[i]);
+	ok(personal("ann.lee", "ann.lee@example.com", NULL) != NULL &&
+	    personal("annie_l", "ann.lee@example.com", NULL) == NULL,
+	    "no username: the address still counts");
+	ok(personal("annie_l", NULL, "annie_l") != NULL &&
+	    personal("ann.lee", NULL, "annie_l") == NULL,
+	    "no address: the username still counts");
+	ok(personal("", "", "") == NULL && personal("", NULL, NULL) == NULL &&
+	    personal("x", "", "") == NULL && personal("", "@example.com",
+	    NULL) == NULL, "empty ones match nothing, not even \"\"");
+	ok(personal("\"a@b\"", "\"a@b\"@example.com", NULL) != NULL &&
+	    personal("\"a", "\"a@b\"@example.com", NULL) == NULL,
+	    "the local part ends at the last '@'");
+	ok(pw_personal("ann.lee\0x", 9, "ann.lee@example.com", NULL) == NULL &&
+	    pw_personal("ann.lee", 6, "ann.lee@example.com", NULL) == NULL,
+	    "only len bytes count, a NUL among them included");
+}
+
 int
 main(void)
 {
@@ -213,6 +265,7 @@ main(void)
 	config_free();
 	test_file();
 	config_load(err, sizeof(err));
+	test_personal();
 
 	/* The dummy check for unknown accounts costs like a real one. */
 	ok(pw_hash("correct horse", 8, h1) == 0, "a cost-8 hash");
