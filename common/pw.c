@@ -339,9 +339,9 @@ same(const char *pw, size_t len, const char *s, size_t n)
  * must not be the email address, the part of it before its last '@'
  * (a quoted local part may hold an '@', a domain never does), nor the
  * username, ignoring the case of ASCII letters: those are the first
- * guesses of anyone who knows the account.  email and username may be NULL or empty,
- * which match nothing.  Passwords that merely contain them pass.
- * Returns NULL if it passes, or why not.
+ * guesses of anyone who knows the account.  email and username may be
+ * NULL or empty, which match nothing.  Passwords that merely contain
+ * them pass.  Returns NULL if it passes, or why not.
  */
 const char *
 pw_personal(const char *pw, size_t len, const char *email,

@@ -44,7 +44,7 @@ case $n in
 ''|*[!0-9]*) echo "usage: build-denylist.sh [N]" >&2; exit 2 ;;
 esac
 [ "$n" -le "$RANKED" ] ||
-    { echo "build-denylist: N is at most $RANKED (the ranked lines)" >&2; exit 2; }
+    { echo "build-denylist: N is at most $RANKED" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-denylist.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
