@@ -3,8 +3,10 @@
  * crypt_rn(), and the policy every new password must meet, with its
  * list of common passwords (OWASP ASVS 2.1.7): compiled in from
  * db/common-passwords.txt, or read once at start from the file
- * AUTH_PASSWORD_DENYLIST names.  Either way it is a sorted array
- * searched with bsearch(3), so no request opens a file.
+ * AUTH_PASSWORD_DENYLIST names.  Either way it is sorted and searched
+ * with bsearch(3), so no request opens a file.  The built-in list is an
+ * array of offsets into one string, not of pointers, so that it needs
+ * no relocations and stays on shared read-only pages (denylist.gen.c).
  */
 #include <sys/stat.h>
 
@@ -118,6 +120,23 @@ compare(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* strcmp(3) of a key and an entry of the built-in list, for bsearch(3). */
+static int
+compare_builtin(const void *key, const void *offset)
+{
+
+	return strcmp(key, pw_denylist_text + *(const uint32_t *)offset);
+}
+
+/* The byte c with an ASCII capital made small; others as they are. */
+static unsigned char
+fold(char c)
+{
+
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') :
+	    (unsigned char)c;
+}
+
 /* Lower-case the ASCII letters of s: the list ignores case. */
 static void
 lower(char *s, size_t len)
@@ -125,8 +144,7 @@ lower(char *s, size_t len)
 	size_t	 i;
 
 	for (i = 0; i < len; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] = (char)(s[i] - 'A' + 'a');
+		s[i] = (char)fold(s[i]);
 }
 
 /* Write one "AUTH_PASSWORD_DENYLIST: ..." line into err; returns 0. */
@@ -248,18 +266,22 @@ pw_denylist_size(void)
 int
 pw_common(const char *pw, size_t len)
 {
-	const char *const	*list = deny != NULL ? deny : pw_denylist_builtin;
-	char			 buf[PASSWORD_MAX + 1];
-	const char		*key = buf;
-	int			 found;
+	char		 buf[PASSWORD_MAX + 1];
+	const char	*key = buf;
+	int		 found;
 
 	if (len > PASSWORD_MAX || memchr(pw, '\0', len) != NULL)
 		return 0;
 	memcpy(buf, pw, len);
 	buf[len] = '\0';
 	lower(buf, len);
-	found = bsearch(&key, list, pw_denylist_size(), sizeof(*list),
-	    compare) != NULL;
+	if (deny != NULL)
+		found = bsearch(&key, deny, ndeny, sizeof(*deny),
+		    compare) != NULL;
+	else
+		found = bsearch(buf, pw_denylist_offsets,
+		    pw_denylist_builtin_count, sizeof(*pw_denylist_offsets),
+		    compare_builtin) != NULL;
 	explicit_bzero(buf, sizeof(buf));
 	return found;
 }
@@ -291,4 +313,52 @@ pw_policy(const char *pw, size_t len)
 	if (pw_common(pw, len))
 		return "is too common";
 	return NULL;
+}
+
+/*
+ * Are the len bytes at pw the n bytes at s, ignoring the case of ASCII
+ * letters?  pw is read where it lies, so no copy of it is made, and to
+ * the end, so the time taken does not tell how much of it matched.
+ * Returns 1 if so, else 0.
+ */
+static int
+same(const char *pw, size_t len, const char *s, size_t n)
+{
+	unsigned char	 diff = 0;
+	size_t		 i;
+
+	if (len != n || n == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		diff |= fold(pw[i]) ^ fold(s[i]);
+	return diff == 0;
+}
+
+/*
+ * Check a new password of len bytes against the account it is for: it
+ * must not be the email address, the part of it before its last '@'
+ * (a quoted local part may hold an '@', a domain never does), nor the
+ * username, ignoring the case of ASCII letters: those are the first
+ * guesses of anyone who knows the account.  email and username may be
+ * NULL or empty, which match nothing.  Passwords that merely contain
+ * them pass.  Returns NULL if it passes, or why not.
+ */
+const char *
+pw_personal(const char *pw, size_t len, const char *email,
+    const char *username)
+{
+	const char	*at;
+	int		 hit = 0;
+
+	/* Do the address and its local part. */
+	if (email != NULL) {
+		hit = same(pw, len, email, strlen(email));
+		if ((at = strrchr(email, '@')) != NULL)
+			hit |= same(pw, len, email, (size_t)(at - email));
+	}
+
+	/* Do the username. */
+	if (username != NULL)
+		hit |= same(pw, len, username, strlen(username));
+	return hit ? "must not be your email address or username" : NULL;
 }

@@ -44,6 +44,16 @@ cgi() {
 	assert_status 201
 }
 
+@test "policy: breach favourites password123, qwerty123, iloveyou1 are refused" {
+	for pw in password123 qwerty123 iloveyou1 Password123 QWERTY123 ILoveYou1; do
+		req POST /register "{\"email\":\"$(new_email)\",\"password\":\"$pw\"}"
+		assert_error 400 invalid_request password
+		assert_json .message "password is too common"
+	done
+	req POST /register "{\"email\":\"$(new_email)\",\"password\":\"password123!x\"}"
+	assert_status 201
+}
+
 @test "policy: a common password is refused as a new password" {
 	email=$(new_email)
 	register "$email"

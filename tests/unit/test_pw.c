@@ -2,6 +2,7 @@
  * Password hashing: bcrypt $2b$ at the configured cost, verification in
  * constant time, never a match for an unknown account or beyond 72 bytes.
  * The policy's list of common passwords: built in, or from a file.
+ * No password may be the account's own email address or username.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,36 +59,67 @@ load_denylist(const char *path, char *err, size_t errsz)
 	return config_load(err, errsz);
 }
 
+/* Entry i of the built-in list. */
+static const char *
+builtin(size_t i)
+{
+
+	return pw_denylist_text + pw_denylist_offsets[i];
+}
+
 static void
 test_builtin(void)
 {
-	const char	*why;
-	size_t		 i, sorted = 1, lower = 1;
+	static const char *const common[] = {
+		"password", "password123", "qwerty123", "iloveyou1",
+		"qwertyuiop", "trustno1", "aaaaaa", "654321", "1q2w3e4r",
+	};
+	static const char *const rare[] = {
+		"correct horse", "password!x", "tr0ub4dor&3x", "zebra-crossing",
+		"Vielleicht Morgen", "qwerty123!?",
+	};
+	const char	*why, *last;
+	size_t		 i, n = pw_denylist_builtin_count;
+	size_t		 sorted = 1, lower = 1, packed = 1, refused = 0;
 
-	ok(pw_denylist_size() == pw_denylist_builtin_count &&
-	    pw_denylist_builtin_count > 3000,
-	    "the built-in list is in use: %zu common passwords",
-	    pw_denylist_builtin_count);
-	for (i = 0; i < pw_denylist_builtin_count; i++) {
-		if (i > 0 && strcmp(pw_denylist_builtin[i - 1],
-		    pw_denylist_builtin[i]) >= 0)
+	ok(pw_denylist_size() == n && n >= 20000,
+	    "the built-in list is in use: %zu common passwords", n);
+	ok(n > 0 && pw_denylist_offsets[0] == 0, "it starts at offset 0");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(builtin(i - 1), builtin(i)) >= 0)
 			sorted = 0;
-		if (strpbrk(pw_denylist_builtin[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		if (i > 0 && pw_denylist_offsets[i] != pw_denylist_offsets[i -
+		    1] + strlen(builtin(i - 1)) + 1)
+			packed = 0;
+		if (strpbrk(builtin(i), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 			lower = 0;
 	}
 	ok(sorted, "it is sorted for bsearch, without duplicates");
+	ok(packed, "each entry starts right after the NUL of the one before");
 	ok(lower, "it is lower case");
 	why = pw_policy("password", 8);
 	ok(why != NULL && strcmp(why, "is too common") == 0,
 	    "\"password\" is too common");
-	ok(pw_policy("PassWord1", 9) != NULL, "compared without case");
-	ok(pw_policy("qwertyuiop", 10) != NULL, "\"qwertyuiop\" is refused");
-	ok(pw_policy("correct horse", 13) == NULL, "\"correct horse\" passes");
-	ok(pw_policy("password ", 9) == NULL, "only whole entries match");
-	ok(pw_common(pw_denylist_builtin[0], strlen(pw_denylist_builtin[0])) &&
-	    pw_common(pw_denylist_builtin[pw_denylist_builtin_count - 1],
-	    strlen(pw_denylist_builtin[pw_denylist_builtin_count - 1])),
-	    "the first and the last entry are found");
+	for (i = 0; i < nitems(common); i++)
+		refused += pw_policy(common[i], strlen(common[i])) != NULL;
+	ok(refused == nitems(common), "%zu of %zu breach favourites refused "
+	    "(password123, qwerty123, iloveyou1, aaaaaa, ...)", refused,
+	    nitems(common));
+	ok(pw_policy("PassWord123", 11) != NULL &&
+	    pw_policy("QWERTY123", 9) != NULL &&
+	    pw_policy("ILoveYou1", 9) != NULL, "compared without case");
+	for (i = 0; i < nitems(rare); i++)
+		ok(pw_policy(rare[i], strlen(rare[i])) == NULL,
+		    "\"%s\" passes", rare[i]);
+	ok(pw_policy("password ", 9) == NULL &&
+	    pw_policy("password12", 10) != NULL &&
+	    pw_policy("password1234567", 15) == NULL,
+	    "only whole entries match");
+	last = n > 0 ? builtin(n - 1) : "";
+	ok(n > 0 && pw_common(builtin(0), strlen(builtin(0))) &&
+	    pw_common(last, strlen(last)),
+	    "the first and the last entry are found (%s, %s)",
+	    n > 0 ? builtin(0) : "", last);
 }
 
 static void
@@ -144,6 +176,57 @@ test_file(void)
 	tap_env();
 }
 
+/* pw_personal() with pw as a C string. */
+static const char *
+personal(const char *pw, const char *email, const char *username)
+{
+
+	return pw_personal(pw, strlen(pw), email, username);
+}
+
+static void
+test_personal(void)
+{
+	static const char *const refused[] = {
+		"ann.lee@example.com", "Ann.Lee@Example.COM", "ann.lee",
+		"ANN.LEE", "annie_l", "AnnIE_L",
+	};
+	static const char *const allowed[] = {
+		"correct horse", "ann.lee1", "my ann.lee pass", "ann.le",
+		"ann.lee@example.co", "example.com", "@example.com",
+		"ann.lee@example.com ", "xannie_l",
+	};
+	const char	*why;
+	size_t		 i;
+
+	why = personal("ann.lee@example.com", "ann.lee@example.com", NULL);
+	ok(why != NULL &&
+	    strcmp(why, "must not be your email address or username") == 0,
+	    "the email address is refused: %s", why ? why : "(passes)");
+	for (i = 0; i < nitems(refused); i++)
+		ok(personal(refused[i], "ann.lee@example.com", "annie_l") !=
+		    NULL, "\"%s\" is refused (address, local part or "
+		    "username, any case)", refused[i]);
+	for (i = 0; i < nitems(allowed); i++)
+		ok(personal(allowed[i], "ann.lee@example.com", "annie_l") ==
+		    NULL, "\"%s\" passes", allowed[i]);
+	ok(personal("ann.lee", "ann.lee@example.com", NULL) != NULL &&
+	    personal("annie_l", "ann.lee@example.com", NULL) == NULL,
+	    "no username: the address still counts");
+	ok(personal("annie_l", NULL, "annie_l") != NULL &&
+	    personal("ann.lee", NULL, "annie_l") == NULL,
+	    "no address: the username still counts");
+	ok(personal("", "", "") == NULL && personal("", NULL, NULL) == NULL &&
+	    personal("x", "", "") == NULL && personal("", "@example.com",
+	    NULL) == NULL, "empty ones match nothing, not even \"\"");
+	ok(personal("\"a@b\"", "\"a@b\"@example.com", NULL) != NULL &&
+	    personal("\"a", "\"a@b\"@example.com", NULL) == NULL,
+	    "the local part ends at the last '@'");
+	ok(pw_personal("ann.lee\0x", 9, "ann.lee@example.com", NULL) == NULL &&
+	    pw_personal("ann.lee", 6, "ann.lee@example.com", NULL) == NULL,
+	    "only len bytes count, a NUL among them included");
+}
+
 int
 main(void)
 {
@@ -182,6 +265,7 @@ main(void)
 	config_free();
 	test_file();
 	config_load(err, sizeof(err));
+	test_personal();
 
 	/* The dummy check for unknown accounts costs like a real one. */
 	ok(pw_hash("correct horse", 8, h1) == 0, "a cost-8 hash");
