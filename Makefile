@@ -75,7 +75,7 @@ FUZZ_CC   ?= clang
 FUZZ_DIR   = fuzz-build
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE $(WARN) \
-             -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+             -Iinclude -Icommon $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
              $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJ   = $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRC) $(COMMON_GEN))
 FUZZERS    = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/fuzz-%,\
@@ -108,6 +108,9 @@ cgi-bin/%.fcgi: cgi-bin/%.o common/libcommon.a
 
 tools/authctl: tools/authctl.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+
+# The unit tests and fuzzers reach the library's internal headers too.
+tests/unit/%.o: CFLAGS += -Icommon
 
 tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)

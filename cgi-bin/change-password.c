@@ -5,7 +5,11 @@
  * is not the account's email or username.  Every other session of the
  * caller is revoked; the current one stays.  200 {"revoked": n}.
  */
+#include <string.h>
+
 #include "api.h"
+#include "config.h"
+#include "reply.h"
 
 enum {
 	FIELD_CURRENT,
@@ -24,32 +28,26 @@ change_password_post(struct req *r, struct resp *p)
 	const struct user	*u = &r->auth.user;
 	const struct param	*cur = &r->params[FIELD_CURRENT];
 	const struct param	*new = &r->params[FIELD_NEW];
-	struct json_object	*o;
 	const char		*why;
 	char			 hash[HASH_MAX];
 	enum proof		 pr;
 	int64_t			 retry;
-	int			 ok, n = -1;
+	int			 ok, n;
 
 	if (cur->len == new->len && memcmp(cur->str, new->str, new->len) == 0)
-		return api_fail(p, ERR_INVALID_REQUEST, "new_password",
+		return resp_fail(p, ERR_INVALID_REQUEST, "new_password",
 		    "new_password must differ from current_password");
 	if ((why = pw_personal(new->str, new->len, u->email,
 	    u->username)) != NULL)
-		return api_fail(p, ERR_INVALID_REQUEST, "new_password", why);
+		return resp_fail(p, ERR_INVALID_REQUEST, "new_password", why);
 	pr = account_prove(u->id, cur->str, r->ip, &retry);
-	if ((ok = api_proof(p, pr, "current_password", retry)) != 1)
+	if ((ok = reply_proof(p, pr, "current_password", retry)) != 1)
 		return ok == 0;
-
-	ok = pw_hash(new->str, cfg->bcrypt_cost, hash) == 0 &&
-	    db_begin() == 0 &&
-	    (n = account_password_store(u->id, hash, r->auth.sid)) >= 0 &&
-	    db_commit() == 0;
-	explicit_bzero(hash, sizeof(hash));
-	if (!ok || (o = json_object_new_object()) == NULL)
+	if (pw_hash(new->str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
-	json_object_object_add(o, "revoked", json_object_new_int(n));
-	return api_reply(p, 200, o);
+	n = account_password_change(u->id, hash, r->auth.sid);
+	explicit_bzero(hash, sizeof(hash));
+	return n == -1 ? 0 : reply_revoked(p, n);
 }
 
 static const struct route routes[] = {

@@ -3,9 +3,11 @@
  * token was mailed to the account's email, verified, and use up the
  * token; 200 with the user resource.  409 if another account took the
  * address meanwhile (the token stays unused).  A token that is
- * unknown, used, expired or of another kind is 400 on field "token".
+ * unknown, used, expired, of another kind, or voided by a password
+ * change since, is 400 on field "token".
  */
 #include "api.h"
+#include "reply.h"
 
 enum {
 	FIELD_TOKEN,
@@ -21,25 +23,14 @@ email_change_confirm(struct req *r, struct resp *p)
 {
 	struct user	 u;
 	enum redeem	 rc;
-	char		 email[EMAIL_MAX + 1];
 	int64_t		 uid;
-	int		 w;
 
-	if (db_begin() == -1)
+	if ((rc = account_email_confirm(r->params[FIELD_TOKEN].str, &uid)) !=
+	    REDEEM_OK)
+		return reply_redeem(p, rc);
+	if (user_load(uid, &u) != 1)
 		return 0;
-	if ((rc = mailtoken_redeem(MAIL_EMAIL, r->params[FIELD_TOKEN].str,
-	    &uid, email)) != REDEEM_OK) {
-		db_rollback();
-		return mailtoken_refuse(p, rc);
-	}
-	if ((w = user_email_confirm(uid, email)) != DB_DONE) {
-		db_rollback();
-		return w == DB_CONFLICT ? api_fail(p, ERR_CONFLICT, "email",
-		    "email already taken") : 0;
-	}
-	if (db_commit() == -1 || user_load(uid, &u) != 1)
-		return 0;
-	return api_reply(p, 200, user_json(&u));
+	return reply_user(p, 200, &u);
 }
 
 static const struct route routes[] = {

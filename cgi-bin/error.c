@@ -7,24 +7,23 @@
  */
 #include "api.h"
 
-/* The servers' statuses and the contract's answer to each. */
+/* The servers' statuses and the contract's error for each. */
 static const struct {
-	int		 in;
-	int		 out;
-	const char	*code;
-	const char	*message;
+	int		 status;
+	enum err	 err;
+	const char	*message;	/* NULL: the error's own */
 } answers[] = {
-	{ 400, 400, "invalid_request", "the request is malformed" },
-	{ 403, 403, "forbidden", "not allowed" },
-	{ 405, 405, "method_not_allowed", "method not allowed here" },
-	{ 408, 408, "invalid_request", "the request took too long" },
-	{ 411, 411, "invalid_request", "a request body needs Content-Length" },
-	{ 413, 413, "payload_too_large", "the body is over the size limit" },
-	{ 414, 400, "invalid_request", "the URL is too long" },
-	{ 417, 417, "invalid_request", "Expect is not supported" },
-	{ 431, 400, "invalid_request", "the request headers are too large" },
-	{ 501, 501, "not_implemented", "unknown method" },
-	{ 503, 503, "service_unavailable", "the service is starting or busy" },
+	{ 400, ERR_INVALID_REQUEST, NULL },
+	{ 403, ERR_FORBIDDEN, NULL },
+	{ 405, ERR_METHOD_NOT_ALLOWED, NULL },
+	{ 408, ERR_TIMEOUT, NULL },
+	{ 411, ERR_LENGTH_REQUIRED, NULL },
+	{ 413, ERR_PAYLOAD_TOO_LARGE, NULL },
+	{ 414, ERR_INVALID_REQUEST, "the URL is too long" },
+	{ 417, ERR_EXPECTATION_FAILED, NULL },
+	{ 431, ERR_INVALID_REQUEST, "the request headers are too large" },
+	{ 501, ERR_NOT_IMPLEMENTED, NULL },
+	{ 503, ERR_UNAVAILABLE, "the service is starting or busy" },
 };
 
 static int
@@ -34,15 +33,14 @@ error_any(struct req *r, struct resp *p)
 	size_t	 i;
 
 	(void)r;
-	if (!util_parse_long(api_env("REDIRECT_STATUS"), 400, 599, &status))
+	if (!util_parse_long(req_env("REDIRECT_STATUS"), 400, 599, &status))
 		status = 404;
 	for (i = 0; i < nitems(answers); i++)
-		if (answers[i].in == status)
-			return api_fail_status(p, answers[i].out,
-			    answers[i].code, NULL, answers[i].message);
-	if (status >= 500)
-		return api_fail(p, ERR_INTERNAL, NULL, NULL);
-	return api_fail(p, ERR_NOT_FOUND, NULL, NULL);
+		if (answers[i].status == status)
+			return resp_fail(p, answers[i].err, NULL,
+			    answers[i].message);
+	return resp_fail(p, status >= 500 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL,
+	    NULL);
 }
 
 static const struct route routes[] = {

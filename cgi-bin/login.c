@@ -6,6 +6,7 @@
  * client address has failed too often (common/throttle.c).
  */
 #include "api.h"
+#include "reply.h"
 
 enum {
 	FIELD_EMAIL,
@@ -32,17 +33,17 @@ login_post(struct req *r, struct resp *p)
 	int			 ok;
 
 	if (!email->set && !name->set)
-		return api_fail(p, ERR_INVALID_REQUEST, "email",
+		return resp_fail(p, ERR_INVALID_REQUEST, "email",
 		    "email or username is required");
 	pr = account_login(email->set ? email->str : NULL,
 	    name->set ? name->str : NULL, r->params[FIELD_PASSWORD].str,
 	    r->ip, &id, &retry);
-	if ((ok = api_proof(p, pr, NULL, retry)) != 1)
+	if ((ok = reply_proof(p, pr, NULL, retry)) != 1)
 		return ok == 0;
 	if (user_load(id, &u) != 1 ||
 	    session_open(&u, r->ip, r->user_agent, &t) == -1)
 		return 0;
-	ok = api_tokens(p, 200, &t);
+	ok = reply_tokens(p, 200, &t);
 	tokens_free(&t);
 	return ok;
 }

@@ -10,8 +10,8 @@ logout_post(struct req *r, struct resp *p)
 
 	if (session_revoke(r->auth.user.id, r->auth.sid) == -1)
 		return 0;
-	api_cookies_clear(p);
-	return api_reply(p, 204, NULL);
+	browser_clear(p);
+	return resp_reply(p, 204, NULL);
 }
 
 static const struct route routes[] = {

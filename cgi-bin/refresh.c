@@ -6,6 +6,7 @@
  * only beside its __Host-fgp cookie.
  */
 #include "api.h"
+#include "reply.h"
 
 enum {
 	FIELD_REFRESH_TOKEN,
@@ -26,17 +27,16 @@ refresh_post(struct req *r, struct resp *p)
 	struct tokens		 t;
 	int			 ok;
 
-	if (token == NULL && cfg->cookie_mode &&
-	    api_cookie(COOKIE_REFRESH, cookie, sizeof(cookie)))
+	if (token == NULL && browser_refresh(cookie, sizeof(cookie)))
 		token = cookie;
 	if (token == NULL)
-		return api_fail(p, ERR_INVALID_REQUEST, "refresh_token",
+		return resp_fail(p, ERR_INVALID_REQUEST, "refresh_token",
 		    "refresh_token is required");
 
-	switch (session_refresh(token,
-	    api_cookie(COOKIE_FGP, fgp, sizeof(fgp)) ? fgp : NULL, &t)) {
+	switch (session_refresh(token, browser_fingerprint(fgp) ? fgp : NULL,
+	    &t)) {
 	case REFRESH_OK:
-		ok = api_tokens(p, 200, &t);
+		ok = reply_tokens(p, 200, &t);
 		tokens_free(&t);
 		return ok;
 	case REFRESH_INVALID:
@@ -50,8 +50,8 @@ refresh_post(struct req *r, struct resp *p)
 		return 0;
 	}
 	/* Dead cookies are of no more use to the browser. */
-	api_cookies_clear(p);
-	return api_fail(p, ERR_INVALID_TOKEN, "refresh_token", why);
+	browser_clear(p);
+	return resp_fail(p, ERR_INVALID_TOKEN, "refresh_token", why);
 }
 
 static const struct route routes[] = {

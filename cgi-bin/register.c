@@ -4,7 +4,14 @@
  * is taken; 429 with Retry-After past AUTH_REGISTER_PER_HOUR
  * registrations from one client address in an hour.
  */
+#include <stdio.h>
+
+#include <string.h>
+
 #include "api.h"
+#include "db.h"
+#include "config.h"
+#include "reply.h"
 
 enum {
 	FIELD_EMAIL,
@@ -22,36 +29,34 @@ static const struct field fields[FIELD__MAX] = {
 static int
 register_post(struct req *r, struct resp *p)
 {
-	const struct param	*email = &r->params[FIELD_EMAIL];
+	const char		*email = r->params[FIELD_EMAIL].str;
 	const struct param	*pw = &r->params[FIELD_PASSWORD];
-	const struct param	*name = &r->params[FIELD_USERNAME];
+	const char		*name = r->params[FIELD_USERNAME].str;
 	const char		*field, *why;
 	struct user		 u;
 	char			 hash[HASH_MAX], taken[32];
-	int64_t			 id, retry;
+	int64_t			 id;
 	int			 rc;
 
 	/* Counted before any work, so a flood costs no bcrypt. */
-	if ((rc = throttle_request(LIMIT_REGISTER, r->ip, &retry)) != 1)
-		return rc == 0 ? api_throttled(p, retry, "too many "
-		    "registrations from this address; try again later") : 0;
-	if ((why = pw_personal(pw->str, pw->len, email->str,
-	    name->set ? name->str : NULL)) != NULL)
-		return api_fail(p, ERR_INVALID_REQUEST, "password", why);
+	if ((rc = reply_counted(r, p, LIMIT_REGISTER, "too many "
+	    "registrations from this address; try again later")) != 1)
+		return rc == 0;
+	if ((why = pw_personal(pw->str, pw->len, email, name)) != NULL)
+		return resp_fail(p, ERR_INVALID_REQUEST, "password", why);
 	if (pw_hash(pw->str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
-	rc = user_insert(email->str, name->set ? name->str : NULL, hash,
-	    "user", &id);
+	rc = user_insert(email, name, hash, "user", &id);
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == DB_CONFLICT) {
-		field = user_conflict(email->str);
+		field = user_conflict(email);
 		snprintf(taken, sizeof(taken), "%s already taken", field);
-		return api_fail(p, ERR_CONFLICT, field, taken);
+		return resp_fail(p, ERR_CONFLICT, field, taken);
 	}
 	if (rc != DB_DONE || user_load(id, &u) != 1)
 		return 0;
-	api_header(p, "Location", "/users/%lld", (long long)id);
-	return api_reply(p, 201, user_json(&u));
+	resp_header(p, "Location", "/users/%lld", (long long)id);
+	return reply_user(p, 201, &u);
 }
 
 static const struct route routes[] = {

@@ -3,19 +3,17 @@
  * current one included.  200 {"revoked": n}.
  */
 #include "api.h"
+#include "reply.h"
 
 static int
 revoke_all_post(struct req *r, struct resp *p)
 {
-	struct json_object	*o;
-	int			 n;
+	int	 n;
 
-	if ((n = session_revoke_user(r->auth.user.id, 0)) == -1 ||
-	    (o = json_object_new_object()) == NULL)
+	if ((n = session_revoke_user(r->auth.user.id, 0)) == -1)
 		return 0;
-	json_object_object_add(o, "revoked", json_object_new_int(n));
-	api_cookies_clear(p);
-	return api_reply(p, 200, o);
+	browser_clear(p);
+	return reply_revoked(p, n);
 }
 
 static const struct route routes[] = {

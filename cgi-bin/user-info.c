@@ -3,12 +3,13 @@
  * resource.  The verified request path: one token check, one query.
  */
 #include "api.h"
+#include "reply.h"
 
 static int
 user_info_get(struct req *r, struct resp *p)
 {
 
-	return api_reply(p, 200, user_json(&r->auth.user));
+	return reply_user(p, 200, &r->auth.user);
 }
 
 static const struct route routes[] = {

@@ -11,6 +11,7 @@
  * field "token".
  */
 #include "api.h"
+#include "reply.h"
 
 enum {
 	FIELD_TOKEN,
@@ -25,22 +26,17 @@ static int
 verify_post(struct req *r, struct resp *p)
 {
 	const struct user	*u = &r->auth.user;
-	struct json_object	*o;
-	int64_t			 retry;
 	int			 rc;
 
-	if ((rc = throttle_request(LIMIT_MAIL, r->ip, &retry)) != 1)
-		return rc == 0 ? api_throttled(p, retry, "too many mail "
-		    "requests from this address; try again later") : 0;
+	if ((rc = reply_counted(r, p, LIMIT_MAIL, "too many mail requests "
+	    "from this address; try again later")) != 1)
+		return rc == 0;
 	if (!u->email_verified &&
 	    mailtoken_send(MAIL_VERIFY, u->id, u->email) == -1)
 		return 0;
-	if ((o = json_object_new_object()) == NULL)
-		return 0;
-	json_object_object_add(o, "message", json_object_new_string(
-	    u->email_verified ? "the address is already verified" :
-	    "a verification link has been mailed to the address"));
-	return api_reply(p, 202, o);
+	return reply_message(p, 202, u->email_verified ?
+	    "the address is already verified" :
+	    "a verification link has been mailed to the address");
 }
 
 static int
@@ -48,21 +44,14 @@ verify_confirm(struct req *r, struct resp *p)
 {
 	struct user	 u;
 	enum redeem	 rc;
-	char		 email[EMAIL_MAX + 1];
 	int64_t		 uid;
 
-	if (db_begin() == -1)
+	if ((rc = account_email_verify(r->params[FIELD_TOKEN].str, &uid)) !=
+	    REDEEM_OK)
+		return reply_redeem(p, rc);
+	if (user_load(uid, &u) != 1)
 		return 0;
-	if ((rc = mailtoken_redeem(MAIL_VERIFY, r->params[FIELD_TOKEN].str,
-	    &uid, email)) != REDEEM_OK) {
-		db_rollback();
-		return mailtoken_refuse(p, rc);
-	}
-	/* The address is the one mailed: the redeem checked, under lock. */
-	if (user_email_verified(uid) == -1 || db_commit() == -1 ||
-	    user_load(uid, &u) != 1)
-		return 0;
-	return api_reply(p, 200, user_json(&u));
+	return reply_user(p, 200, &u);
 }
 
 static const struct route routes[] = {

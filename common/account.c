@@ -4,14 +4,19 @@
  * counters first (throttle.c), then bcrypt, then the count taken back
  * if the password was right.  A name nobody has costs a dummy bcrypt
  * check and is counted like an account, so the answer and its timing
- * tell nothing.  None of these functions opens a transaction the
- * caller must close; account_password_store() runs inside the caller's.
+ * tell nothing.
+ *
+ * The changes that could hand an account to someone else are here too,
+ * each in one transaction: a new password ends the other sessions and
+ * voids a pending email change; a new email of one's own waits for its
+ * confirmation from the new mailbox, the old one told.
  */
 #include <string.h>
 
 #include "account.h"
 #include "config.h"
-#include "mailtoken.h"
+#include "db.h"
+#include "notice.h"
 #include "pw.h"
 #include "session.h"
 #include "throttle.h"
@@ -54,7 +59,7 @@ prove(const struct throttle *th, const char *hash, const char *pw,
 	}
 	if (!pw_verify(pw, hash))
 		return PROOF_WRONG;
-	return throttle_clear(th) == 0 ? PROOF_OK : PROOF_ERROR;
+	return throttle_clear(th) == 1 ? PROOF_OK : PROOF_ERROR;
 }
 
 /*
@@ -123,4 +128,175 @@ account_password_store(int64_t uid, const char *hash, int64_t keep)
 	    mailtoken_drop(MAIL_EMAIL, uid) == -1)
 		return -1;
 	return session_revoke_user(uid, keep);
+}
+
+/*
+ * account_password_store() in a transaction of its own: the caller's
+ * new password (hashed) and the end of every session but keep.
+ * Returns the number of sessions revoked, or -1.
+ */
+int
+account_password_change(int64_t uid, const char *hash, int64_t keep)
+{
+	int	 n;
+
+	if (db_begin() == -1)
+		return -1;
+	if ((n = account_password_store(uid, hash, keep)) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * A password reset: use up the mailed token and set the new password
+ * (hashed) in one transaction, ending every session of the user, so
+ * two confirms racing for one token cannot both win.  Returns
+ * REDEEM_OK with *revoked set, or why the token does not work.
+ */
+enum redeem
+account_password_reset(const char *token, const char *hash, int *revoked)
+{
+	char		 email[EMAIL_MAX + 1];
+	enum redeem	 rc;
+	int64_t		 uid;
+
+	if (db_begin() == -1)
+		return REDEEM_ERROR;
+	if ((rc = mailtoken_redeem(MAIL_RESET, token, &uid, email)) ==
+	    REDEEM_OK && ((*revoked = account_password_store(uid, hash, 0)) ==
+	    -1 || db_commit() == -1))
+		rc = REDEEM_ERROR;
+	if (rc != REDEEM_OK)
+		db_rollback();
+	return rc;
+}
+
+/*
+ * The new email of a change, inside its transaction: at once for an
+ * admin's change of another user, else pending, its token issued into
+ * m to be mailed once committed.  An address another user has is
+ * refused now, as it would be at confirmation.
+ */
+static enum change
+change_email(const struct account_change *c, struct mailtoken *m)
+{
+	struct user	 other;
+	int		 rc;
+
+	if (!c->pending) {
+		rc = user_email_set(c->uid, c->email);
+		return rc == DB_DONE ? CHANGE_DONE : rc == DB_CONFLICT ?
+		    CHANGE_EMAIL_TAKEN : CHANGE_FAILED;
+	}
+	if ((rc = user_find_email(c->email, &other)) != 0)
+		return rc == 1 ? CHANGE_EMAIL_TAKEN : CHANGE_FAILED;
+	switch (mailtoken_issue(MAIL_EMAIL, c->uid, c->email, m)) {
+	case 0:
+		return CHANGE_MAIL_LIMIT;
+	case 1:
+		return CHANGE_DONE;
+	}
+	return CHANGE_FAILED;
+}
+
+/* The writes of a change, inside its transaction; u gets the result. */
+static enum change
+change_locked(const struct account_change *c, struct user *u,
+    char old[EMAIL_MAX + 1], struct mailtoken *m)
+{
+	enum change	 rc;
+	int		 w;
+
+	if ((w = user_load(c->uid, u)) != 1)
+		return w == 0 ? CHANGE_MISSING : CHANGE_FAILED;
+	memcpy(old, u->email, EMAIL_MAX + 1);
+	if (c->rename && (w = user_name_set(c->uid, c->username)) != DB_DONE)
+		return w == DB_CONFLICT ? CHANGE_USERNAME_TAKEN : CHANGE_FAILED;
+	if (c->hash != NULL &&
+	    account_password_store(c->uid, c->hash, c->keep) == -1)
+		return CHANGE_FAILED;
+	if (c->email != NULL && (rc = change_email(c, m)) != CHANGE_DONE)
+		return rc;
+	return user_load(c->uid, u) == 1 ? CHANGE_DONE : CHANGE_FAILED;
+}
+
+/*
+ * Change a profile, all or nothing, in one transaction: a taken
+ * username undoes the new email and password.  Once committed, a
+ * pending email's confirmation goes to the new address and a notice to
+ * the old one (a mail that cannot be queued is logged; the change can
+ * be asked for again).  u gets the user as it now is.
+ */
+enum change
+account_change(const struct account_change *c, struct user *u)
+{
+	struct mailtoken	 m;
+	char			 old[EMAIL_MAX + 1];
+	enum change		 rc = CHANGE_FAILED;
+
+	memset(&m, 0, sizeof(m));
+	if (db_begin() == -1)
+		return CHANGE_FAILED;
+	if ((rc = change_locked(c, u, old, &m)) == CHANGE_DONE &&
+	    db_commit() == -1)
+		rc = CHANGE_FAILED;
+	if (rc != CHANGE_DONE)
+		db_rollback();
+	else if (c->email != NULL && c->pending) {
+		notice_mail(NOTICE_EMAIL_CHANGE, old, c->email);
+		mailtoken_mail(&m);
+	}
+	explicit_bzero(&m, sizeof(m));
+	return rc;
+}
+
+/*
+ * Verify an address with the token mailed to it, in one transaction.
+ * Returns REDEEM_OK with *uid set, or why the token does not work.
+ */
+enum redeem
+account_email_verify(const char *token, int64_t *uid)
+{
+	char		 email[EMAIL_MAX + 1];
+	enum redeem	 rc;
+
+	if (db_begin() == -1)
+		return REDEEM_ERROR;
+	/* The address is the one mailed: the redeem checked, under lock. */
+	if ((rc = mailtoken_redeem(MAIL_VERIFY, token, uid, email)) ==
+	    REDEEM_OK && (user_email_verified(*uid) != 1 || db_commit() == -1))
+		rc = REDEEM_ERROR;
+	if (rc != REDEEM_OK)
+		db_rollback();
+	return rc;
+}
+
+/*
+ * Confirm a new address with the token mailed to it: it becomes the
+ * account's email, verified, in one transaction.  Returns REDEEM_OK
+ * with *uid set, REDEEM_TAKEN if another account took the address
+ * meanwhile (the token stays unused), or why the token does not work.
+ */
+enum redeem
+account_email_confirm(const char *token, int64_t *uid)
+{
+	char		 email[EMAIL_MAX + 1];
+	enum redeem	 rc;
+	int		 w;
+
+	if (db_begin() == -1)
+		return REDEEM_ERROR;
+	if ((rc = mailtoken_redeem(MAIL_EMAIL, token, uid, email)) ==
+	    REDEEM_OK) {
+		if ((w = user_email_confirm(*uid, email)) != DB_DONE)
+			rc = w == DB_CONFLICT ? REDEEM_TAKEN : REDEEM_ERROR;
+		else if (db_commit() == -1)
+			rc = REDEEM_ERROR;
+	}
+	if (rc != REDEEM_OK)
+		db_rollback();
+	return rc;
 }

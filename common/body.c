@@ -16,7 +16,9 @@
 #include <strings.h>
 
 #include "body.h"
+#include "config.h"
 #include "io.h"
+#include "util.h"
 
 /* Bodies are flat objects: anything deeper than this is refused. */
 #define JSON_DEPTH	4
@@ -24,7 +26,7 @@
 static char			*buf;	/* AUTH_MAX_BODY + 1, reused */
 static struct json_tokener	*tok;
 
-/* Allocate the body buffer and parser once.  Returns 0 or -1. */
+/* Allocate the body buffer and parser once.  Returns 1 or -1. */
 int
 body_init(void)
 {
@@ -38,7 +40,7 @@ body_init(void)
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
-	return 0;
+	return 1;
 }
 
 void
@@ -274,7 +276,7 @@ parse(struct resp *p, size_t len)
 	}
 	if (why != NULL) {
 		json_object_put(root);
-		api_fail(p, ERR_INVALID_REQUEST, NULL, why);
+		resp_fail(p, ERR_INVALID_REQUEST, NULL, why);
 		return NULL;
 	}
 	return root;
@@ -300,7 +302,7 @@ refuse(struct resp *p, const char *field, const char *why)
 	char	 msg[256];
 
 	snprintf(msg, sizeof(msg), "%s %s", field, why);
-	api_fail(p, ERR_INVALID_REQUEST, field, msg);
+	resp_fail(p, ERR_INVALID_REQUEST, field, msg);
 	return 0;
 }
 
@@ -353,16 +355,16 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 	if (v != NULL && *v != '\0' && !util_parse_long(v, 0, 0x7fffffff, &len))
 		return refuse(p, "Content-Length", "is not a number");
 	if (len > cfg->max_body) {
-		api_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
 		return 0;
 	}
 	if (len > 0) {
 		if (!is_json(io_env("CONTENT_TYPE"))) {
-			api_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+			resp_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
 			return 0;
 		}
 		if (io_read(buf, (size_t)len) != (size_t)len) {
-			api_fail(p, ERR_INVALID_REQUEST, NULL,
+			resp_fail(p, ERR_INVALID_REQUEST, NULL,
 			    "the body is shorter than its Content-Length");
 			return 0;
 		}
@@ -384,7 +386,7 @@ body_parse_text(struct req *r, struct resp *p, const struct route *rt,
 
 	*root = NULL;
 	if (len > (size_t)cfg->max_body) {
-		api_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
 		return 0;
 	}
 	if (len > 0) {

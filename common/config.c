@@ -16,9 +16,7 @@
 
 #include "config.h"
 #include "keys.h"
-#include "mail.h"
-#include "pw.h"
-#include "token.h"
+#include "mailaddr.h"
 #include "util.h"
 
 enum kind {
@@ -311,13 +309,13 @@ check_mail(char *err, size_t errsz)
 	if (words > MAIL_ARGS_MAX)
 		return fail(err, errsz, "AUTH_SENDMAIL: more than %d words",
 		    MAIL_ARGS_MAX);
-	if (!mail_from_valid(config.mail_from))
+	if (!mailaddr_from_ok(config.mail_from))
 		return fail(err, errsz, "AUTH_MAIL_FROM: must be one line of "
 		    "ASCII, \"address\" or \"Name <address>\"");
 	s = config.public_url;
 	if ((strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) ||
 	    s[strcspn(s, " \t\r\n?#")] != '\0' ||
-	    !mail_url_host(s, host, sizeof(host)))
+	    !mailaddr_url_host(s, host, sizeof(host)))
 		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%.*s\" is not "
 		    "an http:// or https:// URL with a host and no query",
 		    (int)strcspn(s, "\r\n"), s);
@@ -325,9 +323,9 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
- * Load every setting, and the password denylist if AUTH_PASSWORD_DENYLIST
- * names one.  Returns 1 on success with err "", or 0 with one line in
- * err naming the variable and what is wrong with it.
+ * Load every setting and the secret, and derive the keys.  Returns 1
+ * with err "", or -1 with one line in err naming the variable and what
+ * is wrong with it.
  */
 int
 config_load(char *err, size_t errsz)
@@ -339,16 +337,14 @@ config_load(char *err, size_t errsz)
 		err[0] = '\0';
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
-			return 0;
-	if (!check_mail(err, errsz))
-		return 0;
-	if (!pw_denylist_load(config.password_denylist, err, errsz))
-		return 0;
-	if (!load_secret(err, errsz))
-		return 0;
+			return -1;
+	if (!check_mail(err, errsz) || !load_secret(err, errsz))
+		return -1;
 	/* Every use of the secret gets a key of its own (keys.c). */
-	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1)
-		return fail(err, errsz, "AUTH_JWT_SECRET: cannot derive keys");
+	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1) {
+		fail(err, errsz, "AUTH_JWT_SECRET: cannot derive keys");
+		return -1;
+	}
 	return 1;
 }
 
@@ -365,7 +361,5 @@ config_free(void)
 		explicit_bzero(config.jwt_secret, config.jwt_secret_len);
 	free(config.jwt_secret);
 	memset(&config, 0, sizeof(config));
-	pw_denylist_free();
 	keys_free();
-	token_free();	/* its HMAC is keyed with a derived key */
 }

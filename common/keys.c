@@ -28,7 +28,7 @@ static int		 ready;
 /*
  * HKDF-SHA256 of the input key material ikm with salt (NULL for none)
  * and the label as info, into out (outlen bytes, at most 255 * 32).
- * Returns 0, or -1 (logged).
+ * Returns 1, or -1 (logged).
  */
 int
 keys_hkdf(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
@@ -54,7 +54,7 @@ keys_hkdf(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
 		ctx = EVP_KDF_CTX_new(kdf);
 	EVP_KDF_free(kdf);	/* the context keeps its own reference */
 	if (ctx != NULL && EVP_KDF_derive(ctx, out, outlen, params) == 1)
-		rc = 0;
+		rc = 1;
 	else
 		LOG("HKDF failed");
 	EVP_KDF_CTX_free(ctx);
@@ -62,7 +62,7 @@ keys_hkdf(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
 }
 
 /*
- * Derive every key from the master secret (len bytes).  Returns 0, or
+ * Derive every key from the master secret (len bytes).  Returns 1, or
  * -1 (logged) with no key set.
  */
 int
@@ -78,7 +78,7 @@ keys_init(const unsigned char *master, size_t len)
 			return -1;
 		}
 	ready = 1;
-	return 0;
+	return 1;
 }
 
 /* Wipe every key; safe to call more than once. */

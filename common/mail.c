@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "mail.h"
+#include "mailaddr.h"
 #include "util.h"
 
 /* RFC 5322 2.1.1: no line longer than 998 characters. */
@@ -48,22 +49,6 @@ struct queued {
 };
 static struct queued	*queue;
 
-/*
- * A header value must be printable ASCII: no CR or LF can end the
- * header early and start one of the sender's choosing.
- */
-static int
-header_ok(const char *v)
-{
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	for (; *v != '\0'; v++)
-		if (*v < 0x20 || *v > 0x7e)
-			return 0;
-	return 1;
-}
-
 /* The body: no CR (lines end in LF alone), no NUL, short lines. */
 static int
 body_ok(const char *b)
@@ -75,101 +60,6 @@ body_ok(const char *b)
 		if (b[n] == '\r' || n > LINE_MAX_LEN)
 			return 0;
 	}
-	return 1;
-}
-
-/*
- * The host of an http(s) URL, for Message-ID: without user info and
- * port; an IPv6 literal keeps its brackets.  Returns 1 with out set,
- * or 0 if url has no host made of letters, digits, '-' and '.' (or a
- * bracketed hex-and-colons literal).
- */
-int
-mail_url_host(const char *url, char *out, size_t size)
-{
-	const char	*h, *end, *at;
-	size_t		 n;
-
-	if ((h = strstr(url, "://")) == NULL)
-		return 0;
-	h += 3;
-	end = h + strcspn(h, "/?#");
-	for (at = h; (at = memchr(at, '@', (size_t)(end - at))) != NULL; )
-		h = ++at;
-	if (*h == '[') {
-		n = strspn(h + 1, "0123456789abcdefABCDEF:.");
-		if (n == 0 || h[n + 1] != ']')
-			return 0;
-		n += 2;
-	} else {
-		n = strspn(h, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
-		if (n == 0 || h[0] == '.' || h[0] == '-')
-			return 0;
-	}
-	if ((h + n != end && h[n] != ':') || n >= size)
-		return 0;
-	memcpy(out, h, n);
-	out[n] = '\0';
-	return 1;
-}
-
-/* RFC 5322 atext, and '.', which obs-phrase allows in a name. */
-static int
-name_char(int c)
-{
-
-	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~.- ",
-	    c) != NULL);
-}
-
-/* A bare address: atext and dots, '@', a domain; len bytes at s. */
-static int
-addr_ok(const char *s, size_t len)
-{
-	const char	*at = memchr(s, '@', len);
-	size_t		 i;
-
-	if (at == NULL || at == s || at == s + len - 1)
-		return 0;
-	for (i = 0; s + i < at; i++)
-		if (!name_char((unsigned char)s[i]) || s[i] == ' ')
-			return 0;
-	for (i = (size_t)(at - s) + 1; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
-			return 0;
-	return 1;
-}
-
-/*
- * Check AUTH_MAIL_FROM: printable ASCII, either an address or
- * "Name <address>", the name plain words or a quoted string.
- * Returns 1 if it is fit for a From header, 0 if not.
- */
-int
-mail_from_valid(const char *v)
-{
-	const char	*lt, *gt;
-	size_t		 i, n;
-
-	if (!header_ok(v))
-		return 0;
-	if ((lt = strchr(v, '<')) == NULL)
-		return addr_ok(v, strlen(v));
-	gt = v + strlen(v) - 1;
-	if (*gt != '>' || strchr(lt + 1, '<') != NULL ||
-	    memchr(v, '>', (size_t)(gt - v)) != NULL ||
-	    !addr_ok(lt + 1, (size_t)(gt - lt - 1)))
-		return 0;
-	/* The name: words, or a quoted string without '"' or '\'. */
-	n = (size_t)(lt - v);
-	while (n > 0 && v[n - 1] == ' ')
-		n--;
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-		return strcspn(v + 1, "\"\\") == n - 2;
-	for (i = 0; i < n; i++)
-		if (!name_char((unsigned char)v[i]))
-			return 0;
 	return 1;
 }
 
@@ -206,8 +96,8 @@ compose(const char *to, const char *subject, const char *body,
 	char		 date[64], *msg = NULL;
 	size_t		 blen = strlen(body);
 
-	if (!header_ok(to) || !header_ok(subject) ||
-	    !header_ok(cfg->mail_from)) {
+	if (!mailaddr_header_ok(to) || !mailaddr_header_ok(subject) ||
+	    !mailaddr_header_ok(cfg->mail_from)) {
 		LOG("mail: refused, a header value is empty or holds a "
 		    "control character");
 		return NULL;
@@ -216,7 +106,7 @@ compose(const char *to, const char *subject, const char *body,
 		LOG("mail: refused, the body has a CR or an over-long line");
 		return NULL;
 	}
-	if (!mail_url_host(cfg->public_url, host, sizeof(host)) ||
+	if (!mailaddr_url_host(cfg->public_url, host, sizeof(host)) ||
 	    util_random(raw, sizeof(raw)) == -1)
 		return NULL;
 	util_hex(raw, sizeof(raw), hex);
@@ -321,7 +211,7 @@ child(int rd, char *const argv[], char *const envp[])
 
 /*
  * Write len bytes of msg to fd (non-blocking) before the deadline.
- * Returns 0, or -1 with errno set (ETIMEDOUT for the deadline).
+ * Returns 1, or -1 with errno set (ETIMEDOUT for the deadline).
  */
 static int
 feed(int fd, const char *msg, size_t len, int64_t deadline)
@@ -345,7 +235,7 @@ feed(int fd, const char *msg, size_t len, int64_t deadline)
 		msg += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return 1;
 }
 
 /*
@@ -382,7 +272,7 @@ reap(pid_t pid, int64_t deadline, int *status)
  * Run the mailer with msg on its standard input, waiting at most
  * AUTH_SENDMAIL_TIMEOUT seconds for it to read the message and exit;
  * a mailer still running then is killed with its process group.
- * Returns 0 if it exited with status 0, -1 otherwise (logged, with
+ * Returns 1 if it exited with status 0, -1 otherwise (logged, with
  * the Message-ID, never the message).
  */
 static int
@@ -448,7 +338,7 @@ run_mailer(const char *msg, const char *id)
 		LOG("mail %s: %s killed by signal %d", id, argv[0],
 		    WTERMSIG(status));
 	else
-		rc = 0;
+		rc = 1;
 out:
 	if (fds[0] != -1)
 		close(fds[0]);
@@ -462,7 +352,7 @@ out:
 /*
  * Mail a plain-text body (lines ending in LF) to one address, now.
  * Every header value is checked for control characters, whatever the
- * caller checked before.  Returns 0 if the mailer accepted the
+ * caller checked before.  Returns 1 if the mailer accepted the
  * message, -1 if not (logged).  The message is wiped: it may carry a
  * token.
  */
@@ -493,7 +383,7 @@ queued_free(struct queued *q)
 
 /*
  * Compose a message as mail_send() does and queue it for mail_flush().
- * Returns 0, or -1 (logged) if it cannot be composed.
+ * Returns 1, or -1 (logged) if it cannot be composed.
  */
 int
 mail_queue(const char *to, const char *subject, const char *body)
@@ -511,7 +401,7 @@ mail_queue(const char *to, const char *subject, const char *body)
 	for (end = &queue; *end != NULL; end = &(*end)->next)
 		continue;
 	*end = q;
-	return 0;
+	return 1;
 }
 
 /* Forget the queued messages unsent (the request failed). */
@@ -556,7 +446,7 @@ courier(void)
 /*
  * Hand the queued messages to a process of their own and forget them.
  * The process is detached (a grandchild, reparented at once), so the
- * program neither waits for it nor has to reap it.  Returns 0, or -1
+ * program neither waits for it nor has to reap it.  Returns 1, or -1
  * (logged; the messages are dropped, their tokens stay valid).
  */
 int
@@ -566,7 +456,7 @@ mail_flush(void)
 	int	 status, rc = -1;
 
 	if (queue == NULL)
-		return 0;
+		return 1;
 	fflush(stderr);
 	/* Children must stay waitable even if SIGCHLD came in ignored. */
 	signal(SIGCHLD, SIG_DFL);
@@ -581,7 +471,7 @@ mail_flush(void)
 	} else {
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			continue;
-		rc = 0;
+		rc = 1;
 	}
 	mail_drop();
 	return rc;

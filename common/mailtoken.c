@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
+#include "config.h"
+#include "db.h"
 #include "keys.h"
 #include "mail.h"
 #include "mailtoken.h"
+#include "util.h"
 
 #define HOUR	3600
 
@@ -56,17 +58,6 @@ static const struct {
 	    "nothing changes.\n" },
 };
 
-/* Why a token does not work. */
-static const char *const whys[] = {
-	"the token is valid",				/* REDEEM_OK */
-	"the token is not valid",			/* REDEEM_UNKNOWN */
-	"the token has already been used",		/* REDEEM_USED */
-	"the token has expired; ask for a new one",	/* REDEEM_EXPIRED */
-	"the token was sent to an address the account no longer has",
-							/* REDEEM_MOVED */
-	"internal error",				/* REDEEM_ERROR */
-};
-
 /* How long a token of kind lives, in seconds. */
 static long
 lifetime(enum mailkind kind)
@@ -98,7 +89,7 @@ words(long s, char out[32])
  * Queue the mail of an issued token (now stored for good): the link
  * is AUTH_PUBLIC_URL (without a trailing '/'), the kind's page and the
  * token.  A failure is logged by mail.c; the token stays valid, so
- * asking again works.  m is wiped.  Returns 0, or -1.
+ * asking again works.  m is wiped.  Returns 1, or -1.
  */
 int
 mailtoken_mail(struct mailtoken *m)
@@ -116,7 +107,8 @@ mailtoken_mail(struct mailtoken *m)
 	else if (asprintf(&body, kinds[m->kind].text, m->to, ttl, link) == -1)
 		body = NULL;
 	if (body != NULL)
-		rc = mail_queue(m->to, kinds[m->kind].subject, body);
+		rc = mail_queue(m->to, kinds[m->kind].subject, body) == -1 ?
+		    -1 : 1;
 	else
 		LOG("mail: out of memory");
 	if (link != NULL)
@@ -134,8 +126,7 @@ static int
 token_key(const char *token, unsigned char h[SHA256_LEN])
 {
 
-	if (token == NULL || strlen(token) != REFRESH_LEN ||
-	    strspn(token, B64URL_CHARS) != REFRESH_LEN)
+	if (!token_opaque(token))
 		return 0;
 	keys_hmac(KEY_MAIL, token, REFRESH_LEN, h);
 	return 1;
@@ -149,49 +140,33 @@ token_key(const char *token, unsigned char h[SHA256_LEN])
 static int
 purge_and_count(const char *email, int64_t now)
 {
-	sqlite3_stmt	*st;
-	int		 rc, n;
+	int64_t	 n;
 
-	st = db_stmt(SQL_MAIL_TOKEN_PURGE);
-	if (db_bind_int(st, 1, now) == -1 || db_run(st) == -1)
+	if (db_exec(SQL_MAIL_TOKEN_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
+	    db_exec(SQL_MAIL_LOG_PURGE, DB_ARGS(DB_INT(now - HOUR))) == -1 ||
+	    db_count(SQL_MAIL_LOG_COUNT, DB_ARGS(DB_TEXT(email),
+	    DB_INT(now - HOUR)), &n) == -1)
 		return -1;
-	st = db_stmt(SQL_MAIL_LOG_PURGE);
-	if (db_bind_int(st, 1, now - HOUR) == -1 || db_run(st) == -1)
-		return -1;
-	st = db_stmt(SQL_MAIL_LOG_COUNT);
-	if (db_bind_text(st, 1, email) == -1 ||
-	    db_bind_int(st, 2, now - HOUR) == -1 || (rc = db_step(st)) == -1)
-		return -1;
-	n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return n;
+	return (int)n;
 }
 
 /*
  * Store a token of kind (hash h) for user uid at email, replacing the
- * user's older ones of that kind, and count the mail.  Returns 0 or -1.
+ * user's older ones of that kind, and count the mail.  Returns 1 or -1.
  */
 static int
 store(enum mailkind kind, int64_t uid, const char *email,
     const unsigned char h[SHA256_LEN], int64_t now)
 {
-	sqlite3_stmt	*st;
 
-	st = db_stmt(SQL_MAIL_TOKEN_DROP);
-	if (db_bind_int(st, 1, uid) == -1 ||
-	    db_bind_text(st, 2, kinds[kind].name) == -1 || db_run(st) == -1)
+	if (mailtoken_drop(kind, uid) == -1 ||
+	    db_exec(SQL_MAIL_TOKEN_INSERT, DB_ARGS(DB_BLOB(h, SHA256_LEN),
+	    DB_TEXT(kinds[kind].name), DB_INT(uid), DB_TEXT(email),
+	    DB_INT(now), DB_INT(now + lifetime(kind)))) == -1 ||
+	    db_exec(SQL_MAIL_LOG_INSERT, DB_ARGS(DB_TEXT(email),
+	    DB_INT(now))) == -1)
 		return -1;
-	st = db_stmt(SQL_MAIL_TOKEN_INSERT);
-	if (db_bind_blob(st, 1, h, SHA256_LEN) == -1 ||
-	    db_bind_text(st, 2, kinds[kind].name) == -1 ||
-	    db_bind_int(st, 3, uid) == -1 || db_bind_text(st, 4, email) == -1 ||
-	    db_bind_int(st, 5, now) == -1 ||
-	    db_bind_int(st, 6, now + lifetime(kind)) == -1 || db_run(st) == -1)
-		return -1;
-	st = db_stmt(SQL_MAIL_LOG_INSERT);
-	if (db_bind_text(st, 1, email) == -1 || db_bind_int(st, 2, now) == -1)
-		return -1;
-	return db_run(st);
+	return 1;
 }
 
 /*
@@ -212,7 +187,7 @@ mailtoken_issue(enum mailkind kind, int64_t uid, const char *email,
 	int		 n, rc = -1;
 
 	memset(m, 0, sizeof(*m));
-	if (token_refresh_new(raw, m->token) == -1)
+	if (token_random(raw, m->token) == -1)
 		goto out;
 	token_key(m->token, h);
 	if ((n = purge_and_count(email, now)) == -1)
@@ -235,17 +210,14 @@ out:
 
 /*
  * Void user uid's unused tokens of kind, inside the caller's
- * transaction.  Returns 0, or -1.
+ * transaction.  Returns 1, or -1.
  */
 int
 mailtoken_drop(enum mailkind kind, int64_t uid)
 {
-	sqlite3_stmt	*st = db_stmt(SQL_MAIL_TOKEN_DROP);
 
-	if (db_bind_int(st, 1, uid) == -1 ||
-	    db_bind_text(st, 2, kinds[kind].name) == -1)
-		return -1;
-	return db_run(st);
+	return db_exec(SQL_MAIL_TOKEN_DROP, DB_ARGS(DB_INT(uid),
+	    DB_TEXT(kinds[kind].name))) == -1 ? -1 : 1;
 }
 
 /*
@@ -271,6 +243,27 @@ mailtoken_send(enum mailkind kind, int64_t uid, const char *email)
 	return rc;
 }
 
+/* A token's row, as SQL_MAIL_TOKEN_FIND reads it. */
+struct found {
+	int64_t	*uid;
+	char	*email;
+	int64_t	 expires;
+	int	 used, same;
+};
+
+static int
+found_row(const struct db_row *row, void *arg)
+{
+	struct found	*f = arg;
+
+	*f->uid = db_int(row, 0);
+	f->expires = db_int(row, 1);
+	f->used = db_int(row, 2) != 0;
+	f->same = db_int(row, 3) != 0;
+	snprintf(f->email, EMAIL_MAX + 1, "%s", db_text(row, 4));
+	return 0;
+}
+
 /*
  * Look a presented token of kind up (its stored form into h).  Returns
  * REDEEM_OK with *uid and email (the address it was mailed to) set,
@@ -280,31 +273,21 @@ static enum redeem
 find(enum mailkind kind, const char *token, unsigned char h[SHA256_LEN],
     int64_t *uid, char email[EMAIL_MAX + 1])
 {
-	sqlite3_stmt	*st;
-	int64_t		 expires;
-	int		 rc, used, same;
+	struct found	 f = { uid, email, 0, 0, 0 };
+	int		 rc;
 
 	if (!token_key(token, h))
 		return REDEEM_UNKNOWN;
-	st = db_stmt(SQL_MAIL_TOKEN_FIND);
-	if (db_bind_blob(st, 1, h, SHA256_LEN) == -1 ||
-	    db_bind_text(st, 2, kinds[kind].name) == -1 ||
-	    (rc = db_step(st)) == -1)
-		return REDEEM_ERROR;
-	if (rc != SQLITE_ROW)
-		return REDEEM_UNKNOWN;
-	*uid = sqlite3_column_int64(st, 0);
-	expires = sqlite3_column_int64(st, 1);
-	used = sqlite3_column_int(st, 2);
-	same = sqlite3_column_int(st, 3);
-	snprintf(email, EMAIL_MAX + 1, "%s", db_text(st, 4));
-	sqlite3_reset(st);
-	if (used)
+	rc = db_get(SQL_MAIL_TOKEN_FIND, DB_ARGS(DB_BLOB(h, SHA256_LEN),
+	    DB_TEXT(kinds[kind].name)), found_row, &f);
+	if (rc != 1)
+		return rc == 0 ? REDEEM_UNKNOWN : REDEEM_ERROR;
+	if (f.used)
 		return REDEEM_USED;
-	if (expires <= util_now())
+	if (f.expires <= util_now())
 		return REDEEM_EXPIRED;
 	/* A new address's token confirms that address, not the old one. */
-	return same || kind == MAIL_EMAIL ? REDEEM_OK : REDEEM_MOVED;
+	return f.same || kind == MAIL_EMAIL ? REDEEM_OK : REDEEM_MOVED;
 }
 
 /*
@@ -329,28 +312,17 @@ enum redeem
 mailtoken_redeem(enum mailkind kind, const char *token, int64_t *uid,
     char email[EMAIL_MAX + 1])
 {
-	sqlite3_stmt	*st;
 	unsigned char	 h[SHA256_LEN];
 	enum redeem	 rc;
 
 	if ((rc = find(kind, token, h, uid, email)) != REDEEM_OK)
 		return rc;
-	st = db_stmt(SQL_MAIL_TOKEN_USE);
-	if (db_bind_int(st, 1, util_now()) == -1 ||
-	    db_bind_blob(st, 2, h, SHA256_LEN) == -1 || db_run(st) == -1)
+	switch (db_exec(SQL_MAIL_TOKEN_USE, DB_ARGS(DB_INT(util_now()),
+	    DB_BLOB(h, SHA256_LEN)))) {
+	case -1:
 		return REDEEM_ERROR;
-	return db_changes() == 1 ? REDEEM_OK : REDEEM_USED;
-}
-
-/*
- * Answer a token that does not work: 400 on field "token", saying why.
- * Returns 1, or 0 for REDEEM_ERROR (an internal failure).
- */
-int
-mailtoken_refuse(struct resp *p, enum redeem rc)
-{
-
-	if (rc == REDEEM_ERROR)
-		return 0;
-	return api_fail(p, ERR_INVALID_REQUEST, "token", whys[rc]);
+	case 0:
+		return REDEEM_USED;
+	}
+	return REDEEM_OK;
 }

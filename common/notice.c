@@ -30,7 +30,7 @@ static const struct {
 
 /*
  * Queue notice n to address to; detail is what the notice names (the
- * new address).  Returns 0, or -1 (logged).
+ * new address).  Returns 1, or -1 (logged).
  */
 int
 notice_mail(enum notice n, const char *to, const char *detail)

@@ -36,7 +36,7 @@ static const char *const	*deny;
 static size_t			 ndeny;
 static char			*denytext;	/* the file; deny points in */
 
-/* Hash pw at the given cost into out.  Returns 0, or -1 (logged). */
+/* Hash pw at the given cost into out.  Returns 1, or -1 (logged). */
 int
 pw_hash(const char *pw, long cost, char out[HASH_MAX])
 {
@@ -57,7 +57,7 @@ pw_hash(const char *pw, long cost, char out[HASH_MAX])
 		LOG("crypt_rn failed");
 	else {
 		strcpy(out, cd->output);
-		rc = 0;
+		rc = 1;
 	}
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
@@ -147,21 +147,21 @@ lower(char *s, size_t len)
 		s[i] = (char)fold(s[i]);
 }
 
-/* Write one "AUTH_PASSWORD_DENYLIST: ..." line into err; returns 0. */
+/* Write one "AUTH_PASSWORD_DENYLIST: ..." line into err; returns -1. */
 static int
 deny_fail(char *err, size_t errsz, const char *path, const char *why)
 {
 
 	snprintf(err, errsz, "AUTH_PASSWORD_DENYLIST: %s: %s", path, why);
 	pw_denylist_free();
-	return 0;
+	return -1;
 }
 
 /*
  * Split the file's text into its entries: one a line, CR LF or LF,
  * lines starting with "#" and empty ones skipped, lower-cased, those
  * over 72 bytes (never a valid password) or holding a NUL dropped.
- * Then sort them and drop duplicates.  Returns 0 or -1 (no memory).
+ * Then sort them and drop duplicates.  Returns 1 or -1 (no memory).
  */
 static int
 deny_split(size_t len)
@@ -194,14 +194,14 @@ deny_split(size_t len)
 			list[j++] = list[i];
 	ndeny = j;
 	deny = list;
-	return 0;
+	return 1;
 }
 
 /*
  * Use the common passwords in the file at path instead of the built-in
- * list; NULL keeps the built-in one.  Called once at start (config.c).
+ * list; NULL keeps the built-in one.  Called once at start.
  * A file without entries turns the check off.
- * Returns 1, or 0 with one line in err naming the file and the fault.
+ * Returns 1, or -1 with one line in err naming the file and the fault.
  */
 int
 pw_denylist_load(const char *path, char *err, size_t errsz)

@@ -138,6 +138,22 @@ throttle_password(struct throttle *t, int64_t uid, const char *name,
 	address_key(LIMIT_ADDRESS, ip, t->address);
 }
 
+/* A counter as SQL_THROTTLE_GET reads it. */
+struct counter {
+	int64_t	 hits;
+	int64_t	 window_end;
+};
+
+static int
+counter_row(const struct db_row *row, void *arg)
+{
+	struct counter	*c = arg;
+
+	c->hits = db_int(row, 0);
+	c->window_end = db_int(row, 1);
+	return 0;
+}
+
 /*
  * Is counter k of limit l at its limit?  Returns 1 with *wait raised
  * to the seconds until its window closes, 0 if not, -1 on error.
@@ -146,46 +162,34 @@ static int
 over(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
     int64_t *wait)
 {
-	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_GET);
-	int64_t		 left;
-	int		 rc, at = 0;
+	struct counter	 c;
+	int		 rc;
 
-	if (db_bind_blob(st, 1, k, KEY_LEN) == -1 ||
-	    db_bind_int(st, 2, now) == -1 || (rc = db_step(st)) == -1)
-		return -1;
-	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >=
-	    setting(limits[l].max)) {
-		at = 1;
-		left = sqlite3_column_int64(st, 1) - now;
-		if (left > *wait)
-			*wait = left;
-	}
-	sqlite3_reset(st);
-	return at;
+	rc = db_get(SQL_THROTTLE_GET, DB_ARGS(DB_BLOB(k, KEY_LEN),
+	    DB_INT(now)), counter_row, &c);
+	if (rc != 1 || c.hits < setting(limits[l].max))
+		return rc == -1 ? -1 : 0;
+	if (c.window_end - now > *wait)
+		*wait = c.window_end - now;
+	return 1;
 }
 
-/* Count one hit on counter k of limit l at now; returns 0 or -1. */
+/* Count one hit on counter k of limit l at now.  Returns 1, or -1. */
 static int
 hit(enum limit l, const unsigned char k[KEY_LEN], int64_t now)
 {
-	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_HIT);
 
-	if (db_bind_blob(st, 1, k, KEY_LEN) == -1 ||
-	    db_bind_int(st, 2, now) == -1 ||
-	    db_bind_int(st, 3, window(l)) == -1)
-		return -1;
-	return db_run(st);
+	return db_exec(SQL_THROTTLE_HIT, DB_ARGS(DB_BLOB(k, KEY_LEN),
+	    DB_INT(now), DB_INT(window(l)))) == -1 ? -1 : 1;
 }
 
 /* Drop a bounded number of counters whose window has closed. */
 static int
 purge(int64_t now)
 {
-	sqlite3_stmt	*st = db_stmt(SQL_THROTTLE_PURGE);
 
-	if (db_bind_int(st, 1, now) == -1)
-		return -1;
-	return db_run(st);
+	return db_exec(SQL_THROTTLE_PURGE, DB_ARGS(DB_INT(now))) == -1 ?
+	    -1 : 1;
 }
 
 /* Are both counters of a password check under their limits?  1, 0, -1. */
@@ -203,9 +207,9 @@ allowed(const struct throttle *t, int64_t now, int64_t *wait)
 
 /*
  * May this password check go on?  If both counters are under their
- * limits, the check is counted as a failure on both (one transaction)
- * and 1 is returned: call throttle_clear() if the password turns out
- * right.  Otherwise 0 with *retry the whole seconds until the later of
+ * limits, the check is counted as a failure on both (in a transaction
+ * of its own) and 1 is returned: call throttle_clear() if the password
+ * turns out right.  Otherwise 0 with *retry the whole seconds until the later of
  * the closed windows; nothing is written.  -1 on error.
  */
 int
@@ -234,33 +238,29 @@ throttle_check(const struct throttle *t, int64_t *retry)
 /*
  * The password was right: the account's failures are forgotten and
  * the address's count of this attempt taken back (its other failures
- * stand, or logging in to one's own account would reset them).
- * Returns 0 or -1.
+ * stand, or logging in to one's own account would reset them), in one
+ * transaction.  Returns 1, or -1.
  */
 int
 throttle_clear(const struct throttle *t)
 {
-	sqlite3_stmt	*st;
 
 	if (db_begin() == -1)
 		return -1;
-	st = db_stmt(SQL_THROTTLE_CLEAR);
-	if (db_bind_blob(st, 1, t->account, KEY_LEN) == -1 || db_run(st) == -1)
-		goto err;
-	st = db_stmt(SQL_THROTTLE_UNCOUNT);
-	if (db_bind_blob(st, 1, t->address, KEY_LEN) == -1 ||
-	    db_run(st) == -1 || db_commit() == -1)
-		goto err;
-	return 0;
-err:
-	db_rollback();
-	return -1;
+	if (db_exec(SQL_THROTTLE_CLEAR, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN))) == -1 || db_exec(SQL_THROTTLE_UNCOUNT,
+	    DB_ARGS(DB_BLOB(t->address, KEY_LEN))) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
 }
 
 /*
  * Count one request of limit l (LIMIT_REGISTER, LIMIT_MAIL) from
- * address ip.  Returns 1 if it is within the limit (and counted), 0
- * with *retry set if the limit is reached (not counted), -1 on error.
+ * address ip, in a transaction of its own.  Returns 1 if it is within
+ * the limit (and counted), 0 with *retry set if the limit is reached
+ * (not counted), -1 on error.
  */
 int
 throttle_request(enum limit l, const char *ip, int64_t *retry)

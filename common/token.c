@@ -24,7 +24,7 @@
 /*
  * Sign an access token for user uid in session sid.  fgp, when not
  * NULL, is the hex SHA-256 of the browser's fingerprint cookie.
- * Returns 0 with *out set (the caller frees it), or -1 (logged).
+ * Returns 1 with *out set (the caller frees it), or -1 (logged).
  */
 int
 token_access_issue(int64_t uid, int64_t sid, const char *role,
@@ -56,7 +56,7 @@ token_access_issue(int64_t uid, int64_t sid, const char *role,
 	else if ((*out = jwt_encode_str(jwt)) == NULL)
 		LOG("jwt_encode_str failed");
 	else
-		rc = 0;
+		rc = 1;
 	jwt_free(jwt);
 	return rc;
 }
@@ -92,7 +92,7 @@ token_free(void)
 	mac = NULL;
 }
 
-/* Make the keyed HMAC if not yet made.  Returns 0 or -1 (logged). */
+/* Make the keyed HMAC if not yet made.  Returns 1 or -1 (logged). */
 static int
 verifier(void)
 {
@@ -101,7 +101,7 @@ verifier(void)
 	OSSL_PARAM	 params[2];
 
 	if (mac != NULL)
-		return 0;
+		return 1;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -114,7 +114,7 @@ verifier(void)
 		token_free();
 		return -1;
 	}
-	return 0;
+	return 1;
 }
 
 /*
@@ -244,29 +244,41 @@ token_access_verify(const char *token, struct claims *c)
 }
 
 /*
- * Make a new refresh token: raw gets its 256 random bits, out their
- * base64url text.  Returns 0, or -1 (logged).
+ * Make a new opaque token (a refresh token, a mailed token): raw gets
+ * its 256 random bits, out their base64url text.  Returns 1, or -1
+ * (logged).
  */
 int
-token_refresh_new(unsigned char raw[REFRESH_RAW], char out[REFRESH_LEN + 1])
+token_random(unsigned char raw[REFRESH_RAW], char out[REFRESH_LEN + 1])
 {
 
 	if (util_random(raw, REFRESH_RAW) == -1)
 		return -1;
 	util_base64url(raw, REFRESH_RAW, out);
-	return 0;
+	return 1;
+}
+
+/*
+ * Could token be one of the opaque tokens token_random() makes (the
+ * length and alphabet)?  Returns 1 or 0.
+ */
+int
+token_opaque(const char *token)
+{
+
+	return token != NULL && strlen(token) == REFRESH_LEN &&
+	    strspn(token, B64URL_CHARS) == REFRESH_LEN;
 }
 
 /*
  * Hash a presented refresh token for lookup.  Returns 1, or 0 if it
- * cannot be one of ours (wrong length or alphabet), unhashed.
+ * cannot be one of ours, unhashed.
  */
 int
 token_refresh_hash(const char *token, unsigned char out[SHA256_LEN])
 {
 
-	if (token == NULL || strlen(token) != REFRESH_LEN ||
-	    strspn(token, B64URL_CHARS) != REFRESH_LEN)
+	if (!token_opaque(token))
 		return 0;
 	util_sha256(token, REFRESH_LEN, out);
 	return 1;

@@ -35,7 +35,7 @@ util_log(const char *file, int line, const char *fmt, ...)
 
 /*
  * Fill buf with len bytes from the kernel's CSPRNG.
- * Returns 0 on success, -1 on failure (logged).
+ * Returns 1, or -1 on failure (logged).
  */
 int
 util_random(void *buf, size_t len)
@@ -54,7 +54,7 @@ util_random(void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return 1;
 }
 
 void

@@ -1,12 +1,16 @@
 /*
  * Accounts: proving a password (logins and re-authentication, both
  * through the throttle) and the changes that could hand an account to
- * someone else.
+ * someone else.  account_password_store() needs the caller's
+ * transaction; the other changes open their own.
  */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H
 
 #include <stdint.h>
+
+#include "mailtoken.h"
+#include "user.h"
 
 /* What a password check found. */
 enum proof {
@@ -16,10 +20,37 @@ enum proof {
 	PROOF_ERROR,
 };
 
+/* A change to a profile, all or nothing. */
+struct account_change {
+	int64_t		 uid;
+	int64_t		 keep;		/* the session to keep, or 0: none */
+	const char	*email;		/* a new email, or NULL */
+	int		 pending;	/* email waits for its confirmation */
+	int		 rename;	/* set the username (NULL clears it) */
+	const char	*username;
+	const char	*hash;		/* a new password's hash, or NULL */
+};
+
+/* What a profile change came to. */
+enum change {
+	CHANGE_DONE,
+	CHANGE_MISSING,		/* no such user (deleted meanwhile) */
+	CHANGE_EMAIL_TAKEN,
+	CHANGE_USERNAME_TAKEN,
+	CHANGE_MAIL_LIMIT,	/* too many mails to the new address */
+	CHANGE_FAILED,		/* an error, logged */
+};
+
 enum proof	 account_login(const char *, const char *, const char *,
 		    const char *, int64_t *, int64_t *);
 enum proof	 account_prove(int64_t, const char *, const char *,
 		    int64_t *);
 int		 account_password_store(int64_t, const char *, int64_t);
+int		 account_password_change(int64_t, const char *, int64_t);
+enum redeem	 account_password_reset(const char *, const char *, int *);
+enum change	 account_change(const struct account_change *,
+		    struct user *);
+enum redeem	 account_email_verify(const char *, int64_t *);
+enum redeem	 account_email_confirm(const char *, int64_t *);
 
 #endif

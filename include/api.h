@@ -1,6 +1,6 @@
 /*
- * The request/response layer every endpoint program is built on.
- * A program is two tables, its fields and its routes, and one call:
+ * The HTTP layer every endpoint program is built on.  A program is two
+ * tables, its fields and its routes, and one call:
  *
  *	int
  *	main(void)
@@ -9,36 +9,27 @@
  *		    fields, nitems(fields));
  *	}
  *
- * api_serve() reads the configuration, opens the database and serves
- * requests under FastCGI, or one request as plain CGI.  Before a
+ * api_serve() (serve.c) reads the configuration, opens the store and
+ * serves requests under FastCGI, or one request as plain CGI.  Before a
  * handler runs it has matched the route exactly (404, 405), checked the
- * bearer token (401, 403), and read, capped, parsed and validated the
- * body (413, 415, 400).  Handlers never print: they fill in a struct
- * resp and return 1, or return 0 on internal failure (a logged 500, or
- * 503 when the database was locked).  Mail a handler queued goes out
- * once the answer is out, or not at all if the handler failed.
+ * body's type (415) and the bearer token (401, 403), and read, capped,
+ * parsed and validated the body (413, 400).  Handlers never print: they
+ * fill in a struct resp through resp_*() (response.c) and return 1, or
+ * return 0 on internal failure (a logged 500, or 503 when the database
+ * was locked).  Mail a handler's change queued goes out once the answer
+ * is out, or not at all if the handler failed.  The answers several
+ * programs share are in reply.h.
  */
 #ifndef API_H
 #define API_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <json-c/json.h>
-
-#include "account.h"
-#include "config.h"
-#include "db.h"
-#include "mailtoken.h"
-#include "pw.h"
 #include "session.h"
-#include "throttle.h"
-#include "token.h"
-#include "user.h"
-#include "util.h"
 #include "valid.h"
+
+struct json_object;
 
 enum method {
 	METHOD_GET,
@@ -57,20 +48,27 @@ enum access {
 	ACCESS_ADMIN,	/* a valid access token of an admin */
 };
 
-/* The contract's errors: each is one status and one "error" code. */
+/*
+ * Every error the service answers: one status, one "error" code and a
+ * default message each (response.c's table).
+ */
 enum err {
-	ERR_INVALID_REQUEST,
-	ERR_INVALID_CREDENTIALS,
-	ERR_INVALID_TOKEN,
-	ERR_FORBIDDEN,
-	ERR_NOT_FOUND,
-	ERR_METHOD_NOT_ALLOWED,
-	ERR_CONFLICT,
-	ERR_PAYLOAD_TOO_LARGE,
-	ERR_UNSUPPORTED_MEDIA_TYPE,
-	ERR_TOO_MANY_REQUESTS,
-	ERR_INTERNAL,
-	ERR_UNAVAILABLE,
+	ERR_INVALID_REQUEST,		/* 400 */
+	ERR_INVALID_CREDENTIALS,	/* 401 */
+	ERR_INVALID_TOKEN,		/* 401, WWW-Authenticate: Bearer */
+	ERR_FORBIDDEN,			/* 403 */
+	ERR_NOT_FOUND,			/* 404 */
+	ERR_METHOD_NOT_ALLOWED,		/* 405 */
+	ERR_TIMEOUT,			/* 408 invalid_request */
+	ERR_CONFLICT,			/* 409 */
+	ERR_LENGTH_REQUIRED,		/* 411 invalid_request */
+	ERR_PAYLOAD_TOO_LARGE,		/* 413 */
+	ERR_UNSUPPORTED_MEDIA_TYPE,	/* 415 */
+	ERR_EXPECTATION_FAILED,		/* 417 invalid_request */
+	ERR_TOO_MANY_REQUESTS,		/* 429 */
+	ERR_INTERNAL,			/* 500 */
+	ERR_NOT_IMPLEMENTED,		/* 501 */
+	ERR_UNAVAILABLE,		/* 503, Retry-After */
 	ERR__MAX
 };
 
@@ -83,13 +81,9 @@ struct field {
 
 #define F(x)	(1u << (x))	/* a field's bit in route masks */
 
-/* Cookie mode's cookies (AUTH_COOKIE_MODE). */
-#define COOKIE_REFRESH	"__Host-refresh"
-#define COOKIE_FGP	"__Host-fgp"
-
 struct req {
 	enum method	 method;
-	const char	*path;		/* the URL path routed (request_path) */
+	const char	*path;		/* the URL path routed */
 	int64_t		 id;		/* the {id} in the path, or 0 */
 	const char	*query;		/* QUERY_STRING, never NULL */
 	const char	*ip;		/* the client's address */
@@ -123,23 +117,27 @@ struct route {
 	int		(*handle)(struct req *, struct resp *);
 };
 
+/* serve.c */
 int		 api_serve(const struct route *, size_t, const struct field *,
 		    size_t);
-int		 api_fail(struct resp *, enum err, const char *, const char *);
-int		 api_fail_status(struct resp *, int, const char *, const char *,
+
+/* response.c: every setter returns 1, so a handler can return it. */
+int		 resp_fail(struct resp *, enum err, const char *,
 		    const char *);
-int		 api_reply(struct resp *, int, struct json_object *);
-int		 api_tokens(struct resp *, int, const struct tokens *);
-void		 api_cookies_clear(struct resp *);
-int		 api_cookie(const char *, char *, size_t);
-int		 api_header(struct resp *, const char *, const char *, ...)
+int		 resp_reply(struct resp *, int, struct json_object *);
+int		 resp_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
-const char	*api_env(const char *);
-int		 api_query_long(const struct req *, const char *, long, long,
+
+/* browser.c: cookie mode (no-ops without it) */
+void		 browser_tokens(struct resp *, const struct tokens *);
+void		 browser_clear(struct resp *);
+int		 browser_refresh(char *, size_t);
+int		 browser_fingerprint(char [FGP_LEN + 1]);
+
+/* request.c */
+const char	*req_env(const char *);
+int		 req_cookie(const char *, char *, size_t);
+int		 req_query_long(const struct req *, const char *, long, long,
 		    long, long *);
-int		 api_self_or_admin(const struct req *);
-int		 api_user_get(struct req *, struct resp *);
-int		 api_throttled(struct resp *, int64_t, const char *);
-int		 api_proof(struct resp *, enum proof, const char *, int64_t);
 
 #endif

@@ -1,6 +1,16 @@
 /*
- * SQLite access: one connection per process, opened before the first
- * request, with every statement prepared once and reused.
+ * The store: one face for every backend.  Modules name a statement of
+ * the table in db.c (enum sql), hand it typed arguments and read the
+ * rows it gives through a callback; they never see a backend's types
+ * or statement handles.  The store prepares each statement once per
+ * connection, binds, steps, retries and logs; it owns the transaction
+ * verbs.  A function that writes more than one row opens a transaction
+ * with db_begin() itself or says in its header that it needs the
+ * caller's.
+ *
+ * Returns, here as everywhere: -1 an error (logged), 0 no, 1 yes.
+ * A write that can hit a UNIQUE or CHECK constraint names its results:
+ * DB_DONE, DB_CONFLICT, DB_ERROR (kcaldav's db_prncpl_new).
  */
 #ifndef DB_H
 #define DB_H
@@ -8,95 +18,120 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
-/* Every SQL statement the project runs, named SQL_<TABLE>_<OP>. */
+/* Every statement the project runs, by table: SQL_<TABLE>_<OP>. */
 enum sql {
 	SQL_HEALTH,
-	SQL_USER_INSERT,
-	SQL_USER_GET,
-	SQL_USER_LOGIN_EMAIL,
-	SQL_USER_LOGIN_NAME,
-	SQL_USER_HASH_GET,
-	SQL_USER_HASH_SET,
-	SQL_SESSION_AUTH,
-	SQL_SESSION_TOUCH,
-	SQL_SESSION_INSERT,
-	SQL_SESSION_EVICT,
-	SQL_SESSION_PURGE,
-	SQL_SESSION_LIST,
-	SQL_SESSION_REVOKE,
-	SQL_SESSION_REVOKE_USER,
-	SQL_SESSION_EXTEND,
-	SQL_REFRESH_INSERT,
-	SQL_REFRESH_FIND,
-	SQL_REFRESH_ROTATE,
-	SQL_REFRESH_IS_CURRENT,
-	SQL_REFRESH_PRUNE,
-	SQL_REFRESH_UNSEAL_SESSION,
-	SQL_REFRESH_UNSEAL_OLD,
-	/* Users, roles and profiles (issue 4). */
-	SQL_USER_LIST,
-	SQL_USER_COUNT,
-	SQL_USER_ADMINS,
-	SQL_USER_BY_EMAIL,
-	SQL_USER_SET,
-	SQL_USER_EMAIL_SET,
-	SQL_USER_NAME_SET,
-	SQL_USER_DELETE,
-	/* Mailed single-use tokens and the mail count (issue 6). */
-	SQL_MAIL_TOKEN_PURGE,
-	SQL_MAIL_TOKEN_DROP,
-	SQL_MAIL_TOKEN_INSERT,
-	SQL_MAIL_TOKEN_FIND,
-	SQL_MAIL_TOKEN_USE,
-	SQL_MAIL_LOG_PURGE,
 	SQL_MAIL_LOG_COUNT,
 	SQL_MAIL_LOG_INSERT,
-	SQL_USER_EMAIL_VERIFY,
-	SQL_USER_EMAIL_CONFIRM,
-	/* Issue 5: login throttling and hash upgrades. */
+	SQL_MAIL_LOG_PURGE,
+	SQL_MAIL_TOKEN_DROP,
+	SQL_MAIL_TOKEN_FIND,
+	SQL_MAIL_TOKEN_INSERT,
+	SQL_MAIL_TOKEN_PURGE,
+	SQL_MAIL_TOKEN_USE,
+	SQL_REFRESH_FIND,
+	SQL_REFRESH_INSERT,
+	SQL_REFRESH_IS_CURRENT,
+	SQL_REFRESH_PRUNE,
+	SQL_REFRESH_ROTATE,
+	SQL_REFRESH_UNSEAL_OLD,
+	SQL_REFRESH_UNSEAL_SESSION,
+	SQL_SESSION_AUTH,
+	SQL_SESSION_EVICT,
+	SQL_SESSION_EXTEND,
+	SQL_SESSION_INSERT,
+	SQL_SESSION_LIST,
+	SQL_SESSION_PURGE,
+	SQL_SESSION_REVOKE,
+	SQL_SESSION_REVOKE_USER,
+	SQL_SESSION_TOUCH,
+	SQL_THROTTLE_CLEAR,
 	SQL_THROTTLE_GET,
 	SQL_THROTTLE_HIT,
-	SQL_THROTTLE_CLEAR,
-	SQL_THROTTLE_UNCOUNT,
 	SQL_THROTTLE_PURGE,
+	SQL_THROTTLE_UNCOUNT,
+	SQL_USER_ADMINS,
+	SQL_USER_BY_EMAIL,
+	SQL_USER_COUNT,
+	SQL_USER_DELETE,
+	SQL_USER_EMAIL_CONFIRM,
+	SQL_USER_EMAIL_SET,
+	SQL_USER_EMAIL_VERIFY,
+	SQL_USER_GET,
+	SQL_USER_HASH_GET,
+	SQL_USER_HASH_SET,
 	SQL_USER_HASH_UPGRADE,
+	SQL_USER_INSERT,
+	SQL_USER_LIST,
+	SQL_USER_LOGIN_EMAIL,
+	SQL_USER_LOGIN_NAME,
+	SQL_USER_NAME_SET,
+	SQL_USER_SET,
 	SQL__MAX
 };
 
-/* Results of a write that can hit a constraint (kcaldav's convention). */
+/* Results of a write that can hit a constraint. */
 #define DB_ERROR	(-1)	/* logged; the request answers 500 or 503 */
 #define DB_CONFLICT	0	/* a UNIQUE or CHECK constraint refused it */
 #define DB_DONE		1
 
-/* One schema migration, compiled in from db/NNN_name.sql. */
-struct migration {
-	int		 version;
-	const char	*name;
-	const char	*sql;
+/* A value bound to a statement's next parameter. */
+enum db_type {
+	DB_T_NULL,
+	DB_T_INT,
+	DB_T_TEXT,	/* NUL-terminated; NULL binds SQL NULL */
+	DB_T_BLOB,
 };
 
-extern const struct migration	 db_migrations[];
-extern const int		 db_migrations_count;
+struct db_arg {
+	enum db_type	 type;
+	int64_t		 i;
+	const void	*p;
+	size_t		 len;
+};
 
+#define DB_NULL		((struct db_arg){ DB_T_NULL, 0, NULL, 0 })
+#define DB_INT(v)	((struct db_arg){ DB_T_INT, (int64_t)(v), NULL, 0 })
+#define DB_TEXT(s)	((struct db_arg){ DB_T_TEXT, 0, (s), 0 })
+#define DB_BLOB(b, n)	((struct db_arg){ DB_T_BLOB, 0, (b), (n) })
+
+/* The arguments of a call, as an array and its length. */
+#define DB_ARGS(...)	(const struct db_arg[]){ __VA_ARGS__ }, \
+	sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg)
+#define DB_NOARGS	NULL, 0
+
+/*
+ * A row a statement gave, valid only during the callback it is handed
+ * to.  Columns count from 0; text of a NULL is "", a blob's length 0.
+ */
+struct db_row;
+
+typedef int	(*db_row_fn)(const struct db_row *, void *);
+
+int64_t		 db_int(const struct db_row *, int);
+const char	*db_text(const struct db_row *, int);
+const void	*db_blob(const struct db_row *, int, size_t *);
+int		 db_null(const struct db_row *, int);
+
+/* The connection: opened (and the schema migrated) before any request. */
 int		 db_open(const char *);
 void		 db_close(void);
-int		 db_migrate(void);
+int		 db_schema(void);
+int		 db_ping(void);
 int		 db_busy(void);
+int		 db_prepare(enum sql);
 
-sqlite3_stmt	*db_stmt(enum sql);
-int		 db_bind_int(sqlite3_stmt *, int, int64_t);
-int		 db_bind_text(sqlite3_stmt *, int, const char *);
-int		 db_bind_blob(sqlite3_stmt *, int, const void *, size_t);
-int		 db_bind_null(sqlite3_stmt *, int);
-int		 db_step(sqlite3_stmt *);
-int		 db_write(sqlite3_stmt *);
-int		 db_run(sqlite3_stmt *);
-int		 db_changes(void);
-int64_t		 db_last_id(void);
-const char	*db_text(sqlite3_stmt *, int);
+/* Statements: fn may be NULL where the rows do not matter. */
+int		 db_get(enum sql, const struct db_arg *, size_t, db_row_fn,
+		    void *);
+int		 db_each(enum sql, const struct db_arg *, size_t, db_row_fn,
+		    void *);
+int		 db_exec(enum sql, const struct db_arg *, size_t);
+int		 db_write(enum sql, const struct db_arg *, size_t, db_row_fn,
+		    void *);
+int		 db_count(enum sql, const struct db_arg *, size_t, int64_t *);
 
+/* Transactions: a write transaction, taking the write lock up front. */
 int		 db_begin(void);
 int		 db_commit(void);
 void		 db_rollback(void);

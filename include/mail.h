@@ -8,14 +8,12 @@
 
 #include <stddef.h>
 
-#define MAIL_ARGS_MAX	32	/* words in AUTH_SENDMAIL */
-#define MAIL_HOST_MAX	255
+#include "mailaddr.h"
+
 
 int	 mail_send(const char *, const char *, const char *);
 int	 mail_queue(const char *, const char *, const char *);
 int	 mail_flush(void);
 void	 mail_drop(void);
-int	 mail_url_host(const char *, char *, size_t);
-int	 mail_from_valid(const char *);
 
 #endif

@@ -3,7 +3,9 @@
  * and the confirmation of a new email address.  Each is 256 random
  * bits in base64url, like a refresh token, mailed as a link and kept
  * only as an HMAC under the mail tokens' own key, bound to its kind
- * and to the address it went to.
+ * and to the address it went to.  mailtoken_issue(), mailtoken_drop()
+ * and mailtoken_redeem() need the caller's transaction;
+ * mailtoken_send() opens its own.
  */
 #ifndef MAILTOKEN_H
 #define MAILTOKEN_H
@@ -12,8 +14,6 @@
 
 #include "token.h"
 #include "user.h"
-
-struct resp;
 
 #define MAIL_PER_HOUR	3	/* mails to one address per hour */
 
@@ -31,6 +31,7 @@ enum redeem {
 	REDEEM_USED,
 	REDEEM_EXPIRED,
 	REDEEM_MOVED,		/* the account's email changed since */
+	REDEEM_TAKEN,		/* a new address: another account has it now */
 	REDEEM_ERROR,
 };
 
@@ -49,6 +50,5 @@ int		 mailtoken_send(enum mailkind, int64_t, const char *);
 enum redeem	 mailtoken_check(enum mailkind, const char *, int64_t *);
 enum redeem	 mailtoken_redeem(enum mailkind, const char *, int64_t *,
 		    char [EMAIL_MAX + 1]);
-int		 mailtoken_refuse(struct resp *, enum redeem);
 
 #endif

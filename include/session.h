@@ -1,13 +1,13 @@
 /*
  * Sessions: opened by a login, each with one refresh token at a time
- * and any number of access tokens minted from it.
+ * and any number of access tokens minted from it.  session_open() and
+ * session_refresh() run in transactions of their own; the others are
+ * one statement each.
  */
 #ifndef SESSION_H
 #define SESSION_H
 
 #include <stdint.h>
-
-#include <json-c/json.h>
 
 #include "token.h"
 #include "user.h"
@@ -26,6 +26,9 @@
  */
 #define REFRESH_KEEP	4
 
+/* Longest User-Agent kept for the session list. */
+#define AGENT_MAX	256
+
 /* A verified caller. */
 struct auth {
 	struct user	 user;
@@ -42,6 +45,16 @@ struct tokens {
 	int64_t		 expires_at;	/* when the session ends */
 };
 
+/* An active session, as the session list shows it. */
+struct session {
+	int64_t		 id;
+	int64_t		 created_at;
+	int64_t		 last_used_at;
+	int64_t		 expires_at;
+	char		 ip[64];
+	char		 user_agent[AGENT_MAX + 1];
+};
+
 enum refresh {
 	REFRESH_OK,		/* rotated, or answered within the grace */
 	REFRESH_INVALID,	/* unknown, expired or revoked */
@@ -49,18 +62,16 @@ enum refresh {
 	REFRESH_ERROR,
 };
 
-int			 session_open(const struct user *, const char *,
-			    const char *, struct tokens *);
-enum refresh		 session_refresh(const char *, const char *,
-			    struct tokens *);
-int			 session_authenticate(const char *, struct auth *);
-int			 session_fingerprint_ok(const struct auth *,
-			    const char *);
-int			 session_revoke(int64_t, int64_t);
-int			 session_revoke_user(int64_t, int64_t);
-struct json_object	*session_list(int64_t, int64_t);
-struct json_object	*tokens_json(const struct tokens *);
-long			 tokens_refresh_left(const struct tokens *);
-void			 tokens_free(struct tokens *);
+int		 session_open(const struct user *, const char *, const char *,
+		    struct tokens *);
+enum refresh	 session_refresh(const char *, const char *, struct tokens *);
+int		 session_authenticate(const char *, struct auth *);
+int		 session_fingerprint_ok(const struct auth *, const char *);
+int		 session_revoke(int64_t, int64_t);
+int		 session_revoke_user(int64_t, int64_t);
+int		 session_each(int64_t, int (*)(const struct session *, void *),
+		    void *);
+long		 tokens_left(const struct tokens *);
+void		 tokens_free(struct tokens *);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * Throttling: requests counted per subject in fixed windows, in the
  * database, so every process of every program sees the same counts.
+ * throttle_check(), throttle_clear() and throttle_request() each run
+ * in a transaction of their own.
  * Password checks count per account and per client address; anonymous
  * writes (registrations, mail requests) per client address and hour.
  */

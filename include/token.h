@@ -1,5 +1,6 @@
 /*
- * Tokens: HS256 access JWTs (libjwt 1.10) and opaque refresh tokens.
+ * Tokens: HS256 access JWTs (libjwt 1.10), and the opaque 256-bit
+ * tokens that refresh tokens and mailed tokens are.
  */
 #ifndef TOKEN_H
 #define TOKEN_H
@@ -24,8 +25,8 @@ int	 token_access_issue(int64_t, int64_t, const char *, const char *,
 	    char **);
 int	 token_access_verify(const char *, struct claims *);
 void	 token_free(void);
-int	 token_refresh_new(unsigned char [REFRESH_RAW],
-	    char [REFRESH_LEN + 1]);
+int	 token_random(unsigned char [REFRESH_RAW], char [REFRESH_LEN + 1]);
+int	 token_opaque(const char *);
 int	 token_refresh_hash(const char *, unsigned char [SHA256_LEN]);
 void	 token_refresh_seal(const unsigned char [REFRESH_RAW], const char *,
 	    unsigned char [REFRESH_RAW]);

@@ -1,13 +1,12 @@
 /*
- * Users: the rows of the users table and their JSON resource.
+ * Users: the rows of the users table.  Functions without a note run
+ * one statement (atomic on its own); user_last_admin() needs the
+ * caller's transaction; user_update() and user_remove() open their own.
  */
 #ifndef USER_H
 #define USER_H
 
 #include <stdint.h>
-
-#include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "pw.h"
 
@@ -26,28 +25,39 @@ struct user {
 	int64_t	 updated_at;
 };
 
-void			 user_from_row(sqlite3_stmt *, int, struct user *);
-int			 user_load(int64_t, struct user *);
-int			 user_insert(const char *, const char *, const char *,
-			    const char *, int64_t *);
-int			 user_find_login(const char *, const char *, int64_t *,
-			    char [HASH_MAX]);
-int			 user_hash_get(int64_t, char [HASH_MAX]);
-int			 user_hash_set(int64_t, const char *);
-int			 user_hash_upgrade(int64_t, const char *, const char *);
-int			 user_is_admin(const struct user *);
-struct json_object	*user_json(const struct user *);
-int			 user_find_email(const char *, struct user *);
-const char		*user_conflict(const char *);
-int			 user_count(int64_t *);
-int			 user_each(long, long,
-			    int (*)(const struct user *, void *), void *);
-int			 user_last_admin(const struct user *);
-int			 user_set(int64_t, const char *, int);
-int			 user_email_set(int64_t, const char *);
-int			 user_name_set(int64_t, const char *);
-int			 user_delete(int64_t);
-int			 user_email_confirm(int64_t, const char *);
-int			 user_email_verified(int64_t);
+struct db_row;
+
+/* What an admin's change to a user came to. */
+enum user_change {
+	USER_CHANGED,
+	USER_MISSING,		/* no such user */
+	USER_LAST_ADMIN,	/* it would leave no admin */
+	USER_FAILED,		/* an error, logged */
+};
+
+int		 user_row(const struct db_row *, void *);
+int		 user_load(int64_t, struct user *);
+int		 user_insert(const char *, const char *, const char *,
+		    const char *, int64_t *);
+int		 user_find_login(const char *, const char *, int64_t *,
+		    char [HASH_MAX]);
+int		 user_find_email(const char *, struct user *);
+const char	*user_conflict(const char *);
+int		 user_hash_get(int64_t, char [HASH_MAX]);
+int		 user_hash_set(int64_t, const char *);
+int		 user_hash_upgrade(int64_t, const char *, const char *);
+int		 user_is_admin(const struct user *);
+int		 user_count(int64_t *);
+int		 user_each(long, long, int (*)(const struct user *, void *),
+		    void *);
+int		 user_last_admin(const struct user *);
+int		 user_set(int64_t, const char *, int);
+int		 user_email_set(int64_t, const char *);
+int		 user_email_confirm(int64_t, const char *);
+int		 user_email_verified(int64_t);
+int		 user_name_set(int64_t, const char *);
+int		 user_delete(int64_t);
+enum user_change user_update(int64_t, const char *, int, struct user *);
+enum user_change user_remove(int64_t);
 
 #endif

@@ -12,7 +12,14 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "account.h"
+#include "config.h"
+#include "db.h"
+#include "pw.h"
+#include "session.h"
+#include "user.h"
+#include "util.h"
+#include "valid.h"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -217,7 +224,7 @@ cmd_add_user(int argc, char *argv[])
 
 	if (!read_password(pw, norm, name))
 		goto out;
-	hashed = pw_hash(pw, cfg->bcrypt_cost, hash) == 0;
+	hashed = pw_hash(pw, cfg->bcrypt_cost, hash) == 1;
 	explicit_bzero(pw, sizeof(pw));
 	if (!hashed) {
 		fprintf(stderr, "authctl: cannot hash the password\n");
@@ -283,13 +290,11 @@ cmd_set_password(int argc, char *argv[])
 		return EXIT_USAGE;
 	if (!find_user(argv[0], &u) || !read_password(pw, u.email, u.username))
 		return EXIT_FAIL;
-	ok = pw_hash(pw, cfg->bcrypt_cost, hash) == 0 &&
-	    db_begin() == 0 && (n = account_password_store(u.id, hash, 0)) >= 0 &&
-	    db_commit() == 0;
+	ok = pw_hash(pw, cfg->bcrypt_cost, hash) == 1 &&
+	    (n = account_password_change(u.id, hash, 0)) >= 0;
 	explicit_bzero(pw, sizeof(pw));
 	explicit_bzero(hash, sizeof(hash));
 	if (!ok) {
-		db_rollback();
 		fprintf(stderr, "authctl: cannot set the password\n");
 		return EXIT_FAIL;
 	}
@@ -381,8 +386,7 @@ cmd_migrate(int argc, char *argv[])
 	if (argc != 0)
 		return EXIT_USAGE;
 	/* db_open() has already migrated. */
-	printf("database %s is at schema %d\n", cfg->db,
-	    db_migrations[db_migrations_count - 1].version);
+	printf("database %s is at schema %d\n", cfg->db, db_schema());
 	return 0;
 }
 
@@ -469,19 +473,23 @@ main(int argc, char *argv[])
 		printf("usage: authctl %s\n", c->usage);
 		return 0;
 	}
-	if (!config_load(err, sizeof(err))) {
+	if (config_load(err, sizeof(err)) == -1 ||
+	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) == -1) {
 		fprintf(stderr, "authctl: %s\n", err);
+		config_free();
 		return EXIT_FAIL;
 	}
 	if (db_open(cfg->db) == -1) {
 		fprintf(stderr, "authctl: %s: cannot open the database\n",
 		    cfg->db);
+		pw_denylist_free();
 		config_free();
 		return EXIT_FAIL;
 	}
 	if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
 		synopsis(stderr, c);
 	db_close();
+	pw_denylist_free();
 	config_free();
 	return rc;
 }

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "body.h"
 
 enum {
@@ -57,7 +60,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setenv("AUTH_JWT_SECRET", "fuzz-secret-0123456789abcdef0123456789", 1);
 	setenv("AUTH_DB", ":memory:", 1);
-	if (!config_load(err, sizeof(err)) || body_init() == -1)
+	if (config_load(err, sizeof(err)) != 1 || body_init() == -1)
 		abort();
 	return 0;
 }

@@ -18,6 +18,9 @@
 #include <openssl/hmac.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 
 int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -31,7 +34,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setenv("AUTH_JWT_SECRET", "fuzz-secret-0123456789abcdef0123456789", 1);
 	setenv("AUTH_DB", ":memory:", 1);
-	if (!config_load(err, sizeof(err)))
+	if (config_load(err, sizeof(err)) != 1)
 		abort();
 	return 0;
 }

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "pw.h"
 #include "tap.h"
+#include "token.h"
 
 static int	 count, failures;
 
@@ -59,4 +62,27 @@ tap_env(void)
 	setenv("AUTH_JWT_SECRET", "unit-test-secret-0123456789abcdef0123", 1);
 	setenv("AUTH_BCRYPT_COST", "4", 1);
 	setenv("AUTH_DB", ":memory:", 1);
+}
+
+/*
+ * What a program loads before its first request, but the store: the
+ * settings and the list of common passwords.  Returns 1, or 0 with one
+ * line in err.
+ */
+int
+tap_config(char *err, size_t size)
+{
+
+	return config_load(err, size) == 1 &&
+	    pw_denylist_load(cfg->password_denylist, err, size) == 1;
+}
+
+/* Release what tap_config() loaded. */
+void
+tap_config_free(void)
+{
+
+	pw_denylist_free();
+	token_free();
+	config_free();
 }

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "body.h"
 #include "tap.h"
 
@@ -68,7 +71,7 @@ main(void)
 	char	 err[256], big[70000];
 
 	tap_env();
-	if (!ok(config_load(err, sizeof(err)) && body_init() == 0,
+	if (!ok(tap_config(err, sizeof(err)) && body_init() == 1,
 	    "config loads %s", err))
 		return tap_done();
 
@@ -151,6 +154,6 @@ main(void)
 	    "a body over AUTH_MAX_BODY: 413 (%s)", message);
 
 	body_free();
-	config_free();
+	tap_config_free();
 	return tap_done();
 }

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 static char	 err[512];
 
-/* Load with one variable set; returns what config_load() said. */
+/* Load with one variable set; returns what tap_config() said. */
 static int
 load_with(const char *name, const char *value)
 {
@@ -22,8 +25,8 @@ load_with(const char *name, const char *value)
 
 	tap_env();
 	setenv(name, value, 1);
-	rc = config_load(err, sizeof(err));
-	config_free();
+	rc = tap_config(err, sizeof(err));
+	tap_config_free();
 	return rc;
 }
 
@@ -41,14 +44,14 @@ test_values(void)
 {
 
 	tap_env();
-	ok(config_load(err, sizeof(err)), "defaults load");
+	ok(tap_config(err, sizeof(err)), "defaults load");
 	ok(cfg->access_ttl == 600 && cfg->refresh_ttl == 1209600 &&
 	    cfg->refresh_grace == 10 && cfg->max_sessions == 10 &&
 	    cfg->password_min == 8 && cfg->login_max_failures == 5 &&
 	    cfg->login_window == 900 && cfg->max_body == 65536 &&
 	    !cfg->cookie_mode && strcmp(cfg->issuer, "fcgi-auth") == 0,
 	    "the contract's defaults");
-	config_free();
+	tap_config_free();
 
 	ok(load_with("AUTH_ACCESS_TTL", "30"), "AUTH_ACCESS_TTL=30 loads");
 	ok(load_with("AUTH_COOKIE_MODE", "on"), "AUTH_COOKIE_MODE=on loads");
@@ -74,11 +77,11 @@ test_mail(void)
 {
 
 	tap_env();
-	ok(config_load(err, sizeof(err)) &&
+	ok(tap_config(err, sizeof(err)) &&
 	    strcmp(cfg->sendmail, "/usr/sbin/sendmail -t -i") == 0 &&
 	    cfg->sendmail_timeout == 10 && cfg->verify_ttl == 86400 &&
 	    cfg->reset_ttl == 3600, "the mail defaults");
-	config_free();
+	tap_config_free();
 	refused("AUTH_SENDMAIL", "sendmail -t -i");
 	ok(strstr(err, "absolute path") != NULL, "%s", err);
 	refused("AUTH_SENDMAIL", "./sendmail");
@@ -129,17 +132,17 @@ test_secrets(void)
 	tap_env();
 	unsetenv("AUTH_JWT_SECRET");
 	setenv("AUTH_JWT_SECRET_FILE", path, 1);
-	ok(!config_load(err, sizeof(err)) && strstr(err, "chmod"),
+	ok(!tap_config(err, sizeof(err)) && strstr(err, "chmod"),
 	    "a secret file readable by others is refused: %s", err);
 	chmod(path, 0600);
-	ok(config_load(err, sizeof(err)) && cfg->jwt_secret_len == 38,
+	ok(tap_config(err, sizeof(err)) && cfg->jwt_secret_len == 38,
 	    "a private secret file loads, newline dropped");
-	config_free();
+	tap_config_free();
 
 	setenv("AUTH_JWT_SECRET", "env-secret-0123456789abcdef0123456789", 1);
-	ok(!config_load(err, sizeof(err)) && strstr(err, "only one"),
+	ok(!tap_config(err, sizeof(err)) && strstr(err, "only one"),
 	    "both AUTH_JWT_SECRET and _FILE refused");
-	config_free();
+	tap_config_free();
 
 	/* Neither: generated once beside the database, mode 0600. */
 	unsetenv("AUTH_JWT_SECRET");
@@ -147,14 +150,14 @@ test_secrets(void)
 	snprintf(db, sizeof(db), "%s/auth.db", dir);
 	setenv("AUTH_DB", db, 1);
 	snprintf(path, sizeof(path), "%s/jwt.secret", dir);
-	ok(config_load(err, sizeof(err)) && stat(path, &st) == 0 &&
+	ok(tap_config(err, sizeof(err)) && stat(path, &st) == 0 &&
 	    (st.st_mode & 0777) == 0600, "a secret is generated, mode 0600");
 	memcpy(buf, cfg->jwt_secret, 32);
-	config_free();
-	ok(config_load(err, sizeof(err)) &&
+	tap_config_free();
+	ok(tap_config(err, sizeof(err)) &&
 	    memcmp(buf, cfg->jwt_secret, 32) == 0,
 	    "and the same one is used on the next start");
-	config_free();
+	tap_config_free();
 
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/secret", dir);

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 /* Parse hex into out; returns the byte count. */
@@ -68,7 +71,7 @@ test_rfc5869(void)
 		memcpy(label, info, nf);
 		label[nf] = '\0';
 		ok(keys_hkdf(ikm, ni, ns > 0 ? salt : NULL, ns, label, got,
-		    no) == 0 && memcmp(got, want, no) == 0,
+		    no) == 1 && memcmp(got, want, no) == 0,
 		    "RFC 5869 A.%zu", i + 1);
 	}
 }
@@ -81,7 +84,7 @@ test_derived(void)
 	int		 distinct = 1, derived = 1, master = 1;
 
 	tap_env();
-	if (!ok(config_load((char[256]){ 0 }, 256), "config loads"))
+	if (!ok(tap_config((char[256]){ 0 }, 256), "config loads"))
 		return;
 	for (i = 0; i < KEY__MAX; i++) {
 		keys_hkdf(cfg->jwt_secret, cfg->jwt_secret_len, NULL, 0,
@@ -107,10 +110,10 @@ test_derived(void)
 	    "afcb66f51414b6321bb3282ff13c18da", want);
 	ok(memcmp(want, keys_get(KEY_JWT), KEY_LEN) == 0,
 	    "the HS256 key is the documented derivation");
-	config_free();
+	tap_config_free();
 	ok(keys_get(KEY_THROTTLE)[0] == 0 &&
 	    memcmp(keys_get(KEY_THROTTLE), keys_get(KEY_MAIL), KEY_LEN) == 0,
-	    "config_free() wipes the keys");
+	    "tap_config_free() wipes the keys");
 }
 
 int

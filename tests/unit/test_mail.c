@@ -13,6 +13,9 @@
 
 #include "../../common/mail.c"
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 static char	 err[512];
@@ -38,29 +41,29 @@ test_checks(void)
 	size_t	 i;
 
 	for (i = 0; i < nitems(good_from); i++)
-		ok(mail_from_valid(good_from[i]), "From \"%s\" accepted",
+		ok(mailaddr_from_ok(good_from[i]), "From \"%s\" accepted",
 		    good_from[i]);
 	for (i = 0; i < nitems(bad_from); i++)
-		ok(!mail_from_valid(bad_from[i]), "From #%zu refused", i);
+		ok(!mailaddr_from_ok(bad_from[i]), "From #%zu refused", i);
 
-	ok(header_ok("ann@example.com") && !header_ok("a\r\nBcc: b") &&
-	    !header_ok("a\nb") && !header_ok("") && !header_ok(NULL),
+	ok(mailaddr_header_ok("ann@example.com") && !mailaddr_header_ok("a\r\nBcc: b") &&
+	    !mailaddr_header_ok("a\nb") && !mailaddr_header_ok("") && !mailaddr_header_ok(NULL),
 	    "a header value with CR or LF, or empty, is refused");
 	ok(body_ok("one\ntwo\n") && !body_ok("one\r\ntwo\n"),
 	    "a body with CR is refused");
 
-	ok(mail_url_host("https://auth.example.com/app/", host,
+	ok(mailaddr_url_host("https://auth.example.com/app/", host,
 	    sizeof(host)) && strcmp(host, "auth.example.com") == 0,
 	    "host of a URL with a path");
-	ok(mail_url_host("http://user:pw@127.0.0.1:3456", host,
+	ok(mailaddr_url_host("http://user:pw@127.0.0.1:3456", host,
 	    sizeof(host)) && strcmp(host, "127.0.0.1") == 0,
 	    "host without user info and port: %s", host);
-	ok(mail_url_host("http://[::1]:8080/x", host, sizeof(host)) &&
+	ok(mailaddr_url_host("http://[::1]:8080/x", host, sizeof(host)) &&
 	    strcmp(host, "[::1]") == 0, "an IPv6 literal keeps its brackets");
-	ok(!mail_url_host("http:///x", host, sizeof(host)) &&
-	    !mail_url_host("http://a b/", host, sizeof(host)) &&
-	    !mail_url_host("http://[]/", host, sizeof(host)) &&
-	    !mail_url_host("http://a\nb/", host, sizeof(host)),
+	ok(!mailaddr_url_host("http:///x", host, sizeof(host)) &&
+	    !mailaddr_url_host("http://a b/", host, sizeof(host)) &&
+	    !mailaddr_url_host("http://[]/", host, sizeof(host)) &&
+	    !mailaddr_url_host("http://a\nb/", host, sizeof(host)),
 	    "a URL without a clean host is refused");
 }
 
@@ -72,7 +75,7 @@ test_compose(void)
 	tap_env();
 	setenv("AUTH_PUBLIC_URL", "https://auth.example.com/app/", 1);
 	setenv("AUTH_MAIL_FROM", "Example <auth@example.com>", 1);
-	if (!config_load(err, sizeof(err)))
+	if (!tap_config(err, sizeof(err)))
 		abort();
 	msg = compose("ann@example.com", "Hi", "line one\nline two", id);
 	ok(msg != NULL && strncmp(msg, "From: Example <auth@example.com>\n"
@@ -91,7 +94,7 @@ test_compose(void)
 	    NULL && compose("ann@example.com", "Hi\r\nBcc: x", "b", id) ==
 	    NULL && compose("ann@example.com", "Hi", "a\r\nb", id) == NULL,
 	    "a CR or LF in a header value, or a CR in the body, is refused");
-	config_free();
+	tap_config_free();
 }
 
 /* Write an executable script dir/name; returns its path (static). */
@@ -120,7 +123,7 @@ mailer(const char *prog, const char *args)
 	snprintf(v, sizeof(v), "%s%s", prog, args);
 	setenv("AUTH_SENDMAIL", v, 1);
 	setenv("AUTH_SENDMAIL_TIMEOUT", "1", 1);
-	if (!config_load(err, sizeof(err)))
+	if (!tap_config(err, sizeof(err)))
 		abort();
 }
 
@@ -164,7 +167,7 @@ test_run(void)
 		abort();
 	close(fd);
 	setenv("AUTH_TEST_SECRET", "x", 1);
-	ok(mail_send("ann@example.com", "Hi", "hello\n") == 0,
+	ok(mail_send("ann@example.com", "Hi", "hello\n") == 1,
 	    "a mailer that exits 0 succeeds");
 	ok(strcmp(slurp("args"), "-t -i\n") == 0, "argv split on spaces");
 	ok(strstr(slurp("msg"), "To: ann@example.com\n") != NULL &&
@@ -175,7 +178,7 @@ test_run(void)
 	    "no AUTH_* setting in the mailer's environment");
 	ok(*slurp("fd40") == '\0', "inherited descriptors are closed");
 	close(40);
-	config_free();
+	tap_config_free();
 
 	mailer("/bin/false", "");
 	ok(mail_send("ann@example.com", "Hi", "hello\n") == -1,
@@ -191,17 +194,17 @@ test_run(void)
 	ok(mail_send("ann@example.com", "Hi", big) == -1,
 	    "a mailer that exits unread fails, without SIGPIPE");
 	free(big);
-	config_free();
+	tap_config_free();
 	mailer("/nonexistent/sendmail", " -t");
 	ok(mail_send("ann@example.com", "Hi", "hello\n") == -1,
 	    "a mailer that cannot be run fails");
-	config_free();
+	tap_config_free();
 
 	mailer(script("hang", "exec sleep 30\n"), "");
 	t0 = time(NULL);
 	ok(mail_send("ann@example.com", "Hi", "hello\n") == -1 &&
 	    time(NULL) - t0 < 10, "a hanging mailer is killed at the timeout");
-	config_free();
+	tap_config_free();
 
 	snprintf(body, sizeof(body), "rm -rf '%s'\n", dir);
 	if (system(body) != 0)

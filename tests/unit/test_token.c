@@ -11,6 +11,9 @@
 #include <openssl/hmac.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 #define SECRET	"unit-test-secret-0123456789abcdef0123"
@@ -141,7 +144,7 @@ test_roundtrip(void)
 	struct claims	 c;
 	char		*t = NULL, *dot;
 
-	ok(token_access_issue(7, 3, "user", NULL, &t) == 0 && t != NULL,
+	ok(token_access_issue(7, 3, "user", NULL, &t) == 1 && t != NULL,
 	    "an access token is issued");
 	ok(token_access_verify(t, &c) == 1 && c.uid == 7 && c.sid == 3,
 	    "it verifies, with sub and sid");
@@ -155,7 +158,7 @@ test_roundtrip(void)
 	ok(token_access_verify(t, &c) == 0, "a changed payload is refused");
 	free(t);
 
-	ok(token_access_issue(7, 3, "user", "ab", &t) == 0, "issue with fgp");
+	ok(token_access_issue(7, 3, "user", "ab", &t) == 1, "issue with fgp");
 	ok(token_access_verify(t, &c) == 0, "a malformed fgp claim is refused");
 	free(t);
 }
@@ -343,9 +346,9 @@ test_refresh(void)
 	char		 a[REFRESH_LEN + 1], b[REFRESH_LEN + 1];
 	char		 back[REFRESH_LEN + 1];
 
-	ok(token_refresh_new(raw, a) == 0 && strlen(a) == REFRESH_LEN,
+	ok(token_random(raw, a) == 1 && strlen(a) == REFRESH_LEN,
 	    "a refresh token is 43 characters");
-	ok(token_refresh_new(raw, b) == 0 && strcmp(a, b) != 0,
+	ok(token_random(raw, b) == 1 && strcmp(a, b) != 0,
 	    "two refresh tokens differ");
 	ok(token_refresh_hash(a, h1) && token_refresh_hash(b, h2) &&
 	    memcmp(h1, h2, SHA256_LEN) != 0, "their hashes differ");
@@ -366,13 +369,13 @@ main(void)
 	char	 err[256];
 
 	tap_env();
-	if (!ok(config_load(err, sizeof(err)), "config loads: %s", err))
+	if (!ok(tap_config(err, sizeof(err)), "config loads: %s", err))
 		return tap_done();
 	test_roundtrip();
 	test_forged();
 	test_claims_json();
 	test_malformed();
 	test_refresh();
-	config_free();
+	tap_config_free();
 	return tap_done();
 }

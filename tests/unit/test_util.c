@@ -2,6 +2,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 int

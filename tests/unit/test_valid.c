@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
 #include "tap.h"
 
 /* Run a validator on a JSON text; returns 1 if valid, param in *p. */
@@ -173,12 +176,12 @@ main(void)
 	char	 err[256];
 
 	tap_env();
-	if (!ok(config_load(err, sizeof(err)), "config loads %s", err))
+	if (!ok(tap_config(err, sizeof(err)), "config loads %s", err))
 		return tap_done();
 	test_email();
 	test_username();
 	test_passwords();
 	test_others();
-	config_free();
+	tap_config_free();
 	return tap_done();
 }

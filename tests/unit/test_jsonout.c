@@ -1,17 +1,22 @@
 /*
- * The response body writer (resp_json) against json-c's own
- * serialiser, which it replaced: the same bytes for every kind of
+ * The response body writer (jsonout.c) against json-c's own
+ * serialiser: the same bytes for every kind of
  * value the programs answer with.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "api.h"
-#include "resp.h"
+#include "config.h"
+#include "db.h"
+#include "reply.h"
+#include "jsonout.h"
 #include "tap.h"
 
-/* Does resp_json() write o as json-c does?  Frees o. */
+/* Does jsonout() write o as json-c does?  Frees o. */
 static int
 same(struct json_object *o)
 {
@@ -21,7 +26,7 @@ same(struct json_object *o)
 
 	want = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, &wlen);
-	got = resp_json(o, &glen);
+	got = jsonout(o, &glen);
 	rc = wlen == glen && memcmp(want, got, wlen) == 0;
 	if (!rc)
 		printf("# json-c: %s\n# ours:   %.*s\n", want, (int)glen, got);
@@ -46,13 +51,13 @@ main(void)
 	u.email_verified = 1;
 	u.created_at = 1795300098;
 	u.updated_at = 0;
-	ok(same(user_json(&u)), "a user without a username");
+	ok(same(reply_user_json(&u)), "a user without a username");
 	strcpy(u.username, "ann_b.c-d");
-	ok(same(user_json(&u)), "a user with a username");
+	ok(same(reply_user_json(&u)), "a user with a username");
 
-	/* An error, as api_fail() makes it. */
+	/* An error, as resp_fail() makes it. */
 	memset(&p, 0, sizeof(p));
-	api_fail(&p, ERR_INVALID_REQUEST, "email", "email must be an email");
+	resp_fail(&p, ERR_INVALID_REQUEST, "email", "email must be an email");
 	ok(same(p.body), "an error with a field");
 
 	/* Every kind of value, nested as session lists are. */

@@ -1,0 +1,53 @@
+/*
+ * What a store backend implements (db.c calls it; nothing else does).
+ * Internal to common/.
+ */
+#ifndef DB_BACKEND_H
+#define DB_BACKEND_H
+
+#include "db.h"
+
+/* The transaction verbs, as a backend runs them. */
+enum db_txn {
+	DB_TXN_BEGIN,	/* a write transaction, the lock taken up front */
+	DB_TXN_COMMIT,
+	DB_TXN_ROLLBACK,
+};
+
+/*
+ * run() binds the arguments to statement id (its text is sql), steps
+ * it and hands fn each row until fn returns nonzero (1: enough, -1:
+ * stop with an error) or max rows were handed (0: all).  It leaves the
+ * statement reset, so no read stays open, and sets *rows and *changes.
+ * Returns DB_DONE, DB_CONFLICT or DB_ERROR (logged).
+ */
+struct db_backend {
+	int		 (*open)(const char *);
+	void		 (*close)(void);
+	int		 (*schema)(void);
+	int		 (*prepare)(enum sql, const char *);
+	int		 (*run)(enum sql, const char *, const struct db_arg *,
+			    size_t, db_row_fn, void *, size_t, size_t *,
+			    int64_t *);
+	int		 (*txn)(enum db_txn);
+	int		 (*in_txn)(void);
+	int		 (*busy)(void);
+	int64_t		 (*col_int)(const struct db_row *, int);
+	const char	*(*col_text)(const struct db_row *, int);
+	const void	*(*col_blob)(const struct db_row *, int, size_t *);
+	int		 (*col_null)(const struct db_row *, int);
+};
+
+extern const struct db_backend	 db_sqlite;
+
+/* One schema migration, compiled in from db/NNN_name.sql. */
+struct migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+
+extern const struct migration	 db_migrations[];
+extern const int		 db_migrations_count;
+
+#endif

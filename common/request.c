@@ -1,0 +1,212 @@
+/*
+ * Reading a request: its method, the path to route, the client's
+ * address, the bearer token, cookies and query parameters, from the
+ * CGI variables of the connection (io.c).  Each variable is looked up
+ * once per request: libfcgi scans the whole list for every lookup.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "io.h"
+#include "request.h"
+#include "util.h"
+
+static const char *const methods[METHOD__MAX] = {
+	"GET",		/* METHOD_GET */
+	"POST",		/* METHOD_POST */
+	"PUT",		/* METHOD_PUT */
+	"PATCH",	/* METHOD_PATCH */
+	"DELETE",	/* METHOD_DELETE */
+	"OPTIONS",	/* METHOD_OPTIONS */
+	NULL,		/* METHOD_ANY */
+};
+
+/* A method's name, for Allow. */
+const char *
+req_method_name(enum method m)
+{
+
+	return methods[m];
+}
+
+/* A CGI variable of the current request, or NULL. */
+const char *
+req_env(const char *name)
+{
+
+	return io_env(name);
+}
+
+/* The method of the request; HEAD counts as GET (*head set). */
+static enum method
+method_of(const char *m, int *head)
+{
+	size_t	 i;
+
+	*head = m != NULL && strcmp(m, "HEAD") == 0;
+	if (*head)
+		return METHOD_GET;
+	for (i = 0; m != NULL && i < METHOD_ANY; i++)
+		if (strcmp(m, methods[i]) == 0)
+			return (enum method)i;
+	return METHOD__MAX;
+}
+
+/* Does the last segment of a URL path name a program file? */
+static int
+is_program(const char *url)
+{
+	const char	*base = strrchr(url, '/');
+	size_t		 n;
+
+	base = base != NULL ? base + 1 : url;
+	n = strlen(base);
+	return (n > 5 && strcmp(base + n - 5, ".fcgi") == 0) ||
+	    (n > 4 && strcmp(base + n - 4, ".cgi") == 0);
+}
+
+/*
+ * The path to route, into buf: SCRIPT_NAME + PATH_INFO, as lighttpd
+ * (SCRIPT_NAME empty) and Apache's AliasMatch (PATH_INFO empty) give
+ * it.  Under the .htaccess rewrites of shared hosting SCRIPT_NAME is
+ * the program's own URL ("/auth/cgi-bin/login.fcgi") and the rewrite
+ * put the API path, without the site's folder, in PATH_INFO: then
+ * PATH_INFO alone is the path.  No route ends in ".fcgi" or ".cgi".
+ * Returns buf, or "" (no route) when the path is too long.
+ */
+static const char *
+path_of(char *buf, size_t size)
+{
+	const char	*sn = io_env("SCRIPT_NAME");
+	const char	*pi = io_env("PATH_INFO");
+	size_t		 a, b;
+
+	if (sn == NULL || is_program(sn))
+		sn = "";
+	if (pi == NULL)
+		pi = "";
+	a = strlen(sn);
+	b = strlen(pi);
+	if (a + b >= size)
+		return "";
+	memcpy(buf, sn, a);
+	memcpy(buf + a, pi, b + 1);
+	return buf;
+}
+
+/*
+ * The client's address: REMOTE_ADDR, or with AUTH_TRUST_PROXY the last
+ * hop of X-Forwarded-For (the one the trusted proxy added).
+ */
+static const char *
+ip_of(char out[64])
+{
+	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
+	const char	*addr = io_env("REMOTE_ADDR");
+	size_t		 n;
+
+	if (cfg->trust_proxy && xff != NULL) {
+		last = strrchr(xff, ',');
+		last = last != NULL ? last + 1 : xff;
+		last += strspn(last, " \t");
+		n = strspn(last, "0123456789abcdefABCDEF.:");
+		if (n > 0 && n < 64 && last[n + strspn(last + n, " \t")] == '\0') {
+			memcpy(out, last, n);
+			out[n] = '\0';
+			return out;
+		}
+	}
+	return addr != NULL ? addr : "";
+}
+
+/* The token of "Authorization: Bearer <token>", or NULL. */
+static const char *
+bearer_of(void)
+{
+	const char	*h = io_env("HTTP_AUTHORIZATION");
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	h += strspn(h, " ");
+	return *h != '\0' ? h : NULL;
+}
+
+/*
+ * Fill r from the current request's variables; its strings point into
+ * the variables or into st.  *head is set for HEAD (served as GET).
+ */
+void
+req_read(struct req *r, struct req_store *st, int *head)
+{
+
+	r->method = method_of(io_env("REQUEST_METHOD"), head);
+	r->path = path_of(st->path, sizeof(st->path));
+	if ((r->query = io_env("QUERY_STRING")) == NULL)
+		r->query = "";
+	r->ip = ip_of(st->ip);
+	if ((r->user_agent = io_env("HTTP_USER_AGENT")) == NULL)
+		r->user_agent = "";
+	r->bearer = bearer_of();
+	r->origin = io_env("HTTP_ORIGIN");
+}
+
+/*
+ * Copy the value of cookie name from the Cookie header into out.
+ * Returns 1 if it is there (the first one) and fits, else 0.
+ */
+int
+req_cookie(const char *name, char *out, size_t outsz)
+{
+	const char	*c = io_env("HTTP_COOKIE");
+	size_t		 nlen = strlen(name), n;
+
+	while (c != NULL && *c != '\0') {
+		c += strspn(c, " \t;");
+		n = strcspn(c, ";");
+		if (n > nlen && strncmp(c, name, nlen) == 0 && c[nlen] == '=') {
+			n -= nlen + 1;
+			while (n > 0 && (c[nlen + n] == ' ' || c[nlen + n] == '\t'))
+				n--;
+			if (n >= outsz)
+				return 0;
+			memcpy(out, c + nlen + 1, n);
+			out[n] = '\0';
+			return 1;
+		}
+		c += n;
+	}
+	return 0;
+}
+
+/*
+ * A whole-number query parameter name in [min, max], or def when it is
+ * absent.  Returns 1, or 0 if it is present but not such a number.
+ */
+int
+req_query_long(const struct req *r, const char *name, long def, long min,
+    long max, long *out)
+{
+	const char	*q = r->query, *v;
+	char		 num[24];
+	size_t		 nlen = strlen(name), vlen;
+
+	*out = def;
+	while (*q != '\0') {
+		vlen = strcspn(q, "&");
+		if (strncmp(q, name, nlen) == 0 && q[nlen] == '=') {
+			v = q + nlen + 1;
+			if ((size_t)(v - q) > vlen ||
+			    vlen - nlen - 1 >= sizeof(num))
+				return 0;
+			memcpy(num, v, vlen - nlen - 1);
+			num[vlen - nlen - 1] = '\0';
+			return util_parse_long(num, min, max, out);
+		}
+		q += vlen;
+		q += *q == '&';
+	}
+	return 1;
+}

@@ -1,0 +1,322 @@
+/*
+ * The accept loop and dispatch: read the request, match the route,
+ * check the body's type and the caller, read the body, run the
+ * handler, write the answer, hand off its mail, free the request.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+
+#include "api.h"
+#include "body.h"
+#include "browser.h"
+#include "config.h"
+#include "db.h"
+#include "io.h"
+#include "mail.h"
+#include "request.h"
+#include "response.h"
+#include "util.h"
+
+static volatile sig_atomic_t	 stopping;
+
+/* What api_serve() was given, for serve_one(). */
+static const struct route	*routes;
+static size_t			 nroutes;
+static const struct field	*fields;
+static size_t			 nfields;
+static struct param		*params;
+
+static void
+on_signal(int sig)
+{
+
+	(void)sig;
+	stopping = 1;
+}
+
+/*
+ * Match path against a route pattern.  "{id}" matches one segment that
+ * is a positive integer without sign or leading zero; "*" matches all.
+ * Returns 1 with *id set when the pattern has "{id}".
+ */
+static int
+path_match(const char *pattern, const char *path, int64_t *id)
+{
+	size_t	 n;
+
+	if (strcmp(pattern, "*") == 0)
+		return 1;
+	while (*pattern != '\0') {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			n = strcspn(path, "/");
+			if (!util_parse_id(path, n, id))
+				return 0;
+			pattern += 4;
+			path += n;
+		} else if (*pattern++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+/* Append ", item" (or "item" first) to a list in buf. */
+static void
+list_add(char *buf, size_t size, const char *item)
+{
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, size - n, "%s%s", n > 0 ? ", " : "", item);
+}
+
+/*
+ * Find the route for the request.  Returns it, or NULL with a 404 (no
+ * route has this path), a 204 for a preflight, or a 405 with Allow
+ * (none has this method).
+ */
+static const struct route *
+route_find(struct req *r, struct resp *p)
+{
+	char	 allow[128] = "";
+	size_t	 i;
+	int	 known = 0;
+
+	for (i = 0; i < nroutes; i++) {
+		if (!path_match(routes[i].path, r->path, &r->id))
+			continue;
+		known = 1;
+		if (routes[i].method == r->method ||
+		    routes[i].method == METHOD_ANY)
+			return &routes[i];
+		list_add(allow, sizeof(allow), req_method_name(routes[i].method));
+		if (routes[i].method == METHOD_GET)
+			list_add(allow, sizeof(allow), "HEAD");
+	}
+	if (!known) {
+		resp_fail(p, ERR_NOT_FOUND, NULL, NULL);
+		return NULL;
+	}
+	if (r->method == METHOD_OPTIONS) {
+		/* Any known path, without a token: CORS preflights. */
+		list_add(allow, sizeof(allow), "OPTIONS");
+		resp_reply(p, 204, NULL);
+		resp_header(p, "Allow", "%s", allow);
+		browser_cors(p, r->origin, allow);
+		return NULL;
+	}
+	resp_fail(p, ERR_METHOD_NOT_ALLOWED, NULL, NULL);
+	resp_header(p, "Allow", "%s", allow);
+	return NULL;
+}
+
+/*
+ * Check the caller for a route that needs a token.
+ * Returns 1 to go on, 0 with the response set, -1 on internal error.
+ */
+static int
+authenticate(struct req *r, struct resp *p, enum access access)
+{
+	char	 fgp[FGP_LEN + 1];
+	int	 rc;
+
+	if (access == ACCESS_PUBLIC)
+		return 1;
+	if (r->bearer == NULL) {
+		resp_fail(p, ERR_INVALID_TOKEN, NULL,
+		    "a bearer token is required");
+		return 0;
+	}
+	if ((rc = session_authenticate(r->bearer, &r->auth)) != 1) {
+		if (rc == 0)
+			resp_fail(p, ERR_INVALID_TOKEN, NULL, NULL);
+		return rc;
+	}
+	/* A token minted for a browser works only beside its cookie. */
+	if (!session_fingerprint_ok(&r->auth,
+	    browser_fingerprint(fgp) ? fgp : NULL)) {
+		resp_fail(p, ERR_INVALID_TOKEN, NULL,
+		    "the token's fingerprint cookie is missing or wrong");
+		return 0;
+	}
+	if (access == ACCESS_ADMIN && !user_is_admin(&r->auth.user)) {
+		resp_fail(p, ERR_FORBIDDEN, NULL, "administrators only");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Take one request from route to handler.  Returns 1 when the response
+ * is set, 0 on internal failure.
+ */
+static int
+dispatch(struct req *r, struct resp *p, struct json_object **root)
+{
+	const struct route	*rt;
+	int			 rc;
+
+	if ((rt = route_find(r, p)) == NULL)
+		return 1;
+	if (!body_type_ok(r->method))
+		return resp_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+	if ((rc = authenticate(r, p, rt->access)) != 1)
+		return rc == 0;
+	if (rt->takes != 0 &&
+	    !body_parse(r, p, rt, fields, nfields, root))
+		return 1;
+	return rt->handle(r, p);
+}
+
+/* Serve the request io_start() pointed at. */
+static void
+serve_one(void)
+{
+	struct req		 r;
+	struct req_store	 st;
+	struct resp		 p;
+	struct json_object	*root = NULL;
+	int			 head;
+
+	memset(&r, 0, sizeof(r));
+	resp_init(&p);
+	r.params = params;
+	req_read(&r, &st, &head);
+	if (!dispatch(&r, &p, &root)) {
+		/* Nothing half-written nor mailed: undo, then say so. */
+		mail_drop();
+		db_rollback();
+		resp_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
+		    NULL, NULL);
+	}
+	/* A preflight's CORS headers are set with its answer. */
+	if (r.method != METHOD_OPTIONS || p.status != 204)
+		browser_cors(&p, r.origin, NULL);
+	resp_write(&p, head);
+
+	db_rollback();
+	db_busy();
+	body_params_clear(params, nfields);
+	json_object_put(root);
+	resp_free(&p);
+	explicit_bzero(&r.auth, sizeof(r.auth));
+}
+
+/* Stop cleanly on SIGTERM (lighttpd, Apache) and SIGINT (Ctrl-C). */
+static void
+signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: accept() returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A client that hangs up must not kill the program. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Everything a program needs before its first request: settings, the
+ * list of common passwords, the store, the body parser.  OpenSSL reads
+ * its configuration now, not in the first request that hashes, and
+ * without its error strings (450 KiB more of libcrypto per process,
+ * for text nothing here prints).  Returns 1, or -1 (said on stderr).
+ */
+static int
+start(void)
+{
+	char	 err[512];
+
+	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+	if (config_load(err, sizeof(err)) != 1 ||
+	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) != 1) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
+		return -1;
+	}
+	if (db_open(cfg->db) == -1) {
+		fprintf(stderr, "%s: %s: cannot open the database\n",
+		    program_invocation_short_name, cfg->db);
+		return -1;
+	}
+	if (body_init() == -1 ||
+	    (params = calloc(nfields + 1, sizeof(*params))) == NULL)
+		return -1;
+	return 1;
+}
+
+/* Release what start() took; safe after a partial start. */
+static void
+stop(void)
+{
+
+	free(params);
+	params = NULL;
+	body_free();
+	db_close();
+	pw_denylist_free();
+	token_free();
+	config_free();
+}
+
+/* Serve FastCGI requests on standard input until told to stop. */
+static int
+serve_fastcgi(void)
+{
+	FCGX_Request	 fr;
+
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		return -1;
+	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		io_start(&fr);
+		serve_one();
+		FCGX_Finish_r(&fr);
+		mail_flush();
+	}
+	FCGX_Free(&fr, 1);
+	return 1;
+}
+
+/*
+ * Serve requests for a program's routes and fields until told to stop:
+ * under FastCGI when standard input is a listening socket, else one
+ * request as plain CGI.  Returns the process's exit status.
+ */
+int
+api_serve(const struct route *rts, size_t nrts, const struct field *fs,
+    size_t nfs)
+{
+	int	 status = 1;
+
+	routes = rts;
+	nroutes = nrts;
+	fields = fs;
+	nfields = nfs;
+	signals();
+	if (start() == 1) {
+		if (!FCGX_IsCGI())
+			status = serve_fastcgi() == 1 ? 0 : 1;
+		else {
+			io_start(NULL);
+			serve_one();
+			/* Drain what was not read (mod_cgid resets the
+			 * connection otherwise), end the answer, then hand
+			 * off its mail. */
+			io_finish();
+			fflush(stdout);
+			mail_flush();
+			status = 0;
+		}
+	}
+	stop();
+	return status;
+}
