@@ -12,6 +12,8 @@
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
 #   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
+#   make routes     write the routes and settings in lighttpd.conf and
+#                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
@@ -111,6 +113,12 @@ tools/authctl: tools/authctl.o common/libcommon.a
 
 tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
+
+# The web servers' routes and settings come from the C tables; the
+# configs are committed (users install them), so this runs by hand after
+# a route or setting changes, and tests/routes.bats fails until it has.
+routes:
+	tools/gen-routes.sh
 
 deps:
 	@HOST=$(HOST) tools/deps.sh
@@ -249,7 +257,7 @@ clean:
 	  bench/callgrind.out*
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
+.PHONY: all routes deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
 	fuzz bench profile install uninstall clean FORCE
 .SECONDARY:
 
