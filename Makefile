@@ -11,7 +11,8 @@
 #   make bench      wrk against the programs and two baselines
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
-#   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
+#   make deps-docs  Chromium for the /docs test and Swagger UI (npm);
+#                   tests/docs.bats runs it
 #   make routes     write the routes and settings in lighttpd.conf and
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
@@ -187,7 +188,8 @@ run-cgi: serve-setup
 	@echo "fcgi-auth: Apache (CGI) serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
 	@$(SERVE) exec apache/run cgi
 
-test: deps deps-docs
+# The docs suite installs what it needs itself (make deps-docs).
+test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@SAN=$(SAN) HOST=$(HOST) tests/run.sh
 
