@@ -11,7 +11,10 @@
 #   make bench      wrk against the programs and two baselines
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
-#   make deps-docs  Chromium for the /docs test and Swagger UI (npm)
+#   make deps-docs  Chromium for the /docs test and Swagger UI (npm);
+#                   tests/docs.bats runs it
+#   make routes     write the routes and settings in lighttpd.conf and
+#                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
@@ -115,6 +118,12 @@ tests/unit/%.o: CFLAGS += -Icommon
 tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
 
+# The web servers' routes and settings come from the C tables; the
+# configs are committed (users install them), so this runs by hand after
+# a route or setting changes, and tests/routes.bats fails until it has.
+routes:
+	tools/gen-routes.sh
+
 deps:
 	@HOST=$(HOST) tools/deps.sh
 
@@ -182,7 +191,8 @@ run-cgi: serve-setup
 	@echo "fcgi-auth: Apache (CGI) serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
 	@$(SERVE) exec apache/run cgi
 
-test: deps deps-docs
+# The docs suite installs what it needs itself (make deps-docs).
+test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@SAN=$(SAN) HOST=$(HOST) tests/run.sh
 
@@ -252,7 +262,7 @@ clean:
 	  bench/callgrind.out*
 	rm -rf $(FUZZ_DIR)
 
-.PHONY: all deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
+.PHONY: all routes deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
 	fuzz bench profile install uninstall clean FORCE
 .SECONDARY:
 

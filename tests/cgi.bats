@@ -3,26 +3,12 @@
 # without a FastCGI socket, as a shared host's web server runs it.
 
 load lib/server
+load lib/cgi
 
 setup_file() {
 	export CGI_DB="$BATS_FILE_TMPDIR/cgi.db"
 }
 setup() { load_helpers; }
-
-# cgi PROGRAM METHOD PATH [BODY] [NAME=value ...]: run one request.
-cgi() {
-	local prog=$1 method=$2 path=$3 body=${4:-}
-	shift 3
-	[ $# -gt 0 ] && shift
-	run env -i AUTH_DB="$CGI_DB" AUTH_BCRYPT_COST=4 \
-	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
-	    REQUEST_METHOD="$method" SCRIPT_NAME="$path" \
-	    CONTENT_LENGTH=${#body} CONTENT_TYPE=application/json \
-	    REMOTE_ADDR=127.0.0.1 "$@" "$ROOT/cgi-bin/$prog.fcgi" <<<"$body"
-	# CGI headers end in CRLF; compare lines without the CR.
-	output=${output//$'\r'/}
-	mapfile -t lines <<<"$output"
-}
 
 @test "cgi: register answers one request with a Status header" {
 	cgi register POST /register '{"email":"ann@example.com","password":"correct horse"}'

@@ -1,10 +1,16 @@
 #!/usr/bin/env bats
 # GET /openapi.json and GET /docs (Swagger UI), through $HOST, and /docs
-# rendered by a real browser: headless Chromium (make deps-docs).
+# rendered by a real browser: headless Chromium.  No other suite needs
+# Chromium or Swagger UI, so this one installs them (make deps-docs,
+# which does nothing when they are there).
 
 load lib/server
 
-setup_file() { server_start; }
+setup_file() {
+	# A make of its own, not part of the `make test` that may run this.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" deps-docs
+	server_start
+}
 teardown_file() { server_stop; }
 setup() { load_helpers; }
 
@@ -48,7 +54,7 @@ setup() { load_helpers; }
 @test "docs: /docs in headless Chromium lists every operation" {
 	local dom m p
 	command -v chromium >/dev/null ||
-	    fail "no chromium: make deps-docs installs it"
+	    fail "no chromium: make deps-docs did not install it"
 	# A fresh profile, and nothing that would reach beyond loopback.
 	dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu \
 	    --disable-quic --no-first-run --disable-background-networking \

@@ -8,7 +8,16 @@
 #   htaccess_routes  REGEX PROGRAM         apache/htaccess (RewriteRule),
 #                                          with the leading "/" put back
 #
-# The error program and static files are left out.
+# The error program and static files are left out; lighttpd_catch_all,
+# httpd_catch_all and htaccess_catch_all print each config's last rule,
+# which sends everything else to the error program.
+#
+#   programs         each program in cgi-bin/ that has routes (not the
+#                    error program, whose one route is "*")
+#   url_of PATH ID   PATH with each {name} segment replaced by ID
+#   paths_overlap P Q  can one URL match both paths?
+#   gen_copy DIR     the inputs and outputs of tools/gen-routes.sh,
+#                    copied to DIR, for running it there
 
 c_routes() {
 	local f prog
@@ -52,9 +61,52 @@ htaccess_routes() {
 	}' "$ROOT/apache/htaccess"
 }
 
-# Is PROGRAM built from a source in this tree?
-in_tree() {
-	[ -e "$ROOT/cgi-bin/$1.c" ]
+# The last rule of each config (lighttpd.conf: its program).
+lighttpd_catch_all() {
+	grep -o 'cgi-bin/[^"]*\.fcgi' "$ROOT/lighttpd.conf" | tail -n 1
+}
+
+httpd_catch_all() {
+	awk '$1 == "AliasMatch" { last = $2 " " $3 } END { print last }' \
+	    "$ROOT/apache/httpd.conf"
+}
+
+htaccess_catch_all() {
+	awk '$1 == "RewriteRule" { last = $2 " " $3 } END { print last }' \
+	    "$ROOT/apache/htaccess"
+}
+
+programs() {
+	local f
+	for f in "$ROOT"/cgi-bin/*.c; do
+		grep -q '{ METHOD_[A-Z]*, "\*"' "$f" || basename "$f" .c
+	done
+}
+
+url_of() {
+	sed "s|{[a-z_]*}|$2|g" <<<"$1"
+}
+
+# A {name} segment is any one segment, and only that.
+paths_overlap() {
+	local -a a b
+	local i
+	IFS=/ read -ra a <<<"$1"
+	IFS=/ read -ra b <<<"$2"
+	[ "${#a[@]}" -eq "${#b[@]}" ] || return 1
+	for i in "${!a[@]}"; do
+		[[ ${a[i]} == "${b[i]}" || ${a[i]} == \{*\} ||
+		    ${b[i]} == \{*\} ]] || return 1
+	done
+}
+
+gen_copy() {
+	mkdir -p "$1/tools" "$1/cgi-bin" "$1/common" "$1/apache"
+	cp "$ROOT/tools/gen-routes.sh" "$1/tools/"
+	cp "$ROOT"/cgi-bin/*.c "$1/cgi-bin/"
+	cp "$ROOT"/common/*.c "$1/common/"
+	cp "$ROOT/lighttpd.conf" "$1/"
+	cp "$ROOT/apache/httpd.conf" "$ROOT/apache/htaccess" "$1/apache/"
 }
 
 # route_of TABLE URL: the program the first matching regex of TABLE
