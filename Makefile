@@ -233,7 +233,8 @@ fuzz: deps
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
 	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
-	  $(DESTDIR)$(mandir)/man7 $(DESTDIR)$(mandir)/man8
+	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
+	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
 	$(INSTALL) -m 755 tools/authctl $(DESTDIR)$(sbindir)/
 	$(INSTALL) -m 644 $(wildcard db/*.sql db/*.txt) $(PKGDATA)/db/
@@ -245,11 +246,13 @@ install: all
 	  $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/
+	$(INSTALL) -m 644 man/fcgi-auth.conf.5 $(DESTDIR)$(mandir)/man5/
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
 	$(INSTALL) -m 644 man/authctl.8 $(DESTDIR)$(mandir)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/authctl \
+	  $(DESTDIR)$(mandir)/man5/fcgi-auth.conf.5 \
 	  $(DESTDIR)$(mandir)/man7/fcgi-auth.7 \
 	  $(DESTDIR)$(mandir)/man8/authctl.8
 	rm -rf $(PKGLIBEXEC) $(PKGDATA) $(PKGDOC)

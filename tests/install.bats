@@ -49,6 +49,7 @@ setup() { load_helpers; }
 	[ -x "$P/share/doc/fcgi-auth/examples/apache/run" ]
 	[ -f "$P/share/man/man8/authctl.8" ]
 	[ -f "$P/share/man/man7/fcgi-auth.7" ]
+	[ -f "$P/share/man/man5/fcgi-auth.conf.5" ]
 	# Nothing else: no build output, no sources.
 	run find "$DEST" -type f \( -name '*.o' -o -name '*.c' -o -name '*.d' \)
 	assert_output ''
@@ -94,7 +95,8 @@ setup() { load_helpers; }
 
 @test "install: the manual pages render without a warning" {
 	local page
-	for page in "$P/share/man/man8/authctl.8" "$P/share/man/man7/fcgi-auth.7"; do
+	for page in "$P/share/man/man8/authctl.8" "$P/share/man/man7/fcgi-auth.7" \
+	    "$P/share/man/man5/fcgi-auth.conf.5"; do
 		run bash -c "MANWIDTH=80 man --warnings -l '$page' 2>&1 >/dev/null"
 		assert_success
 		assert_output ''
@@ -113,9 +115,12 @@ setup() { load_helpers; }
 	done
 	for v in $(grep -o '"AUTH_[A-Z_]*"' "$ROOT/common/config.c" |
 	    tr -d '"' | sort -u); do
-		grep -q "^\.It Ev $v\b" "$ROOT/man/fcgi-auth.7" ||
-		    { echo "fcgi-auth.7 lacks $v"; false; }
+		grep -q "^\.It Ev $v\b" "$ROOT/man/fcgi-auth.conf.5" ||
+		    { echo "fcgi-auth.conf.5 lacks $v"; false; }
 	done
+	# The settings have one page; the others point to it.
+	run grep -l '^\.It Ev AUTH_' "$ROOT/man/fcgi-auth.7" "$ROOT/man/authctl.8"
+	assert_output ''
 }
 
 @test "install: make uninstall leaves nothing" {
