@@ -21,16 +21,11 @@ static const struct field fields[FIELD__MAX] = {
 static int
 email_change_confirm(struct req *r, struct resp *p)
 {
-	struct user	 u;
 	enum redeem	 rc;
 	int64_t		 uid;
 
-	if ((rc = account_email_confirm(r->params[FIELD_TOKEN].str, &uid)) !=
-	    REDEEM_OK)
-		return reply_redeem(p, rc);
-	if (user_load(uid, &u) != 1)
-		return 0;
-	return reply_user(p, 200, &u);
+	rc = account_email_confirm(r->params[FIELD_TOKEN].str, &uid);
+	return reply_confirmed(p, rc, uid);
 }
 
 static const struct route routes[] = {

@@ -1,8 +1,8 @@
 /*
  * The SQLite backend of the store.  One connection per process is
  * opened before the request loop; each statement is prepared once, at
- * its first use, so a process holds only its own program's few (all of
- * them took 150 KiB of every process), and reused.  Writers wait for
+ * its first use, so a process holds only its own program's few, and
+ * reused.  Writers wait for
  * another process's lock up to BUSY_TIMEOUT_MS.
  */
 #include <sys/stat.h>

@@ -269,18 +269,71 @@ reap(pid_t pid, int64_t deadline, int *status)
 }
 
 /*
+ * Wait for mailer pid (argv0) until the deadline; one still running
+ * then is killed with its process group (a script's own children too).
+ * Returns 1 if it exited with status 0, -1 otherwise (logged, with the
+ * Message-ID id, never the message).
+ */
+static int
+finish(pid_t pid, const char *argv0, const char *id, int64_t deadline)
+{
+	int	 status;
+
+	switch (reap(pid, deadline, &status)) {
+	case -1:
+		LOG("mail %s: waitpid: %s", id, strerror(errno));
+		return -1;
+	case 0:
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		LOG("mail %s: %s did not finish within %ld s; killed", id,
+		    argv0, cfg->sendmail_timeout);
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		LOG("mail %s: %s could not be run", id, argv0);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		LOG("mail %s: %s exited with status %d", id, argv0,
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		LOG("mail %s: %s killed by signal %d", id, argv0,
+		    WTERMSIG(status));
+	else
+		return 1;
+	return -1;
+}
+
+/*
+ * Write msg to the mailer's standard input (fd, which is closed)
+ * before the deadline.  A mailer that exits unread is EPIPE, not a
+ * signal to die of.
+ */
+static void
+hand(int fd, const char *msg, const char *argv0, const char *id,
+    int64_t deadline)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, pipe_was;
+
+	sigaction(SIGPIPE, &ign, &pipe_was);
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) == -1 ||
+	    feed(fd, msg, strlen(msg), deadline) == -1)
+		LOG("mail %s: writing to %s: %s", id, argv0,
+		    errno == ETIMEDOUT ? "timed out" : strerror(errno));
+	close(fd);
+	sigaction(SIGPIPE, &pipe_was, NULL);
+}
+
+/*
  * Run the mailer with msg on its standard input, waiting at most
- * AUTH_SENDMAIL_TIMEOUT seconds for it to read the message and exit;
- * a mailer still running then is killed with its process group.
- * Returns 1 if it exited with status 0, -1 otherwise (logged, with
- * the Message-ID, never the message).
+ * AUTH_SENDMAIL_TIMEOUT seconds for it to read the message and exit.
+ * Returns 1 if it exited with status 0, -1 otherwise (logged).
  */
 static int
 run_mailer(const char *msg, const char *id)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, pipe_was;
 	char		*argv[MAIL_ARGS_MAX + 1], *words = NULL, **envp = NULL;
-	int		 fds[2] = { -1, -1 }, status, rc = -1;
+	int		 fds[2] = { -1, -1 }, rc = -1;
 	int64_t		 deadline;
 	pid_t		 pid;
 
@@ -304,41 +357,10 @@ run_mailer(const char *msg, const char *id)
 	setpgid(pid, pid);
 	close(fds[0]);
 	fds[0] = -1;
-
-	/* A mailer that exits unread is EPIPE, not a signal to die of. */
 	deadline = util_monotonic_ms() + cfg->sendmail_timeout * 1000;
-	sigaction(SIGPIPE, &ign, &pipe_was);
-	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1 ||
-	    feed(fds[1], msg, strlen(msg), deadline) == -1)
-		LOG("mail %s: writing to %s: %s", id, argv[0],
-		    errno == ETIMEDOUT ? "timed out" : strerror(errno));
-	close(fds[1]);
+	hand(fds[1], msg, argv[0], id, deadline);
 	fds[1] = -1;
-	sigaction(SIGPIPE, &pipe_was, NULL);
-
-	switch (reap(pid, deadline, &status)) {
-	case -1:
-		LOG("mail %s: waitpid: %s", id, strerror(errno));
-		goto out;
-	case 0:
-		/* The whole group: a script's own children too. */
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			continue;
-		LOG("mail %s: %s did not finish within %ld s; killed", id,
-		    argv[0], cfg->sendmail_timeout);
-		goto out;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		LOG("mail %s: %s could not be run", id, argv[0]);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		LOG("mail %s: %s exited with status %d", id, argv[0],
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		LOG("mail %s: %s killed by signal %d", id, argv[0],
-		    WTERMSIG(status));
-	else
-		rc = 1;
+	rc = finish(pid, argv[0], id, deadline);
 out:
 	if (fds[0] != -1)
 		close(fds[0]);

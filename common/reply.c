@@ -227,3 +227,19 @@ reply_redeem(struct resp *p, enum redeem rc)
 		return resp_fail(p, ERR_CONFLICT, "email", whys[rc]);
 	return resp_fail(p, ERR_INVALID_REQUEST, "token", whys[rc]);
 }
+
+/*
+ * Answer a mailed token's confirmation: the user it confirmed, or why
+ * the token did not work (reply_redeem()).
+ */
+int
+reply_confirmed(struct resp *p, enum redeem rc, int64_t uid)
+{
+	struct user	 u;
+
+	if (rc != REDEEM_OK)
+		return reply_redeem(p, rc);
+	if (user_load(uid, &u) != 1)
+		return 0;
+	return reply_user(p, 200, &u);
+}

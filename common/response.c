@@ -205,7 +205,7 @@ put(char *b, size_t size, size_t *n, const char *s, size_t len)
 
 /*
  * The status line and headers of p into hdr (size bytes), put together
- * with memcpy(): snprintf() here cost a tenth of a verified request.
+ * with memcpy(), not snprintf(): every answer goes through here.
  * Returns their length, or 0 if they do not fit (logged).
  */
 static size_t

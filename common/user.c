@@ -301,73 +301,73 @@ user_delete(int64_t id)
 }
 
 /*
- * An admin's change: set user id's role (NULL keeps it) and
- * email_verified (-1 keeps it), in one transaction with the check that
- * it does not demote the last admin (so two admins demoting each other
- * at once cannot both succeed).  u gets the user as it now is.
+ * Open the transaction of an admin's change to user id and load it
+ * into u; when the change takes admin rights away (demote), check in
+ * the same transaction that it is not the last admin, so two admins
+ * demoting each other at once cannot both succeed.  Returns
+ * USER_CHANGED with the transaction open, or why not with it closed.
  */
-enum user_change
-user_update(int64_t id, const char *role, int verified, struct user *u)
+static enum user_change
+guard(int64_t id, int demote, struct user *u)
 {
 	enum user_change	 rc = USER_FAILED;
 
 	if (db_begin() == -1)
 		return USER_FAILED;
 	switch (user_load(id, u)) {
+	case 1:
+		break;
 	case 0:
 		rc = USER_MISSING;
 		/* FALLTHROUGH */
-	case -1:
+	default:
 		goto out;
 	}
-	if (role != NULL && strcmp(role, "admin") != 0) {
-		switch (user_last_admin(u)) {
-		case 1:
-			rc = USER_LAST_ADMIN;
-			/* FALLTHROUGH */
-		case -1:
-			goto out;
-		}
-	}
-	if ((role != NULL || verified != -1) &&
-	    (user_set(id, role, verified) != 1 || user_load(id, u) != 1))
-		goto out;
-	if (db_commit() == 1)
+	switch (demote ? user_last_admin(u) : 0) {
+	case 0:
 		return USER_CHANGED;
+	case 1:
+		rc = USER_LAST_ADMIN;
+		break;
+	}
 out:
 	db_rollback();
 	return rc;
 }
 
 /*
- * Delete user id, in one transaction with the check that it is not the
- * last admin.
+ * An admin's change: set user id's role (NULL keeps it) and
+ * email_verified (-1 keeps it), in one transaction with the last-admin
+ * guard.  u gets the user as it now is.
  */
+enum user_change
+user_update(int64_t id, const char *role, int verified, struct user *u)
+{
+	enum user_change	 rc;
+
+	if ((rc = guard(id, role != NULL && strcmp(role, "admin") != 0,
+	    u)) != USER_CHANGED)
+		return rc;
+	if ((role != NULL || verified != -1) &&
+	    (user_set(id, role, verified) != 1 || user_load(id, u) != 1)) {
+		db_rollback();
+		return USER_FAILED;
+	}
+	return db_commit() == 1 ? USER_CHANGED : USER_FAILED;
+}
+
+/* Delete user id, in one transaction with the last-admin guard. */
 enum user_change
 user_remove(int64_t id)
 {
-	enum user_change	 rc = USER_FAILED;
+	enum user_change	 rc;
 	struct user		 u;
 
-	if (db_begin() == -1)
+	if ((rc = guard(id, 1, &u)) != USER_CHANGED)
+		return rc;
+	if (user_delete(id) != 1) {
+		db_rollback();
 		return USER_FAILED;
-	switch (user_load(id, &u)) {
-	case 0:
-		rc = USER_MISSING;
-		/* FALLTHROUGH */
-	case -1:
-		goto out;
 	}
-	switch (user_last_admin(&u)) {
-	case 1:
-		rc = USER_LAST_ADMIN;
-		/* FALLTHROUGH */
-	case -1:
-		goto out;
-	}
-	if (user_delete(id) == 1 && db_commit() == 1)
-		return USER_CHANGED;
-out:
-	db_rollback();
-	return rc;
+	return db_commit() == 1 ? USER_CHANGED : USER_FAILED;
 }

@@ -202,8 +202,8 @@ util_monotonic_ms(void)
 }
 
 /*
- * Format a Unix time as an RFC 3339 UTC string, by hand: strftime()
- * cost more than the database query of a verified request.
+ * Format a Unix time as an RFC 3339 UTC string, by hand rather than
+ * with strftime(), which reads the locale: every user resource has two.
  */
 void
 util_rfc3339(int64_t t, char out[RFC3339_LEN])

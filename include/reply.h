@@ -35,5 +35,6 @@ int			 reply_throttled(struct resp *, int64_t,
 int			 reply_counted(struct req *, struct resp *, enum limit,
 			    const char *);
 int			 reply_redeem(struct resp *, enum redeem);
+int			 reply_confirmed(struct resp *, enum redeem, int64_t);
 
 #endif

@@ -135,7 +135,7 @@ claims() {
 	[[ ${lines[0]} == "HTTP/1.1 400 "* || ${lines[0]} == "HTTP/1.0 400 "* ]]
 	# lighttpd's own 431 reaches error.fcgi and becomes the contract's
 	# JSON; Apache answers oversized headers itself, in HTML, before any
-	# configuration can step in (README: What differs between hosts).
+	# configuration can step in (fcgi-auth(7): What differs between hosts).
 	if [ "$HOST" = lighttpd ]; then
 		[[ $output == *'{"error":"invalid_request",'* ]]
 	fi

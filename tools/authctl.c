@@ -181,6 +181,31 @@ warn_no_admin(void)
 }
 
 /*
+ * The arguments of add-user: EMAIL [--role ROLE] [--username NAME], in
+ * any order.  Returns 0 with them set (role and name keep their
+ * defaults when not given), or EXIT_USAGE.
+ */
+static int
+add_user_args(int argc, char *argv[], const char **email, const char **role,
+    const char **name)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			*role = argv[++i];
+		else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc)
+			*name = argv[++i];
+		else if (argv[i][0] == '-' || *email != NULL) {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		} else
+			*email = argv[i];
+	}
+	return *email == NULL ? EXIT_USAGE : 0;
+}
+
+/*
  * add-user EMAIL [--role ROLE] [--username NAME]: every argument is
  * checked before the password is asked for; a clash names the field.
  */
@@ -191,22 +216,12 @@ cmd_add_user(int argc, char *argv[])
 	const char	*why;
 	char		*norm = NULL, pw[LINE_MAX_PW], hash[HASH_MAX];
 	int64_t		 id;
-	int		 i, hashed, rc = EXIT_FAIL;
+	int		 hashed, rc = EXIT_FAIL;
 
 	/* Parse and check every argument before asking for a password. */
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
-			role = argv[++i];
-		else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc)
-			name = argv[++i];
-		else if (argv[i][0] == '-' || email != NULL) {
-			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
-			return EXIT_USAGE;
-		} else
-			email = argv[i];
-	}
-	if (email == NULL)
-		return EXIT_USAGE;
+	if ((rc = add_user_args(argc, argv, &email, &role, &name)) != 0)
+		return rc;
+	rc = EXIT_FAIL;
 	if (!valid_email_text(email, strlen(email), &norm)) {
 		fprintf(stderr, "authctl: \"%s\" is not an email address\n",
 		    email);
