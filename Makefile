@@ -17,7 +17,7 @@
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
 
-PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
+PKGS     = fcgi libjwt json-c sqlite3 libpq libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wshadow
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -69,7 +69,8 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o) $(COMMON_GEN:.c=.o)
 PROGRAMS   = $(patsubst %.c,%.fcgi,$(wildcard cgi-bin/*.c))
 TOOLS      = tools/authctl
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
-MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
+MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql db/sqlite/[0-9]*.sql \
+             db/postgresql/[0-9]*.sql))
 
 # libFuzzer harnesses (tests/fuzz/NAME.c), built by clang into their
 # own object tree so they never mix with the gcc build.
@@ -97,7 +98,7 @@ all: $(PROGRAMS) $(TOOLS)
 
 # The migrations are compiled in, so a program never looks for db/ at run time.
 common/migrations.gen.c: $(MIGRATIONS) tools/embed-sql.sh
-	tools/embed-sql.sh $(MIGRATIONS) > $@
+	tools/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 # So is the list of common passwords the policy refuses.
 common/denylist.gen.c: db/common-passwords.txt tools/embed-denylist.sh

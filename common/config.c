@@ -246,7 +246,7 @@ make_secret(const char *path, char *err, size_t errsz)
 
 /*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
- * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
+ * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside a SQLite database,
  * made on first start.  Returns 1, or 0 with err set.
  */
 static int
@@ -270,6 +270,12 @@ load_secret(char *err, size_t errsz)
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
+	/* A server's database has no folder: every host must be given one. */
+	if (strncmp(config.db, "postgresql://", 13) == 0 ||
+	    strncmp(config.db, "postgres://", 11) == 0)
+		return fail(err, errsz, "AUTH_DB is PostgreSQL: set "
+		    "AUTH_JWT_SECRET or AUTH_JWT_SECRET_FILE, the same on "
+		    "every host");
 	if ((dbcopy = strdup(config.db)) == NULL)
 		return fail(err, errsz, "AUTH_DB: out of memory");
 	n = snprintf(path, sizeof(path), "%s/jwt.secret", dirname(dbcopy));

@@ -225,7 +225,8 @@ signals(void)
 
 /*
  * Everything a program needs before its first request: settings, the
- * list of common passwords, the store, the body parser.  OpenSSL reads
+ * list of common passwords, the store (a PostgreSQL server that is
+ * down is connected to later), the body parser.  OpenSSL reads
  * its configuration now, not in the first request that hashes, and
  * without its error strings (450 KiB more of libcrypto per process,
  * for text nothing here prints).  Returns 1, or -1 (said on stderr).
@@ -242,9 +243,10 @@ start(void)
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
 		return -1;
 	}
+	/* A database server that does not answer yet is a 503, not an exit. */
 	if (db_open(cfg->db) == -1) {
 		fprintf(stderr, "%s: %s: cannot open the database\n",
-		    program_invocation_short_name, cfg->db);
+		    program_invocation_short_name, db_where());
 		return -1;
 	}
 	if (body_init() == -1 ||

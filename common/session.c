@@ -75,16 +75,20 @@ first_int(const struct db_row *row, void *arg)
 }
 
 /*
- * The writes of a login, inside the caller's transaction: purge a few
- * dead sessions, keep max - 1 active ones (so the new one makes max),
- * insert the session (t->sid) and its refresh token.
+ * The writes of a login, inside the caller's transaction: hold the
+ * user (parallel logins of one account take turns, so each counts the
+ * sessions the last one left), purge a few dead sessions, keep max - 1
+ * active ones (so the new one makes max), insert the session (t->sid)
+ * and its refresh token.
  */
 static int
 open_locked(const struct user *u, const char *ip, const char *agent,
     const unsigned char *fgp, struct tokens *t, int64_t now)
 {
+	struct user	 held;
 
-	if (db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
+	if (user_lock(u->id, &held) != 1 ||
+	    db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
 	    db_exec(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
 	    DB_INT(cfg->max_sessions - 1))) == -1)
 		return -1;

@@ -1,7 +1,8 @@
 /*
  * Users: the rows of the users table.  Functions without a note run
- * one statement (atomic on its own); user_last_admin() needs the
- * caller's transaction; user_update() and user_remove() open their own.
+ * one statement (atomic on its own); user_lock() and user_last_admin()
+ * need the caller's transaction; user_update() and user_remove() open
+ * their own.
  */
 #ifndef USER_H
 #define USER_H
@@ -37,6 +38,7 @@ enum user_change {
 
 int		 user_row(const struct db_row *, void *);
 int		 user_load(int64_t, struct user *);
+int		 user_lock(int64_t, struct user *);
 int		 user_insert(const char *, const char *, const char *,
 		    const char *, int64_t *);
 int		 user_find_login(const char *, const char *, int64_t *,

@@ -401,7 +401,7 @@ cmd_migrate(int argc, char *argv[])
 	if (argc != 0)
 		return EXIT_USAGE;
 	/* db_open() has already migrated. */
-	printf("database %s is at schema %d\n", cfg->db, db_schema());
+	printf("database %s is at schema %d\n", db_where(), db_schema());
 	return 0;
 }
 
@@ -494,9 +494,9 @@ main(int argc, char *argv[])
 		config_free();
 		return EXIT_FAIL;
 	}
-	if (db_open(cfg->db) == -1) {
+	if (db_open(cfg->db) != 1) {
 		fprintf(stderr, "authctl: %s: cannot open the database\n",
-		    cfg->db);
+		    db_where());
 		pw_denylist_free();
 		config_free();
 		return EXIT_FAIL;
