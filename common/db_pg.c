@@ -15,18 +15,68 @@
  * The URI may hold a password: it is never logged, only the host and
  * the database's name.
  */
+#include <dlfcn.h>
 #include <endian.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
 #include "db_backend.h"
 #include "util.h"
+
+/*
+ * libpq is loaded when a PostgreSQL store is opened, not linked: with
+ * it come twenty libraries (Kerberos, LDAP, GnuTLS ...), 4 MB more in
+ * every process and a slower start for every CGI request, which a
+ * program on SQLite would pay for nothing.  The calls below go through
+ * this table, filled from libpq.so.5 by libpq_load().
+ */
+#define LIBPQ		"libpq.so.5"
+#define LIBPQ_FUNCTIONS \
+	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) \
+	X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage) X(PQexec) \
+	X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQftype) \
+	X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQnfields) \
+	X(PQntuples) X(PQprepare) X(PQresultErrorField) X(PQresultStatus) \
+	X(PQsetNoticeProcessor) X(PQsocket) X(PQstatus) \
+	X(PQtransactionStatus)
+
+static struct {
+#define X(f)	__typeof__(&f) f;
+	LIBPQ_FUNCTIONS
+#undef X
+	void	*handle;
+} pq;
+
+/* Each call goes through the table (pq.f itself is left alone). */
+#define PQclear(...)			(*pq.PQclear)(__VA_ARGS__)
+#define PQcmdStatus(...)		(*pq.PQcmdStatus)(__VA_ARGS__)
+#define PQcmdTuples(...)		(*pq.PQcmdTuples)(__VA_ARGS__)
+#define PQconnectdbParams(...)		(*pq.PQconnectdbParams)(__VA_ARGS__)
+#define PQconninfoFree(...)		(*pq.PQconninfoFree)(__VA_ARGS__)
+#define PQconninfoParse(...)		(*pq.PQconninfoParse)(__VA_ARGS__)
+#define PQerrorMessage(...)		(*pq.PQerrorMessage)(__VA_ARGS__)
+#define PQexec(...)			(*pq.PQexec)(__VA_ARGS__)
+#define PQexecPrepared(...)		(*pq.PQexecPrepared)(__VA_ARGS__)
+#define PQfinish(...)			(*pq.PQfinish)(__VA_ARGS__)
+#define PQfreemem(...)			(*pq.PQfreemem)(__VA_ARGS__)
+#define PQftype(...)			(*pq.PQftype)(__VA_ARGS__)
+#define PQgetisnull(...)		(*pq.PQgetisnull)(__VA_ARGS__)
+#define PQgetlength(...)		(*pq.PQgetlength)(__VA_ARGS__)
+#define PQgetvalue(...)			(*pq.PQgetvalue)(__VA_ARGS__)
+#define PQnfields(...)			(*pq.PQnfields)(__VA_ARGS__)
+#define PQntuples(...)			(*pq.PQntuples)(__VA_ARGS__)
+#define PQprepare(...)			(*pq.PQprepare)(__VA_ARGS__)
+#define PQresultErrorField(...)		(*pq.PQresultErrorField)(__VA_ARGS__)
+#define PQresultStatus(...)		(*pq.PQresultStatus)(__VA_ARGS__)
+#define PQsetNoticeProcessor(...)	(*pq.PQsetNoticeProcessor)(__VA_ARGS__)
+#define PQsocket(...)			(*pq.PQsocket)(__VA_ARGS__)
+#define PQstatus(...)			(*pq.PQstatus)(__VA_ARGS__)
+#define PQtransactionStatus(...)	(*pq.PQtransactionStatus)(__VA_ARGS__)
 
 /* How long a statement waits for another transaction's row lock. */
 #define LOCK_TIMEOUT	"SET lock_timeout = 5000"
@@ -58,7 +108,7 @@ struct db_row {
 };
 
 static char		*uri;		/* AUTH_DB, to reconnect with */
-static char		 where[160];	/* "database D on H" for the log */
+static char		 where[160];	/* "D on H", for the log */
 static PGconn		*conn;
 static unsigned char	 prepared[SQL__MAX];	/* on this connection */
 static int		 params[SQL__MAX];	/* each one's count */
@@ -108,7 +158,7 @@ error(const char *what, const PGresult *res)
 	if (transient(state) || conn == NULL ||
 	    PQstatus(conn) != CONNECTION_OK)
 		busy = 1;
-	LOG("%s: %.*s: %.*s (%s)", where, (int)strcspn(what, "\n"), what,
+	LOG("PostgreSQL %s: %.*s: %.*s (%s)", where, (int)strcspn(what, "\n"), what,
 	    (int)strcspn(msg, "\n"), msg, state != NULL ? state : "no SQLSTATE");
 }
 
@@ -197,7 +247,7 @@ migrate(void)
 	    (v = version()) < 0)
 		goto err;
 	if (v > latest) {
-		LOG("%s: database schema %d is newer than this program's %d",
+		LOG("PostgreSQL %s: schema %d is newer than this program's %d",
 		    where, v, latest);
 		goto err;
 	}
@@ -250,7 +300,7 @@ connect_db(void)
 		return 0;
 	}
 	if (down)
-		LOG("%s: connected again", where);
+		LOG("PostgreSQL %s: connected again", where);
 	down = 0;
 	PQsetNoticeProcessor(conn, quiet, NULL);
 	if (exec(LOCK_TIMEOUT) == -1) {
@@ -489,7 +539,7 @@ commit(void)
 	int		 rc = -1;
 
 	if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-		LOG("%s: COMMIT after a failed statement", where);
+		LOG("PostgreSQL %s: COMMIT after a failed statement", where);
 		return -1;
 	}
 	res = PQexec(conn, "COMMIT");
@@ -557,6 +607,36 @@ pg_busy(void)
 }
 
 /*
+ * Load libpq and fill the table of its calls, once.  Returns 1, or -1
+ * (logged: the package to install).
+ */
+static int
+libpq_load(void)
+{
+	void	*h;
+
+	if (pq.handle != NULL)
+		return 1;
+	if ((h = dlopen(LIBPQ, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		LOG("AUTH_DB is PostgreSQL, but %s does not load (Debian: "
+		    "apt install libpq5): %s", LIBPQ, dlerror());
+		return -1;
+	}
+	/* POSIX's way to store what dlsym() returns in a function pointer. */
+#define X(f)	if ((*(void **)&pq.f = dlsym(h, #f)) == NULL) \
+		goto err;
+	LIBPQ_FUNCTIONS
+#undef X
+	pq.handle = h;
+	return 1;
+err:
+	LOG("%s: %s", LIBPQ, dlerror());
+	dlclose(h);
+	memset(&pq, 0, sizeof(pq));
+	return -1;
+}
+
+/*
  * Say which database the URI s names, into out: its name and host (a
  * socket's folder, or "localhost"), never the rest.  Returns 1, or -1
  * if libpq cannot read it (its message is not logged: it may quote
@@ -569,6 +649,10 @@ pg_describe(const char *s, char *out, size_t size)
 	char			*err = NULL;
 	const char		*db = NULL, *host = NULL;
 
+	if (libpq_load() == -1) {
+		snprintf(out, size, "a PostgreSQL database, without libpq");
+		return -1;
+	}
 	if ((opts = PQconninfoParse(s, &err)) == NULL) {
 		PQfreemem(err);
 		snprintf(out, size, "a PostgreSQL URI libpq cannot read");
@@ -580,8 +664,8 @@ pg_describe(const char *s, char *out, size_t size)
 		if (strcmp(o->keyword, "host") == 0 && o->val != NULL)
 			host = o->val;
 	}
-	snprintf(out, size, "PostgreSQL database %s on %s",
-	    db != NULL ? db : "(default)", host != NULL ? host : "localhost");
+	snprintf(out, size, "%s on %s", db != NULL ? db : "(default)",
+	    host != NULL ? host : "localhost");
 	PQconninfoFree(opts);
 	return 1;
 }

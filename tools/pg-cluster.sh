@@ -4,9 +4,9 @@
 #
 #   tools/pg-cluster.sh start DIR        make it (first time) and start it
 #   tools/pg-cluster.sh stop DIR         stop it (the files stay)
-#   tools/pg-cluster.sh createdb DIR DB  a new, empty database DB owned by
-#                                        the service's role; prints its
-#                                        AUTH_DB
+#   tools/pg-cluster.sh createdb DIR DB  an empty database DB owned by the
+#                                        service's role, unless there is
+#                                        one; prints its AUTH_DB
 #   tools/pg-cluster.sh uri DIR DB       print DB's AUTH_DB
 #   tools/pg-cluster.sh psql DIR DB ...  psql on DB as the service's role
 #
@@ -56,6 +56,8 @@ uri() {
 
 case $cmd in
 start)
+	# The socket's folder: anyone may pass, nobody may list it.
+	chmod 711 "$dir"
 	if [ "$(id -u)" -eq 0 ]; then
 		chown postgres: "$dir"
 		runuser -u postgres -- test -x "$dir" ||
@@ -75,7 +77,6 @@ start)
 		max_connections = 400
 		shared_buffers = 128MB
 		synchronous_commit = off
-		fsync = on
 		log_min_messages = warning
 		log_min_error_statement = panic
 		CONF
@@ -97,8 +98,13 @@ stop)
 	;;
 createdb)
 	[ $# -eq 1 ] || die "createdb DIR DB"
-	as_owner "$bin/psql" -h "$dir" -U "$owner" -d postgres -XAtq \
-	    -c "CREATE DATABASE \"$1\" OWNER $ROLE" >/dev/null
+	case $1 in
+	*[!a-z0-9_]*|'') die "$1: a database name is a-z, 0-9 and _" ;;
+	esac
+	as_owner "$bin/psql" -h "$dir" -U "$owner" -d postgres -XAtq -c \
+	    "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1 ||
+	    as_owner "$bin/psql" -h "$dir" -U "$owner" -d postgres -XAtq \
+	    -c "CREATE DATABASE $1 OWNER $ROLE" >/dev/null
 	uri "$1"
 	;;
 uri)
