@@ -8,6 +8,12 @@
 # whole table, and with the first user's token alone.  Last, the
 # targets of issue 8, checked: the exit status is 1 when one is missed.
 #
+# DB=postgresql (make bench DB=postgresql): the same runs twice in one
+# go, on SQLite and then on PostgreSQL (a throwaway cluster on this
+# machine, tools/pg-cluster.sh), POST /login at bcrypt cost 4 as well as
+# BENCH_COST, each PostgreSQL figure beside SQLite's, and the targets of
+# issue 16 checked too.
+#
 # Knobs: BENCH_TIME (s per run, default 10), BENCH_CONNECTIONS (50),
 # BENCH_THREADS (wrk's, 2), PROCS (processes per program: one per core),
 # BENCH_COST (bcrypt cost for the login run, 12), BENCH_SEED (1: do the
@@ -29,6 +35,11 @@ USERS=${BENCH_USERS:-1000000}
 SPREAD=${BENCH_SPREAD:-10000}
 CORES=$(nproc)
 SECRET=bench-secret-0123456789abcdef0123456789
+case ${DB:-sqlite} in
+sqlite) STORES=(sqlite) ;;
+postgresql) STORES=(sqlite postgresql) ;;
+*) echo "bench: DB=${DB}: sqlite or postgresql" >&2; exit 2 ;;
+esac
 
 # Only an optimised build says anything (make bench builds one; this
 # catches bench/run.sh run by hand after make test SAN=1).
@@ -38,11 +49,15 @@ if grep -q -- -fsanitize .build-flags 2>/dev/null ||
 	exit 1
 fi
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-bench.XXXXXX")
-chmod 700 "$STATE"
+# Under /tmp: a socket's path must be short, and the postgres user must
+# pass through to the cluster's folder.
+STATE=$(mktemp -d /tmp/fcgi-auth-bench.XXXXXX)
+chmod 711 "$STATE"
 LPID=
+PGDIR=
 cleanup() {
-	[ -n "$LPID" ] && kill -TERM "$LPID" 2>/dev/null && sleep 1
+	stop
+	[ -z "$PGDIR" ] || tools/pg-cluster.sh stop "$PGDIR"
 	rm -rf "$STATE"
 }
 trap cleanup EXIT
@@ -51,7 +66,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'bench: load average %s before the runs%s\n' "$LOAD" \
     "$(awk -v l="${LOAD%% *}" 'BEGIN { if (l > 0.5) printf " (busy: numbers will be low and noisy)" }')"
 
-# A free port, then lighttpd with both baselines.
+# A free port for every server started.
 while :; do
 	PORT=$((20000 + RANDOM % 12000))
 	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
@@ -59,46 +74,100 @@ done
 B=http://127.0.0.1:$PORT
 mkdir -p "$STATE/docroot/bench"
 printf 'static 20-byte file\n' > "$STATE/docroot/bench/static.txt"
-env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST="$COST" AUTH_JWT_SECRET=$SECRET \
-    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
-    FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" lighttpd -D -f bench/lighttpd.conf \
-    >"$STATE/server.log" 2>&1 </dev/null &
-LPID=$!
-up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/health")" = 200 ]; }
-for _ in $(seq 100); do
-	up || ! kill -0 "$LPID" 2>/dev/null && break
-	sleep 0.1
-done
-if ! up; then
-	echo "bench: lighttpd did not come up:" >&2
-	cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
-	exit 1
+
+if [ "${DB:-sqlite}" = postgresql ]; then
+	PGDIR=$STATE/pg
+	mkdir "$PGDIR"
+	tools/pg-cluster.sh start "$PGDIR"
+	PG_URI=$(tools/pg-cluster.sh createdb "$PGDIR" bench)
 fi
 
-# The account, its access token, and one session per connection whose
+# The store's AUTH_DB, and SQL on it.
+store_db() {
+	case $1 in
+	sqlite) echo "$STATE/auth.db" ;;
+	postgresql) echo "$PG_URI" ;;
+	esac
+}
+# sql QUERY: its rows, columns apart by spaces; sql_in: SQL on stdin.
+sql() {
+	case $STORE in
+	sqlite) sqlite3 -separator ' ' "$STATE/auth.db" "$1" ;;
+	postgresql) psql -XAtq -v ON_ERROR_STOP=1 -F ' ' "$PG_URI" -c "$1" ;;
+	esac
+}
+sql_in() {
+	case $STORE in
+	sqlite) sqlite3 "$STATE/auth.db" ;;
+	postgresql) psql -XAtq -v ON_ERROR_STOP=1 "$PG_URI" ;;
+	esac
+}
+
+up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/health")" = 200 ]; }
+
+# serve COST: lighttpd with both baselines, on $STORE at bcrypt COST.
+serve() {
+	stop
+	env AUTH_DB="$(store_db "$STORE")" AUTH_BCRYPT_COST="$1" \
+	    AUTH_JWT_SECRET=$SECRET FCGI_AUTH_HOME="$PWD" \
+	    FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
+	    FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" \
+	    lighttpd -D -f bench/lighttpd.conf >"$STATE/server.log" 2>&1 \
+	    </dev/null &
+	LPID=$!
+	for _ in $(seq 100); do
+		up || ! kill -0 "$LPID" 2>/dev/null && break
+		sleep 0.1
+	done
+	if ! up; then
+		echo "bench: lighttpd did not come up:" >&2
+		cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
+		exit 1
+	fi
+}
+
+stop() {
+	[ -n "$LPID" ] || return 0
+	kill -TERM "$LPID" 2>/dev/null || :
+	wait "$LPID" 2>/dev/null || :
+	LPID=
+}
+
+# account EMAIL: register it and log in; its access token in access.one.
+account() {
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"$1\",\"password\":\"benchmark password\"}" \
+	    "$B/register" >/dev/null
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"$1\",\"password\":\"benchmark password\"}" \
+	    "$B/login" | jq -r .access_token > "$STATE/access.one"
+}
+
+# chains: one session per connection for the benchmark account, whose
 # refresh tokens start the chains (inserted directly: logging in 50
 # times at cost 12 would take a while and measure nothing new).
-EMAIL=bench@example.com
-curl -sf -X POST -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"benchmark password\"}" \
-    "$B/register" >/dev/null
-curl -sf -X POST -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"benchmark password\"}" \
-    "$B/login" | jq -r .access_token > "$STATE/access.one"
-UID_=$(sqlite3 "$STATE/auth.db" "SELECT id FROM users WHERE email = '$EMAIL'")
-{
-	echo "BEGIN;"
-	for _ in $(seq $((C + 2 * TH))); do
-		tok=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')
-		echo "$tok" >> "$STATE/refresh.tokens"
-		hash=$(printf '%s' "$tok" | sha256sum | cut -c1-64)
-		echo "INSERT INTO sessions (user_id, created_at, last_used_at, expires_at) VALUES ($UID_, strftime('%s','now'), strftime('%s','now'), strftime('%s','now') + 1209600);"
-		echo "INSERT INTO refresh_tokens (hash, session_id) VALUES (X'$hash', last_insert_rowid());"
-	done
-	echo "COMMIT;"
-} | sqlite3 "$STATE/auth.db"
-export BENCH_ACCESS=$STATE/access.one BENCH_EMAIL=$EMAIL
-export BENCH_TOKENS=$STATE/refresh.tokens BENCH_THREADS=$TH
+chains() {
+	local uid tok hash now
+	uid=$(sql "SELECT id FROM users WHERE email = '$EMAIL'")
+	now=$(date +%s)
+	: >"$STATE/refresh.tokens"
+	{
+		echo "BEGIN;"
+		for _ in $(seq $((C + 2 * TH))); do
+			tok=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')
+			echo "$tok" >> "$STATE/refresh.tokens"
+			hash=$(printf '%s' "$tok" | sha256sum | cut -c1-64)
+			case $STORE in
+			sqlite)
+				echo "INSERT INTO sessions (user_id, created_at, last_used_at, expires_at) VALUES ($uid, $now, $now, $now + 1209600);"
+				echo "INSERT INTO refresh_tokens (hash, session_id) VALUES (X'$hash', last_insert_rowid());" ;;
+			postgresql)
+				echo "WITH s AS (INSERT INTO sessions (user_id, created_at, last_used_at, expires_at) VALUES ($uid, $now, $now, $now + 1209600) RETURNING id) INSERT INTO refresh_tokens (hash, session_id) SELECT '\\x$hash'::bytea, id FROM s;" ;;
+			esac
+		done
+		echo "COMMIT;"
+	} | sql_in >/dev/null
+}
 
 # ms from wrk's "1.23ms" / "456.00us" / "1.02s".
 to_ms() {
@@ -127,11 +196,19 @@ mem() {
 }
 
 # ticks NAME: CPU time (user and system, in clock ticks) used so far by
-# the processes of program NAME.
+# the processes of program NAME; "postgres": by the PostgreSQL server's
+# processes (the cluster is the benchmark's own).
 ticks() {
-	local pid n=0
-	for pid in $(ps --ppid "$LPID" -o pid=,args= |
-	    awk -v n="/$1" 'index($2, n) {print $1}'); do
+	local pid n=0 pids
+	if [ "$1" = postgres ]; then
+		# The server's children: a backend per connection, and its
+		# writers and vacuum.
+		pids=$(ps --ppid "$(head -n 1 "$PGDIR/data/postmaster.pid")" -o pid=)
+	else
+		pids=$(ps --ppid "$LPID" -o pid=,args= |
+		    awk -v n="/$1" 'index($2, n) {print $1}')
+	fi
+	for pid in $pids; do
 		n=$((n + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null ||
 		    echo 0)))
 	done
@@ -140,16 +217,18 @@ ticks() {
 
 # run NAME CONNECTIONS URL SCRIPT PROGRAM [SAMPLE]: one wrk run after a
 # one-second warm-up, results in RPS, P50, P99 and ERR, and in CPU the
-# CPU time PROGRAM's processes spent per request (us; "-" without one).  With SAMPLE,
-# PROGRAM's memory (mem) half-way through the run in MID and at the end
-# in END.  The refresh chains get no warm-up: it would spend their
-# tokens, and reuse of a spent token is theft (the sessions would be
-# revoked, as they should be).  Nor does the login: its warm-up would
-# leave bcrypt hashes for hung-up clients running into the measured run.
-declare -A RPS P50 P99 ERR CPU MID END
+# CPU time PROGRAM's processes spent per request (us; "-" without one),
+# in DBCPU the PostgreSQL server's.  With SAMPLE, PROGRAM's memory (mem)
+# half-way through the run in MID and at the end in END.  The refresh
+# chains get no warm-up: it would spend their tokens, and reuse of a
+# spent token is theft (the sessions would be revoked, as they should
+# be).  Nor does the login: its warm-up would leave bcrypt hashes for
+# hung-up clients running into the measured run.  Every result is kept
+# under "STORE:NAME".
+declare -A RPS P50 P99 ERR CPU DBCPU MID END
 run() {
-	local name=$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
-	local args=(-t"$TH" -c"$conns" --latency --timeout 10s) out sampler t0
+	local name=$STORE:$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
+	local args=(-t"$TH" -c"$conns" --latency --timeout 10s) out sampler t0 d0
 	[ -n "$script" ] && args+=(-s "$script")
 	case $script in
 	bench/refresh.lua|bench/login.lua) ;;
@@ -161,8 +240,10 @@ run() {
 		sampler=$!
 	fi
 	t0=$(ticks "$prog")
+	d0=$([ "$STORE" = postgresql ] && ticks postgres || echo 0)
 	out=$(wrk "${args[@]}" -d"${T}s" "$url")
 	CPU[$name]=$(( $(ticks "$prog") - t0 ))
+	DBCPU[$name]=$(( $([ "$STORE" = postgresql ] && ticks postgres || echo 0) - d0 ))
 	if [ -n "$sample" ]; then
 		wait "$sampler"
 		MID[$name]=$(cat "$STATE/mid")
@@ -173,75 +254,144 @@ run() {
 	P99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
 	ERR[$name]=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {
 		for (i = 3; i <= NF; i++) n += $i } END {print n + 0}' <<<"$out")
-	CPU[$name]=$(awk -v t="${CPU[$name]}" -v hz="$HZ" -v r="${RPS[$name]}" \
-	    -v d="$T" -v p="$prog" 'BEGIN {
-		if (p == "") print "-"
-		else printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0) }')
+	CPU[$name]=$(per_request "${CPU[$name]}" "${RPS[$name]}" "$prog")
+	DBCPU[$name]=$(per_request "${DBCPU[$name]}" "${RPS[$name]}" \
+	    "$([ "$STORE" = postgresql ] && echo postgres)")
 }
 HZ=$(getconf CLK_TCK)
 
-run "static file" "$C" "$B/bench/static.txt" "" ""
-run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
-run "GET /health" "$C" "$B/health" "" health.fcgi
-run "GET /user-info" "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
-run "GET /user-info (again)" "$C" "$B/user-info" bench/user-info.lua \
-    user-info.fcgi sample
-run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
-    refresh.fcgi sample
+# per_request TICKS RPS PROGRAM: microseconds of CPU per request.
+per_request() {
+	awk -v t="$1" -v hz="$HZ" -v r="$2" -v d="$T" -v p="$3" 'BEGIN {
+		if (p == "") print "-"
+		else printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0) }'
+}
 
-# The scale pass, before the logins (which evict the benchmark token's
-# session: AUTH_MAX_SESSIONS).
-SEEDED=
-if [ "${BENCH_SEED:-1}" = 1 ]; then
+# The bound on logins: one bcrypt hash at cost $1 through the project's
+# pw_hash(), alone, then on every core at once (what the machine gives
+# while other work runs on it).
+hash() {
+	AUTH_BCRYPT_COST=$1 AUTH_DB=:memory: AUTH_JWT_SECRET=$SECRET \
+	    bench/hashtime "$2"
+}
+
+# pass: every scenario on $STORE.
+pass() {
+	echo "bench: $STORE" >&2
+	serve "$COST"
+	EMAIL=bench@example.com
+	account "$EMAIL"
+	chains
+	export BENCH_ACCESS=$STATE/access.one BENCH_EMAIL=$EMAIL
+	export BENCH_TOKENS=$STATE/refresh.tokens BENCH_THREADS=$TH
+	if [ "$STORE" = "${STORES[0]}" ]; then
+		run "static file" "$C" "$B/bench/static.txt" "" ""
+		run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
+	fi
+	run "GET /health" "$C" "$B/health" "" health.fcgi
+	run "GET /user-info" "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
+	run "GET /user-info (again)" "$C" "$B/user-info" bench/user-info.lua \
+	    user-info.fcgi sample
+	run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
+	    refresh.fcgi sample
+
+	# The scale pass, before the logins (which evict the benchmark
+	# token's session: AUTH_MAX_SESSIONS).
+	if [ "${BENCH_SEED:-1}" = 1 ]; then
+		seed
+		run "GET /user-info, seeded" "$C" "$B/user-info" \
+		    bench/user-info.lua user-info.fcgi
+		BENCH_ACCESS=$STATE/access.spread run "seeded, $SPREAD users" \
+		    "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
+		SEEDED=1
+	fi
+	run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua \
+	    login.fcgi sample
+	# Both stores: logins at cost 4 too, where the store's part shows.
+	if [ "${#STORES[@]}" -gt 1 ]; then
+		serve 4
+		BENCH_EMAIL=bench4@example.com
+		account "$BENCH_EMAIL"
+		run "POST /login, cost 4" "$((2 * PROCS))" "$B/login" \
+		    bench/login.lua login.fcgi
+	fi
+	for p in cgi-bin/*.fcgi; do
+		MEM[$STORE:$(basename "$p")]=$(mem "$(basename "$p")")
+	done
+	stop
+}
+declare -A MEM
+
+# seed: BENCH_USERS users and sessions more, timed, and tokens for
+# sessions of BENCH_SPREAD of them, all over the table.
+seed() {
+	local t0
 	t0=$(date +%s)
-	sqlite3 "$STATE/auth.db" ".parameter set @n $USERS" ".read bench/seed.sql"
-	SEED_S=$(( $(date +%s) - t0 ))
-	# Tokens for sessions of seeded users, all over the table.
-	sqlite3 "$STATE/auth.db" "SELECT user_id, id FROM sessions WHERE
-	    user_agent = 'seed' ORDER BY random() LIMIT $SPREAD" | tr '|' ' ' |
+	case $STORE in
+	sqlite) sqlite3 "$STATE/auth.db" ".parameter set @n $USERS" \
+	    ".read bench/seed.sql" ;;
+	postgresql) psql -XAtq -v ON_ERROR_STOP=1 -v n="$USERS" "$PG_URI" \
+	    -f bench/seed-postgresql.sql >/dev/null ;;
+	esac
+	SEED_S[$STORE]=$(( $(date +%s) - t0 ))
+	sql "SELECT user_id, id FROM sessions WHERE user_agent = 'seed'
+	    ORDER BY random() LIMIT $SPREAD" |
 	    AUTH_DB=:memory: AUTH_JWT_SECRET=$SECRET bench/mint \
 	    > "$STATE/access.spread"
-	run "GET /user-info, seeded" "$C" "$B/user-info" bench/user-info.lua \
-	    user-info.fcgi
-	BENCH_ACCESS=$STATE/access.spread run "seeded, $SPREAD users" "$C" \
-	    "$B/user-info" bench/user-info.lua user-info.fcgi
-	SEEDED=1
-fi
-
-# The bound on logins: one bcrypt hash at the same cost through the
-# project's pw_hash(), alone, then on every core at once (what the
-# machine gives while other work runs on it).
-hash() {
-	AUTH_BCRYPT_COST=$COST AUTH_DB=:memory: AUTH_JWT_SECRET=$SECRET \
-	    bench/hashtime "$1"
 }
-HASH_MS=$(hash 5)
-PAR=$(for _ in $(seq "$CORES"); do hash 3 & done; wait)
-run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua login.fcgi \
-    sample
+declare -A SEED_S
+SEEDED=
 
-# The table.
-trivial=${RPS["trivial FastCGI"]}
-static=${RPS["static file"]}
+HASH_MS=$(hash "$COST" 5)
+PAR=$(for _ in $(seq "$CORES"); do hash "$COST" 3 & done; wait)
+for STORE in "${STORES[@]}"; do
+	pass
+done
+S=${STORES[0]}
+
+# The table of the first store, as issue 8 has it.
+trivial=${RPS["$S:trivial FastCGI"]}
+static=${RPS["$S:static file"]}
 printf '\nfcgi-auth benchmark: %s cores (%s), wrk -t%s -c%s -d%ss, %s processes per program\n\n' \
     "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
     "$TH" "$C" "$T" "$PROCS"
 NAMES=("static file" "trivial FastCGI" "GET /health" "GET /user-info"
     "GET /user-info (again)" "POST /refresh chains"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login")
-printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' scenario req/s p50/ms p99/ms \
-    errors cpu/us /trivial /static
+printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' "scenario ($S)" req/s p50/ms \
+    p99/ms errors cpu/us /trivial /static
 for name in "${NAMES[@]}"; do
-	printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' "$name" "${RPS[$name]}" \
-	    "${P50[$name]}" "${P99[$name]}" "${ERR[$name]}" "${CPU[$name]}" \
-	    "$(awk -v a="${RPS[$name]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
-	    "$(awk -v a="${RPS[$name]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
+	k=$S:$name
+	printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' "$name" "${RPS[$k]}" \
+	    "${P50[$k]}" "${P99[$k]}" "${ERR[$k]}" "${CPU[$k]}" \
+	    "$(awk -v a="${RPS[$k]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
+	    "$(awk -v a="${RPS[$k]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
 done
 printf '\ncpu/us: CPU time of the program'"'"'s processes per request (not lighttpd'"'"'s,\n'
 printf 'nor wrk'"'"'s).  POST /login: %s connections; the rest: %s.\n' \
     "$((2 * PROCS))" "$C"
 [ -n "$SEEDED" ] && printf 'seeded: %s users and sessions more (%s s to seed); the first user\n  again, then tokens of %s seeded users, a different one per request.\n' \
-    "$USERS" "$SEED_S" "$SPREAD"
+    "$USERS" "${SEED_S[$S]}" "$SPREAD"
+
+# Each store beside the first.
+if [ "${#STORES[@]}" -gt 1 ]; then
+	P=${STORES[1]}
+	printf '\n%-28s %9s %7s %9s %7s %6s %7s %8s\n' scenario "$S" p99/ms \
+	    "$P" p99/ms errors "$P/$S" "cpu/us"
+	for name in "${NAMES[@]:2}" "POST /login, cost 4"; do
+		printf '%-28s %9s %7s %9s %7s %6s %7s %8s\n' "$name" \
+		    "${RPS[$S:$name]}" "${P99[$S:$name]}" "${RPS[$P:$name]}" \
+		    "${P99[$P:$name]}" "${ERR[$P:$name]}" \
+		    "$(awk -v a="${RPS[$P:$name]}" -v b="${RPS[$S:$name]}" \
+		    'BEGIN {printf "%.0f%%", 100 * a / b}')" \
+		    "${CPU[$P:$name]}+${DBCPU[$P:$name]}"
+	done
+	printf '\nreq/s of each store; %s/%s: the ratio.  cpu/us on %s: the program'"'"'s\n' "$P" "$S" "$P"
+	printf 'processes + the PostgreSQL server'"'"'s, per request (SQLite works inside the\n'
+	printf 'program).  %s seeded in %s s.  POST /login, cost 4: a second account,\n' \
+	    "$P" "${SEED_S[$P]:--}"
+	printf 'its hash and the server at cost 4.\n'
+fi
 
 BOUND=$(awk -v c="$CORES" -v ms="$HASH_MS" 'BEGIN {printf "%.2f", c * 1000 / ms}')
 PBOUND=$(awk '{s += 1000 / $1} END {printf "%.2f", s}' <<<"$PAR")
@@ -249,7 +399,7 @@ printf '\nbcrypt at cost %s: %s ms per hash alone: bound %s logins/s on %s cores
     "$COST" "$HASH_MS" "$BOUND" "$CORES"
 printf '  (%s hashing at once: %s ms each, %s hashes/s)\n' "$CORES" \
     "$(tr '\n' ' ' <<<"$PAR" | sed 's/ $//')" "$PBOUND"
-awk -v cpu="${CPU["POST /login"]}" -v ms="$HASH_MS" -v r="${RPS["POST /login"]}" \
+awk -v cpu="${CPU["$S:POST /login"]}" -v ms="$HASH_MS" -v r="${RPS["$S:POST /login"]}" \
     -v t="$T" -v c="$CORES" 'BEGIN {
 	printf "POST /login: %.1f ms of CPU per login, %.2f hashes'"'"' worth; its processes\n", cpu / 1000, cpu / 1000 / ms
 	printf "  had %.1f of the %d CPU-seconds of the run (the rest: lighttpd, wrk,\n", cpu * r * t / 1e6, c * t
@@ -258,16 +408,24 @@ awk -v cpu="${CPU["POST /login"]}" -v ms="$HASH_MS" -v r="${RPS["POST /login"]}"
 printf '\nresident memory after the runs, kB (largest process of each program;\n'
 printf 'shared: program and library pages, mapped from files and shared\n'
 printf 'between processes; private: heap, stacks, page cache):\n'
-printf '  %-24s %6s %7s %8s\n' program rss shared private
+printf '  %-24s' program
+for st in "${STORES[@]}"; do printf ' %6s %7s %8s' "rss" shared "private"; done
+printf '\n'
 MAXRSS=0
 for p in cgi-bin/*.fcgi; do
-	read -r r f a <<<"$(mem "$(basename "$p")")"
-	printf '  %-24s %6s %7s %8s\n' "$(basename "$p")" "$r" "$f" "$a"
-	[ "$r" -gt "$MAXRSS" ] && MAXRSS=$r
+	printf '  %-24s' "$(basename "$p")"
+	for st in "${STORES[@]}"; do
+		read -r r f a <<<"${MEM[$st:$(basename "$p")]}"
+		printf ' %6s %7s %8s' "$r" "$f" "$a"
+		[ "$st" != "$S" ] || [ "$r" -le "$MAXRSS" ] || MAXRSS=$r
+	done
+	printf '\n'
 done
+[ "${#STORES[@]}" -eq 1 ] ||
+    printf '  (left: %s; right: %s, with libpq and its libraries)\n' "$S" "${STORES[1]}"
 
-# The targets (issue 8), checked.
-ui=${RPS["GET /user-info (again)"]}
+# The targets (issue 8), checked on the first store.
+ui=${RPS["$S:GET /user-info (again)"]}
 check() {	# check DESCRIPTION CONDITION(awk) SHOWN
 	if awk "BEGIN {exit !($2)}"; then
 		printf '  [pass] %s: %s\n' "$1" "$3"
@@ -286,28 +444,45 @@ grown() {
 }
 FAILED=0
 printf '\ntargets:\n'
-errors=0
-for name in "${NAMES[@]}"; do
-	errors=$((errors + ${ERR[$name]}))
+for st in "${STORES[@]}"; do
+	errors=0
+	for k in "${!ERR[@]}"; do
+		[[ $k == "$st:"* ]] && errors=$((errors + ${ERR[$k]}))
+	done
+	check "$st: every answer 2xx, no socket errors" "$errors == 0" "$errors errors"
 done
-check "every answer 2xx, no socket errors" "$errors == 0" "$errors errors"
 check "GET /user-info >= 60% of the trivial FastCGI program" \
     "$ui >= 0.6 * $trivial" "$(awk -v a="$ui" -v b="$trivial" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
 check "GET /user-info p99 < 10 ms at $C connections" \
-    "${P99["GET /user-info (again)"]} < 10" "${P99["GET /user-info (again)"]} ms"
+    "${P99["$S:GET /user-info (again)"]} < 10" "${P99["$S:GET /user-info (again)"]} ms"
 if [ -n "$SEEDED" ]; then
 	for name in "GET /user-info, seeded" "seeded, $SPREAD users"; do
-		s=${RPS[$name]}
+		s=${RPS[$S:$name]}
 		check "$name: within 10% of the empty database" \
 		    "$s >= 0.9 * $ui" "$(awk -v a="$s" -v b="$ui" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')"
 	done
 fi
 check "POST /login within 10% of the bcrypt bound" \
-    "${RPS["POST /login"]} >= 0.9 * $BOUND" "$(awk -v a="${RPS["POST /login"]}" -v b="$BOUND" 'BEGIN {printf "%.0f%% of %s/s", 100 * a / b, b}')"
+    "${RPS["$S:POST /login"]} >= 0.9 * $BOUND" "$(awk -v a="${RPS["$S:POST /login"]}" -v b="$BOUND" 'BEGIN {printf "%.0f%% of %s/s", 100 * a / b, b}')"
 check "resident memory per program < 8 MB" "$MAXRSS < 8192" "largest $MAXRSS kB"
 for name in "GET /user-info (again)" "POST /refresh chains" "POST /login"; do
-	read -r mid end <<<"$(grown "$name")"
-	check "memory not growing over $name" "$end <= $mid + 128" \
-	    "$mid kB half-way, $end kB at the end"
+	for st in "${STORES[@]}"; do
+		read -r mid end <<<"$(grown "$st:$name")"
+		check "$st: memory not growing over $name" "$end <= $mid + 128" \
+		    "$mid kB half-way, $end kB at the end"
+	done
 done
+
+# PostgreSQL beside SQLite (issue 16).
+if [ "${#STORES[@]}" -gt 1 ]; then
+	P=${STORES[1]}
+	ratio() { awk -v a="${RPS[$P:$1]}" -v b="${RPS[$S:$1]}" 'BEGIN {printf "%.0f%% of %s", 100 * a / b, b}'; }
+	check "$P: GET /user-info >= 60% of $S's" \
+	    "${RPS[$P:GET /user-info (again)]} >= 0.6 * $ui" \
+	    "$(ratio "GET /user-info (again)")"
+	for name in "POST /refresh chains" "POST /login, cost 4"; do
+		check "$P: $name >= $S's" \
+		    "${RPS[$P:$name]} >= ${RPS[$S:$name]}" "$(ratio "$name")"
+	done
+fi
 exit "$FAILED"
