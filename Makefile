@@ -214,9 +214,9 @@ SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
 # The server in the foreground; with DB=postgresql the cluster stops
 # when it does.
 ifeq ($(DB),postgresql)
-FOREGROUND = trap 'tools/pg-cluster.sh stop $(PG_DIR)' EXIT INT TERM;
+FOREGROUND = trap 'tools/pg-cluster.sh stop $(PG_DIR)' EXIT INT TERM; $(SERVE)
 else
-FOREGROUND = exec
+FOREGROUND = $(SERVE) exec
 endif
 
 serve-setup: deps
@@ -226,17 +226,17 @@ serve-setup: deps
 
 run: serve-setup
 	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) $(FOREGROUND) lighttpd -D -f $(LIGHTTPD_CONF)
+	@$(FOREGROUND) lighttpd -D -f $(LIGHTTPD_CONF)
 
 # Apache, in the foreground, with the same state folder (apache/run).
 run-apache run-cgi: HOST = apache
 run-apache: serve-setup
 	@echo "fcgi-auth: Apache serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) $(FOREGROUND) apache/run fcgid
+	@$(FOREGROUND) apache/run fcgid
 
 run-cgi: serve-setup
 	@echo "fcgi-auth: Apache (CGI) serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) $(FOREGROUND) apache/run cgi
+	@$(FOREGROUND) apache/run cgi
 
 # The docs suite installs what it needs itself (make deps-docs).
 test: deps
@@ -246,7 +246,7 @@ test: deps
 valgrind: deps
 	@tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@VALGRIND=1 tests/run.sh unit
+	@VALGRIND=1 DB=$(DB) tests/run.sh unit
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -158,8 +158,9 @@ error(const char *what, const PGresult *res)
 	if (transient(state) || conn == NULL ||
 	    PQstatus(conn) != CONNECTION_OK)
 		busy = 1;
-	LOG("PostgreSQL %s: %.*s: %.*s (%s)", where, (int)strcspn(what, "\n"), what,
-	    (int)strcspn(msg, "\n"), msg, state != NULL ? state : "no SQLSTATE");
+	LOG("PostgreSQL %s: %.*s: %.*s (%s)", where,
+	    (int)strcspn(what, "\n"), what, (int)strcspn(msg, "\n"), msg,
+	    state != NULL ? state : "no SQLSTATE");
 }
 
 /* Notices (a migration's "does not exist, skipping") go nowhere. */
@@ -226,12 +227,11 @@ version(void)
  * in one transaction under an advisory lock, so that whichever process
  * starts first migrates and the others find it done.  The version is
  * read first without the lock: a program started on demand (Apache,
- * plain CGI) must not wait when there is nothing to do.  Returns 1,
- * or -1 (logged): the schema is newer than this program's, or a
- * migration failed.
+ * plain CGI) must not wait when there is nothing to do.  Returns 1, or
+ * -1 (logged).
  */
 static int
-migrate(void)
+apply(void)
 {
 	const struct migration	*m = db_migrations_postgresql;
 	char			 set[96];
@@ -261,10 +261,30 @@ migrate(void)
 			goto err;
 		}
 	}
-	return exec("COMMIT");
+	if (exec("COMMIT") == 1)
+		return 1;
 err:
 	exec("ROLLBACK");
 	return -1;
+}
+
+/*
+ * Bring the schema up to date (apply()).  Returns 1; 0 if that failed
+ * for a reason that passes (another process held the migrations' lock
+ * past lock_timeout, the connection went): a later statement tries
+ * again; -1 if the schema is newer than this program's, or a migration
+ * failed.
+ */
+static int
+migrate(void)
+{
+	int	 was = busy, rc;
+
+	busy = 0;
+	if ((rc = apply()) == -1 && busy)
+		rc = 0;
+	busy = busy || was;
+	return rc;
 }
 
 /* Drop the connection, and with it what was prepared on it. */
@@ -289,6 +309,7 @@ connect_db(void)
 	    "fallback_application_name", "dbname", NULL };
 	const char	*vals[] = { CONNECT_TIMEOUT,
 	    program_invocation_short_name, uri, NULL };
+	int		 rc;
 
 	tried = util_monotonic_ms();
 	conn = PQconnectdbParams(keys, vals, 1);
@@ -307,9 +328,9 @@ connect_db(void)
 		disconnect();
 		return 0;
 	}
-	if (!migrated && migrate() == -1) {
+	if (!migrated && (rc = migrate()) != 1) {
 		disconnect();
-		return -1;
+		return rc;
 	}
 	migrated = 1;
 	return 1;
@@ -531,7 +552,10 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
 	return result;
 }
 
-/* COMMIT, which must say it committed: in a failed transaction it rolls back. */
+/*
+ * COMMIT, which must say it committed: in a transaction that failed,
+ * PostgreSQL answers COMMIT by rolling back.  Returns 1, or -1.
+ */
 static int
 commit(void)
 {

@@ -32,7 +32,7 @@ files="$*"
 for f in $files; do
 	case $f in
 	*/db/[0-9]*.sql|db/[0-9]*.sql) die "$f: a migration is one file per dialect now:
-move it to db/sqlite/ and write its PostgreSQL form in db/postgresql/ (see db/README)" ;;
+move it to db/sqlite/ and write its PostgreSQL form in db/postgresql/ (see db/README.md)" ;;
 	esac
 done
 first=$(names sqlite)
