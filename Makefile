@@ -163,7 +163,7 @@ $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 # Always the optimised build: a leftover SAN=1 build is rebuilt.
 bench: all bench/trivial.fcgi bench/hashtime bench/mint
 	@tools/deps.sh wrk
-	@bench/run.sh
+	@DB=$(DB) bench/run.sh
 
 # Instructions and heap calls per request, under callgrind:
 # make profile [PROFILE=user-info] (bench/callgrind.sh).

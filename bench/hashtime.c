@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "api.h"
+#include "config.h"
+#include "pw.h"
 
 static int
 cmp(const void *a, const void *b)

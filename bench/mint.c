@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api.h"
+#include "config.h"
+#include "token.h"
 
 int
 main(void)

@@ -8,11 +8,12 @@
 # whole table, and with the first user's token alone.  Last, the
 # targets of issue 8, checked: the exit status is 1 when one is missed.
 #
-# DB=postgresql (make bench DB=postgresql): the same runs twice in one
-# go, on SQLite and then on PostgreSQL (a throwaway cluster on this
-# machine, tools/pg-cluster.sh), POST /login at bcrypt cost 4 as well as
-# BENCH_COST, each PostgreSQL figure beside SQLite's, and the targets of
-# issue 16 checked too.
+# DB=postgresql (make bench DB=postgresql): every run on SQLite and on
+# PostgreSQL (a throwaway cluster on this machine, tools/pg-cluster.sh),
+# one server for each, the two runs of a scenario one after the other
+# so that both see the machine alike; POST /login at bcrypt cost 4 as
+# well as BENCH_COST; each PostgreSQL figure beside SQLite's, and the
+# targets of issue 16 checked too.
 #
 # Knobs: BENCH_TIME (s per run, default 10), BENCH_CONNECTIONS (50),
 # BENCH_THREADS (wrk's, 2), PROCS (processes per program: one per core),
@@ -55,8 +56,12 @@ STATE=$(mktemp -d /tmp/fcgi-auth-bench.XXXXXX)
 chmod 711 "$STATE"
 LPID=
 PGDIR=
+declare -A LPIDS PORTS
 cleanup() {
-	stop
+	for st in "${STORES[@]}"; do
+		use "$st"
+		stop
+	done
 	[ -z "$PGDIR" ] || tools/pg-cluster.sh stop "$PGDIR"
 	rm -rf "$STATE"
 }
@@ -66,14 +71,24 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'bench: load average %s before the runs%s\n' "$LOAD" \
     "$(awk -v l="${LOAD%% *}" 'BEGIN { if (l > 0.5) printf " (busy: numbers will be low and noisy)" }')"
 
-# A free port for every server started.
-while :; do
-	PORT=$((20000 + RANDOM % 12000))
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+# Each store: a state folder, a free port and a server of its own.
+for st in "${STORES[@]}"; do
+	while :; do
+		PORTS[$st]=$((20000 + RANDOM % 12000))
+		(exec 3<>"/dev/tcp/127.0.0.1/${PORTS[$st]}") 2>/dev/null || break
+	done
+	mkdir -p "$STATE/$st/docroot/bench"
+	printf 'static 20-byte file\n' > "$STATE/$st/docroot/bench/static.txt"
 done
-B=http://127.0.0.1:$PORT
-mkdir -p "$STATE/docroot/bench"
-printf 'static 20-byte file\n' > "$STATE/docroot/bench/static.txt"
+
+# use STORE: what follows runs on STORE, its server and its files.
+use() {
+	STORE=$1
+	SDIR=$STATE/$1
+	B=http://127.0.0.1:${PORTS[$1]}
+	LPID=${LPIDS[$1]:-}
+	export BENCH_ACCESS=$SDIR/access.one BENCH_TOKENS=$SDIR/refresh.tokens
+}
 
 if [ "${DB:-sqlite}" = postgresql ]; then
 	PGDIR=$STATE/pg
@@ -85,20 +100,20 @@ fi
 # The store's AUTH_DB, and SQL on it.
 store_db() {
 	case $1 in
-	sqlite) echo "$STATE/auth.db" ;;
+	sqlite) echo "$STATE/sqlite/auth.db" ;;
 	postgresql) echo "$PG_URI" ;;
 	esac
 }
 # sql QUERY: its rows, columns apart by spaces; sql_in: SQL on stdin.
 sql() {
 	case $STORE in
-	sqlite) sqlite3 -separator ' ' "$STATE/auth.db" "$1" ;;
+	sqlite) sqlite3 -separator ' ' "$STATE/sqlite/auth.db" "$1" ;;
 	postgresql) psql -XAtq -v ON_ERROR_STOP=1 -F ' ' "$PG_URI" -c "$1" ;;
 	esac
 }
 sql_in() {
 	case $STORE in
-	sqlite) sqlite3 "$STATE/auth.db" ;;
+	sqlite) sqlite3 "$STATE/sqlite/auth.db" ;;
 	postgresql) psql -XAtq -v ON_ERROR_STOP=1 "$PG_URI" ;;
 	esac
 }
@@ -110,18 +125,19 @@ serve() {
 	stop
 	env AUTH_DB="$(store_db "$STORE")" AUTH_BCRYPT_COST="$1" \
 	    AUTH_JWT_SECRET=$SECRET FCGI_AUTH_HOME="$PWD" \
-	    FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
-	    FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" \
-	    lighttpd -D -f bench/lighttpd.conf >"$STATE/server.log" 2>&1 \
+	    FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$SDIR" \
+	    FCGI_AUTH_PROCS="$PROCS" PORT="${PORTS[$STORE]}" \
+	    lighttpd -D -f bench/lighttpd.conf >"$SDIR/server.log" 2>&1 \
 	    </dev/null &
 	LPID=$!
+	LPIDS[$STORE]=$LPID
 	for _ in $(seq 100); do
 		up || ! kill -0 "$LPID" 2>/dev/null && break
 		sleep 0.1
 	done
 	if ! up; then
 		echo "bench: lighttpd did not come up:" >&2
-		cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
+		cat "$SDIR/server.log" "$SDIR/error.log" >&2 2>/dev/null
 		exit 1
 	fi
 }
@@ -131,6 +147,7 @@ stop() {
 	kill -TERM "$LPID" 2>/dev/null || :
 	wait "$LPID" 2>/dev/null || :
 	LPID=
+	LPIDS[$STORE]=
 }
 
 # account EMAIL: register it and log in; its access token in access.one.
@@ -140,7 +157,7 @@ account() {
 	    "$B/register" >/dev/null
 	curl -sf -X POST -H 'Content-Type: application/json' \
 	    -d "{\"email\":\"$1\",\"password\":\"benchmark password\"}" \
-	    "$B/login" | jq -r .access_token > "$STATE/access.one"
+	    "$B/login" | jq -r .access_token > "$SDIR/access.one"
 }
 
 # chains: one session per connection for the benchmark account, whose
@@ -150,12 +167,12 @@ chains() {
 	local uid tok hash now
 	uid=$(sql "SELECT id FROM users WHERE email = '$EMAIL'")
 	now=$(date +%s)
-	: >"$STATE/refresh.tokens"
+	: >"$SDIR/refresh.tokens"
 	{
 		echo "BEGIN;"
 		for _ in $(seq $((C + 2 * TH))); do
 			tok=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')
-			echo "$tok" >> "$STATE/refresh.tokens"
+			echo "$tok" >> "$SDIR/refresh.tokens"
 			hash=$(printf '%s' "$tok" | sha256sum | cut -c1-64)
 			case $STORE in
 			sqlite)
@@ -236,7 +253,7 @@ run() {
 	esac
 	if [ -n "$sample" ]; then
 		{ sleep "$(awk -v t="$T" 'BEGIN {print t / 2}')"
-		  mem "$prog" > "$STATE/mid"; } &
+		  mem "$prog" > "$SDIR/mid"; } &
 		sampler=$!
 	fi
 	t0=$(ticks "$prog")
@@ -246,7 +263,7 @@ run() {
 	DBCPU[$name]=$(( $([ "$STORE" = postgresql ] && ticks postgres || echo 0) - d0 ))
 	if [ -n "$sample" ]; then
 		wait "$sampler"
-		MID[$name]=$(cat "$STATE/mid")
+		MID[$name]=$(cat "$SDIR/mid")
 		END[$name]=$(mem "$prog")
 	fi
 	RPS[$name]=$(awk '/^Requests\/sec/ {printf "%.1f", $2}' <<<"$out")
@@ -275,50 +292,15 @@ hash() {
 	    bench/hashtime "$2"
 }
 
-# pass: every scenario on $STORE.
-pass() {
-	echo "bench: $STORE" >&2
-	serve "$COST"
-	EMAIL=bench@example.com
-	account "$EMAIL"
-	chains
-	export BENCH_ACCESS=$STATE/access.one BENCH_EMAIL=$EMAIL
-	export BENCH_TOKENS=$STATE/refresh.tokens BENCH_THREADS=$TH
-	if [ "$STORE" = "${STORES[0]}" ]; then
-		run "static file" "$C" "$B/bench/static.txt" "" ""
-		run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
-	fi
-	run "GET /health" "$C" "$B/health" "" health.fcgi
-	run "GET /user-info" "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
-	run "GET /user-info (again)" "$C" "$B/user-info" bench/user-info.lua \
-	    user-info.fcgi sample
-	run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
-	    refresh.fcgi sample
-
-	# The scale pass, before the logins (which evict the benchmark
-	# token's session: AUTH_MAX_SESSIONS).
-	if [ "${BENCH_SEED:-1}" = 1 ]; then
-		seed
-		run "GET /user-info, seeded" "$C" "$B/user-info" \
-		    bench/user-info.lua user-info.fcgi
-		BENCH_ACCESS=$STATE/access.spread run "seeded, $SPREAD users" \
-		    "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
-		SEEDED=1
-	fi
-	run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua \
-	    login.fcgi sample
-	# Both stores: logins at cost 4 too, where the store's part shows.
-	if [ "${#STORES[@]}" -gt 1 ]; then
-		serve 4
-		BENCH_EMAIL=bench4@example.com
-		account "$BENCH_EMAIL"
-		run "POST /login, cost 4" "$((2 * PROCS))" "$B/login" \
-		    bench/login.lua login.fcgi
-	fi
-	for p in cgi-bin/*.fcgi; do
-		MEM[$STORE:$(basename "$p")]=$(mem "$(basename "$p")")
+# each NAME CONNECTIONS PATH SCRIPT PROGRAM [SAMPLE]: run on every
+# store in turn, with the access tokens of $ACCESS (default access.one).
+each() {
+	local st
+	for st in "${STORES[@]}"; do
+		use "$st"
+		BENCH_ACCESS=$SDIR/${ACCESS:-access.one} \
+		    run "$1" "$2" "$B$3" "$4" "$5" "${6:-}"
 	done
-	stop
 }
 declare -A MEM
 
@@ -328,7 +310,7 @@ seed() {
 	local t0
 	t0=$(date +%s)
 	case $STORE in
-	sqlite) sqlite3 "$STATE/auth.db" ".parameter set @n $USERS" \
+	sqlite) sqlite3 "$STATE/sqlite/auth.db" ".parameter set @n $USERS" \
 	    ".read bench/seed.sql" ;;
 	postgresql) psql -XAtq -v ON_ERROR_STOP=1 -v n="$USERS" "$PG_URI" \
 	    -f bench/seed-postgresql.sql >/dev/null ;;
@@ -337,17 +319,62 @@ seed() {
 	sql "SELECT user_id, id FROM sessions WHERE user_agent = 'seed'
 	    ORDER BY random() LIMIT $SPREAD" |
 	    AUTH_DB=:memory: AUTH_JWT_SECRET=$SECRET bench/mint \
-	    > "$STATE/access.spread"
+	    > "$SDIR/access.spread"
 }
 declare -A SEED_S
 SEEDED=
 
 HASH_MS=$(hash "$COST" 5)
 PAR=$(for _ in $(seq "$CORES"); do hash "$COST" 3 & done; wait)
-for STORE in "${STORES[@]}"; do
-	pass
-done
 S=${STORES[0]}
+export BENCH_EMAIL=bench@example.com BENCH_THREADS=$TH
+for st in "${STORES[@]}"; do
+	use "$st"
+	serve "$COST"
+	account "$BENCH_EMAIL"
+	EMAIL=$BENCH_EMAIL chains
+done
+use "$S"
+run "static file" "$C" "$B/bench/static.txt" "" ""
+run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
+each "GET /health" "$C" /health "" health.fcgi
+each "GET /user-info" "$C" /user-info bench/user-info.lua user-info.fcgi
+each "GET /user-info (again)" "$C" /user-info bench/user-info.lua \
+    user-info.fcgi sample
+each "POST /refresh chains" "$C" /refresh bench/refresh.lua refresh.fcgi \
+    sample
+
+# The scale pass, before the logins (which evict the benchmark token's
+# session: AUTH_MAX_SESSIONS).
+if [ "${BENCH_SEED:-1}" = 1 ]; then
+	for st in "${STORES[@]}"; do
+		use "$st"
+		seed
+	done
+	each "GET /user-info, seeded" "$C" /user-info bench/user-info.lua \
+	    user-info.fcgi
+	ACCESS=access.spread each "seeded, $SPREAD users" "$C" /user-info \
+	    bench/user-info.lua user-info.fcgi
+	SEEDED=1
+fi
+each "POST /login" "$((2 * PROCS))" /login bench/login.lua login.fcgi sample
+for st in "${STORES[@]}"; do
+	use "$st"
+	for p in cgi-bin/*.fcgi; do
+		MEM[$st:$(basename "$p")]=$(mem "$(basename "$p")")
+	done
+done
+# Both stores: logins at cost 4 too, where the store's part shows: the
+# servers at cost 4, and an account whose hash is.
+if [ "${#STORES[@]}" -gt 1 ]; then
+	for st in "${STORES[@]}"; do
+		use "$st"
+		serve 4
+		account bench4@example.com
+	done
+	BENCH_EMAIL=bench4@example.com each "POST /login, cost 4" \
+	    "$((2 * PROCS))" /login bench/login.lua login.fcgi
+fi
 
 # The table of the first store, as issue 8 has it.
 trivial=${RPS["$S:trivial FastCGI"]}

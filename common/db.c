@@ -30,8 +30,10 @@
  * counted first and checked after (SQL_THROTTLE_HIT ... RETURNING):
  * the upsert's row lock makes the count exact.  The bounded purges
  * skip rows another transaction holds (SKIP LOCKED), so that they
- * never make a request wait.  Writers to different accounts never
- * wait for each other.
+ * never make a request wait, and walk their index in order (ORDER BY):
+ * on a table that churns, PostgreSQL's planner would otherwise scan it
+ * whole, dead row versions and all.  Writers to different accounts
+ * never wait for each other.
  */
 #include <stdio.h>
 #include <string.h>
@@ -243,7 +245,7 @@ static const char *const pg[SQL__MAX] = {
 	/* No rowid: the table has an id.  A row another purge holds waits. */
 	[SQL_MAIL_LOG_PURGE] =
 	"DELETE FROM mail_log WHERE id IN (SELECT id FROM mail_log "
-	"WHERE sent_at <= ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	"WHERE sent_at <= ? ORDER BY sent_at LIMIT 100 FOR UPDATE SKIP LOCKED)",
 	/* The user's row, so that the address cannot change meanwhile. */
 	[SQL_MAIL_TOKEN_FIND] =
 	"SELECT t.user_id, t.expires_at, "
@@ -253,7 +255,8 @@ static const char *const pg[SQL__MAX] = {
 	"WHERE t.hash = ? AND t.kind = ? FOR NO KEY UPDATE OF u",
 	[SQL_MAIL_TOKEN_PURGE] =
 	"DELETE FROM mail_tokens WHERE hash IN (SELECT hash FROM mail_tokens "
-	"WHERE expires_at <= ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
 	/*
 	 * The session, then the token: parallel refreshes of one session
 	 * take turns, and the later one reads the row the first wrote.
@@ -267,7 +270,8 @@ static const char *const pg[SQL__MAX] = {
 	[SQL_REFRESH_UNSEAL_OLD] =
 	"UPDATE refresh_tokens SET next_sealed = NULL WHERE hash IN (SELECT "
 	"hash FROM refresh_tokens WHERE next_sealed IS NOT NULL AND "
-	"rotated_at <= ?1 LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	"rotated_at <= ?1 ORDER BY rotated_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
 	/* No LIMIT -1; the user's row is locked first (SQL_USER_LOCK). */
 	[SQL_SESSION_EVICT] =
 	"UPDATE sessions SET revoked_at = ?1, expires_at = ?1 "
@@ -281,7 +285,8 @@ static const char *const pg[SQL__MAX] = {
 	"WHERE id = ?4 RETURNING expires_at",
 	[SQL_SESSION_PURGE] =
 	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
-	"WHERE expires_at <= ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
 	/* CAST: PostgreSQL cannot tell the type of ?2 + ?3 alone. */
 	[SQL_THROTTLE_HIT] =
 	"INSERT INTO throttle (key, hits, window_end) "
@@ -294,7 +299,8 @@ static const char *const pg[SQL__MAX] = {
 	"RETURNING hits, window_end",
 	[SQL_THROTTLE_PURGE] =
 	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
-	"WHERE window_end <= ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	"WHERE window_end <= ? ORDER BY window_end LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
 	/*
 	 * Every admin, in one order: a second demotion waits for the
 	 * first and then counts what it left.

@@ -38,10 +38,12 @@
 #define LIBPQ		"libpq.so.5"
 #define LIBPQ_FUNCTIONS \
 	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) \
-	X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage) X(PQexec) \
-	X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQftype) \
-	X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQnfields) \
-	X(PQntuples) X(PQprepare) X(PQresultErrorField) X(PQresultStatus) \
+	X(PQconninfoFree) X(PQconninfoParse) X(PQenterPipelineMode) \
+	X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQexitPipelineMode) \
+	X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) X(PQgetlength) \
+	X(PQgetResult) X(PQgetvalue) X(PQnfields) X(PQntuples) \
+	X(PQpipelineSync) X(PQprepare) X(PQresultErrorField) \
+	X(PQresultStatus) X(PQsendQueryParams) X(PQsendQueryPrepared) \
 	X(PQsetNoticeProcessor) X(PQsocket) X(PQstatus) \
 	X(PQtransactionStatus)
 
@@ -59,20 +61,26 @@ static struct {
 #define PQconnectdbParams(...)		(*pq.PQconnectdbParams)(__VA_ARGS__)
 #define PQconninfoFree(...)		(*pq.PQconninfoFree)(__VA_ARGS__)
 #define PQconninfoParse(...)		(*pq.PQconninfoParse)(__VA_ARGS__)
+#define PQenterPipelineMode(...)	(*pq.PQenterPipelineMode)(__VA_ARGS__)
 #define PQerrorMessage(...)		(*pq.PQerrorMessage)(__VA_ARGS__)
 #define PQexec(...)			(*pq.PQexec)(__VA_ARGS__)
 #define PQexecPrepared(...)		(*pq.PQexecPrepared)(__VA_ARGS__)
+#define PQexitPipelineMode(...)		(*pq.PQexitPipelineMode)(__VA_ARGS__)
 #define PQfinish(...)			(*pq.PQfinish)(__VA_ARGS__)
 #define PQfreemem(...)			(*pq.PQfreemem)(__VA_ARGS__)
 #define PQftype(...)			(*pq.PQftype)(__VA_ARGS__)
 #define PQgetisnull(...)		(*pq.PQgetisnull)(__VA_ARGS__)
 #define PQgetlength(...)		(*pq.PQgetlength)(__VA_ARGS__)
+#define PQgetResult(...)		(*pq.PQgetResult)(__VA_ARGS__)
 #define PQgetvalue(...)			(*pq.PQgetvalue)(__VA_ARGS__)
 #define PQnfields(...)			(*pq.PQnfields)(__VA_ARGS__)
 #define PQntuples(...)			(*pq.PQntuples)(__VA_ARGS__)
+#define PQpipelineSync(...)		(*pq.PQpipelineSync)(__VA_ARGS__)
 #define PQprepare(...)			(*pq.PQprepare)(__VA_ARGS__)
 #define PQresultErrorField(...)		(*pq.PQresultErrorField)(__VA_ARGS__)
 #define PQresultStatus(...)		(*pq.PQresultStatus)(__VA_ARGS__)
+#define PQsendQueryParams(...)		(*pq.PQsendQueryParams)(__VA_ARGS__)
+#define PQsendQueryPrepared(...)	(*pq.PQsendQueryPrepared)(__VA_ARGS__)
 #define PQsetNoticeProcessor(...)	(*pq.PQsetNoticeProcessor)(__VA_ARGS__)
 #define PQsocket(...)			(*pq.PQsocket)(__VA_ARGS__)
 #define PQstatus(...)			(*pq.PQstatus)(__VA_ARGS__)
@@ -113,6 +121,7 @@ static PGconn		*conn;
 static unsigned char	 prepared[SQL__MAX];	/* on this connection */
 static int		 params[SQL__MAX];	/* each one's count */
 static int		 txn;		/* the caller's transaction is open */
+static int		 begun;		/* and its BEGIN is sent */
 static int		 busy;
 static int		 down;		/* the last attempt to connect failed */
 static int		 migrated;
@@ -490,6 +499,48 @@ bind(const struct db_arg *args, size_t n, const char **vals, int *lens,
 	}
 }
 
+/*
+ * The first statement of a transaction, sent in one round trip with
+ * its BEGIN (libpq's pipeline mode): db_begin() sends nothing, and a
+ * transaction costs one round trip less.  Returns the statement's
+ * result (the caller clears it; if BEGIN failed, its error), or NULL.
+ */
+static PGresult *
+begin_with(const char *name, int n, const char *const *vals,
+    const int *lens, const int *fmts)
+{
+	PGresult	*res = NULL, *rb, *rs, *sync;
+
+	begun = 1;
+	if (PQenterPipelineMode(conn) != 1 ||
+	    PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL,
+	    0) != 1 ||
+	    PQsendQueryPrepared(conn, name, n, vals, lens, fmts, 1) != 1 ||
+	    PQpipelineSync(conn) != 1)
+		goto out;
+	/* BEGIN's result and its end, the statement's and its, the sync. */
+	rb = PQgetResult(conn);
+	PQclear(PQgetResult(conn));
+	rs = PQgetResult(conn);
+	PQclear(PQgetResult(conn));
+	sync = PQgetResult(conn);
+	if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+		/* Out of step: the connection went. */
+		PQclear(rb);
+		PQclear(rs);
+	} else if (PQresultStatus(rb) == PGRES_COMMAND_OK) {
+		PQclear(rb);
+		res = rs;
+	} else {
+		PQclear(rs);
+		res = rb;
+	}
+	PQclear(sync);
+out:
+	PQexitPipelineMode(conn);
+	return res;
+}
+
 /* Hand fn res's rows, as struct db_backend's run() says. */
 static int
 rows_each(const PGresult *res, db_row_fn fn, void *arg, size_t max,
@@ -531,7 +582,10 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
 	}
 	bind(args, n, vals, lens, fmts, num);
 	snprintf(name, sizeof(name), "s%d", (int)id);
-	res = PQexecPrepared(conn, name, (int)n, vals, lens, fmts, 1);
+	if (txn && !begun)
+		res = begin_with(name, (int)n, vals, lens, fmts);
+	else
+		res = PQexecPrepared(conn, name, (int)n, vals, lens, fmts, 1);
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
 	case PGRES_COMMAND_OK:
@@ -587,20 +641,22 @@ pg_txn(enum db_txn t)
 			LOG("BEGIN inside a transaction");
 			return -1;
 		}
-		if (ready() == -1 || exec("BEGIN") == -1)
+		/* Sent with the first statement (begin_with()). */
+		if (ready() == -1)
 			return -1;
 		txn = 1;
+		begun = 0;
 		return 1;
 	case DB_TXN_COMMIT:
 		if (!txn)
 			return -1;
-		if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		if (begun && (conn == NULL || PQstatus(conn) != CONNECTION_OK)) {
 			busy = 1;
 			return -1;
 		}
-		if (commit() == -1)
+		if (begun && commit() == -1)
 			return -1;
-		txn = 0;
+		txn = begun = 0;
 		return 1;
 	default:
 		if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
@@ -608,7 +664,7 @@ pg_txn(enum db_txn t)
 			exec("ROLLBACK");
 		if (conn != NULL && PQstatus(conn) != CONNECTION_OK)
 			disconnect();
-		txn = 0;
+		txn = begun = 0;
 		return 1;
 	}
 }
@@ -702,7 +758,7 @@ pg_close(void)
 	disconnect();
 	free(uri);
 	uri = NULL;
-	txn = busy = down = migrated = 0;
+	txn = begun = busy = down = migrated = 0;
 	tried = 0;
 }
 
