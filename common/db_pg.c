@@ -95,6 +95,12 @@ static struct {
 /* The least time between two attempts to connect, in milliseconds. */
 #define RETRY_MS	1000
 
+/*
+ * A connection idle this long (ms) is checked before its next statement;
+ * a busier one finds out from the statement itself.
+ */
+#define IDLE_MS		500
+
 /* Parameters of one statement, at most. */
 #define ARGS_MAX	16
 
@@ -126,6 +132,7 @@ static int		 busy;
 static int		 down;		/* the last attempt to connect failed */
 static int		 migrated;
 static int64_t		 tried;		/* when, monotonic ms */
+static int64_t		 used;		/* the last statement, monotonic ms */
 
 /*
  * Is an SQLSTATE a failure that passes: the connection (class 08), the
@@ -346,17 +353,24 @@ connect_db(void)
 }
 
 /*
- * Did the server drop the idle connection?  It says goodbye before it
- * closes (a restart, a terminated backend), so anything to read
- * between statements means the connection is done with.
+ * Did the server drop the connection while it was idle?  It says
+ * goodbye before it closes (a restart, a failover, a terminated
+ * backend), so anything to read between statements means the
+ * connection is done with.  Looked at only after IDLE_MS without a
+ * statement: a server that goes away under load fails one statement
+ * (503), and the next one reconnects.
  */
 static int
 dropped(void)
 {
 	struct pollfd	 pfd;
+	int64_t		 now = util_monotonic_ms();
 
 	if (PQstatus(conn) != CONNECTION_OK)
 		return 1;
+	if (now - used < IDLE_MS)
+		return 0;
+	used = now;
 	pfd.fd = PQsocket(conn);
 	pfd.events = POLLIN;
 	pfd.revents = 0;
@@ -376,8 +390,10 @@ ready(void)
 
 	if (conn != NULL && !txn && dropped())
 		disconnect();
-	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
+		used = util_monotonic_ms();
 		return 1;
+	}
 	if (txn || (down && util_monotonic_ms() - tried < RETRY_MS)) {
 		busy = 1;
 		return -1;
