@@ -86,8 +86,17 @@ static struct {
 #define PQstatus(...)			(*pq.PQstatus)(__VA_ARGS__)
 #define PQtransactionStatus(...)	(*pq.PQtransactionStatus)(__VA_ARGS__)
 
-/* How long a statement waits for another transaction's row lock. */
-#define LOCK_TIMEOUT	"SET lock_timeout = 5000"
+/*
+ * Each connection's settings.  lock_timeout: how long a statement waits
+ * for another transaction's lock (SQLite's busy timeout).
+ * enable_seqscan: every statement is a lookup by key or by an indexed
+ * range, but on a small table that churns (a refresh rewrites its
+ * token's row three times) the planner picks a sequential scan from
+ * statistics taken while it was small, keeps it in the cached plan,
+ * and scans ever more dead row versions until the next ANALYZE; off,
+ * it keeps to the indexes (a table with none is still scanned).
+ */
+#define SETTINGS	"SET lock_timeout = 5000; SET enable_seqscan = off"
 
 /* How long a connection attempt may take, unless the URI says. */
 #define CONNECT_TIMEOUT	"5"
@@ -314,8 +323,8 @@ disconnect(void)
 }
 
 /*
- * Connect to uri, say so in the log when that changes, set the lock
- * timeout and migrate (once per process).  Returns 1, 0 if the server
+ * Connect to uri, say so in the log when that changes, apply SETTINGS
+ * and migrate (once per process).  Returns 1, 0 if the server
  * could not be reached, -1 if the schema cannot be used.
  */
 static int
@@ -340,7 +349,7 @@ connect_db(void)
 		LOG("PostgreSQL %s: connected again", where);
 	down = 0;
 	PQsetNoticeProcessor(conn, quiet, NULL);
-	if (exec(LOCK_TIMEOUT) == -1) {
+	if (exec(SETTINGS) == -1) {
 		disconnect();
 		return 0;
 	}
