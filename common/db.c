@@ -242,7 +242,7 @@ static const char *const sqls[SQL__MAX] = {
 static const char *const pg[SQL__MAX] = {
 	[SQL_MAIL_LOG_LOCK] =
 	"SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
-	/* No rowid: the table has an id.  A row another purge holds waits. */
+	/* No rowid: the table has an id.  Rows another purge holds are its. */
 	[SQL_MAIL_LOG_PURGE] =
 	"DELETE FROM mail_log WHERE id IN (SELECT id FROM mail_log "
 	"WHERE sent_at <= ? ORDER BY sent_at LIMIT 100 FOR UPDATE SKIP LOCKED)",

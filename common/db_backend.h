@@ -23,11 +23,12 @@ enum db_txn {
  * retrying cannot mend (logged).
  *
  * prepare() and run() get the statement's text in the backend's own
- * dialect (db.c picks it).  run() binds the arguments to statement id (its text is sql), steps
- * it and hands fn each row until fn returns nonzero (1: enough, -1:
- * stop with an error) or max rows were handed (0: all).  It leaves the
- * statement reset, so no read stays open, and sets *rows and *changes.
- * Returns DB_DONE, DB_CONFLICT or DB_ERROR (logged).
+ * dialect (db.c picks it).  run() binds the arguments to statement id
+ * (its text is sql), steps it and hands fn each row until fn returns
+ * nonzero (1: enough, -1: stop with an error) or max rows were handed
+ * (0: all).  It leaves the statement reset, so no read stays open,
+ * and sets *rows and *changes.  Returns DB_DONE, DB_CONFLICT or
+ * DB_ERROR (logged).
  */
 struct db_backend {
 	int		 (*describe)(const char *, char *, size_t);
