@@ -144,9 +144,13 @@ requests() {
 @test "metrics: requests served by two processes of one program add up" {
 	user_login
 	if [ "$HOST" != cgi ]; then
-		# Two processes, both started (lighttpd) or as needed (Apache).
-		seq 8 | xargs -P 8 -I{} curl -s -o /dev/null -H "$(auth "$ACCESS")" \
-		    "$BASE/user-info"
+		# Two processes: lighttpd starts both, mod_fcgid a second one
+		# once requests wait for the first.
+		for _ in $(seq 20); do
+			seq 40 | xargs -P 16 -I{} curl -s -o /dev/null \
+			    -H "$(auth "$ACCESS")" "$BASE/user-info"
+			[ "$(program_pids user-info | wc -l)" -lt 2 ] || break
+		done
 		[ "$(program_pids user-info | wc -l)" -eq 2 ]
 	fi
 	scrape
