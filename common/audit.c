@@ -56,25 +56,30 @@ static const struct {
 	{ "client.added", "success" },		/* AUDIT_CLIENT_ADDED */
 };
 
-/* The context of the current request: "" where not known. */
+/*
+ * The context of the current request, borrowed from it: every request
+ * sets it, and few write an entry, so the agent is cleaned and copied
+ * only into an entry.
+ */
 static struct {
-	char	 ip[64];
-	char	 agent[AUDIT_AGENT_MAX + 1];
-	int64_t	 uid;	/* the signed-in caller, or 0 */
-	int64_t	 sid;	/* the caller's session, or 0 */
-} ctx;
+	const char	*ip;	/* "" where not known */
+	const char	*agent;
+	int64_t		 uid;	/* the signed-in caller, or 0 */
+	int64_t		 sid;	/* the caller's session, or 0 */
+} ctx = { "", "", 0, 0 };
 
 /*
  * Set the client address and user agent of what follows (NULL: not
  * known), and forget the caller: the HTTP layer calls this when a
- * request starts and again, with NULLs, when it is answered.
+ * request starts and again, with NULLs, when it is answered.  The
+ * strings are borrowed until the next call.
  */
 void
 audit_context(const char *ip, const char *agent)
 {
 
-	snprintf(ctx.ip, sizeof(ctx.ip), "%s", ip != NULL ? ip : "");
-	util_printable(agent, ctx.agent, AUDIT_AGENT_MAX);
+	ctx.ip = ip != NULL ? ip : "";
+	ctx.agent = agent != NULL ? agent : "";
 	ctx.uid = ctx.sid = 0;
 }
 
@@ -120,12 +125,14 @@ static int
 write_entry(enum audit_event e, int64_t uid, int64_t sid,
     const unsigned char *subject)
 {
+	char	 agent[AUDIT_AGENT_MAX + 1];
 	int64_t	 now = util_now();
 
+	util_printable(ctx.agent, agent, AUDIT_AGENT_MAX);
 	if (db_exec(SQL_AUDIT_INSERT, DB_ARGS(DB_INT(now),
 	    DB_TEXT(events[e].name), id_or_null(uid),
 	    id_or_null(sid > 0 ? sid : ctx.sid), id_or_null(ctx.uid),
-	    text_or_null(ctx.ip), text_or_null(ctx.agent),
+	    text_or_null(ctx.ip), text_or_null(agent),
 	    DB_TEXT(events[e].outcome), subject != NULL ?
 	    DB_BLOB(subject, KEY_LEN) : DB_NULL)) != 1)
 		return -1;
@@ -198,10 +205,12 @@ audit_note(enum audit_event e, int64_t uid, const unsigned char *subject)
 int
 audit_sessions(int64_t uid)
 {
+	char	 agent[AUDIT_AGENT_MAX + 1];
 
+	util_printable(ctx.agent, agent, AUDIT_AGENT_MAX);
 	return db_exec(SQL_AUDIT_SESSIONS, DB_ARGS(DB_INT(util_now()),
 	    DB_INT(uid), id_or_null(ctx.uid), text_or_null(ctx.ip),
-	    text_or_null(ctx.agent),
+	    text_or_null(agent),
 	    DB_TEXT(events[AUDIT_SESSION_REVOKED].name))) == -1 ? -1 : 1;
 }
 
