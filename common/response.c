@@ -114,8 +114,11 @@ resp_free(struct resp *p)
 
 	json_object_put(p->body);
 	p->body = NULL;
-	free(p->text);
-	p->text = NULL;
+	/* Most answers are JSON: no free() call for them. */
+	if (p->text != NULL) {
+		free(p->text);
+		p->text = NULL;
+	}
 	p->textlen = 0;
 	p->type = NULL;
 }
