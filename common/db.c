@@ -58,11 +58,14 @@ static const char *const sqls[SQL__MAX] = {
 	/*
 	 * SQL_AUDIT_SESSIONS: an entry of event ?6 for each active session
 	 * of user ?2, about to be revoked at ?1 in the same transaction.
+	 * The casts give the selected parameters the columns' types, as
+	 * PostgreSQL wants them.
 	 */
 	"INSERT INTO audit (time, event, user_id, session_id, actor_id, ip, "
-	"user_agent, outcome) SELECT ?1, ?6, s.user_id, s.id, ?3, ?4, ?5, "
-	"'success' FROM sessions s WHERE s.user_id = ?2 AND "
-	"s.revoked_at IS NULL AND s.expires_at > ?1 ORDER BY s.id",
+	"user_agent, outcome) SELECT CAST(?1 AS BIGINT), CAST(?6 AS TEXT), "
+	"s.user_id, s.id, CAST(?3 AS BIGINT), CAST(?4 AS TEXT), "
+	"CAST(?5 AS TEXT), 'success' FROM sessions s WHERE s.user_id = ?2 "
+	"AND s.revoked_at IS NULL AND s.expires_at > ?1 ORDER BY s.id",
 
 	/* SQL_HEALTH */
 	"SELECT 1 FROM users LIMIT 1",
