@@ -271,7 +271,7 @@ UICPU=${CPU["GET /user-info (again)"]}
 printf '\ncounting (metrics, audit context): %s ns a request alone, %s ns with %s\n' \
     "$COUNT1" "$COUNTP" "$PROCS"
 printf '  processes at once: %s of the %s us of CPU a GET /user-info takes\n' \
-    "$(awk -v c="$COUNTP" -v u="$UICPU" 'BEGIN {printf "%.2f%%", u > 0 ? c / (u * 10) : 0}')" \
+    "$(awk -v c="$COUNTP" -v u="$UICPU" 'BEGIN {printf "%.2f%%", (u > 0 ? c / (u * 10) : 0)}')" \
     "$UICPU"
 
 printf '\nresident memory after the runs, kB (largest process of each program;\n'
@@ -325,7 +325,7 @@ check "POST /login within 10% of the bcrypt bound" \
     "${RPS["POST /login"]} >= 0.9 * $BOUND" "$(awk -v a="${RPS["POST /login"]}" -v b="$BOUND" 'BEGIN {printf "%.0f%% of %s/s", 100 * a / b, b}')"
 check "resident memory per program < 8 MB" "$MAXRSS < 8192" "largest $MAXRSS kB"
 check "counting < 2% of GET /user-info's CPU" "$UICPU > 0 && $COUNTP < $UICPU * 20" \
-    "$(awk -v c="$COUNTP" -v u="$UICPU" 'BEGIN {printf "%.2f%%", u > 0 ? c / (u * 10) : 0}')"
+    "$(awk -v c="$COUNTP" -v u="$UICPU" 'BEGIN {printf "%.2f%%", (u > 0 ? c / (u * 10) : 0)}')"
 for name in "GET /user-info (again)" "POST /refresh chains" "POST /login"; do
 	read -r mid end <<<"$(grown "$name")"
 	check "memory not growing over $name" "$end <= $mid + 128" \
