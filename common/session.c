@@ -93,9 +93,8 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 /*
  * Open a session for u from address ip and agent ua, revoking the least
  * recently used ones beyond AUTH_MAX_SESSIONS, and record login.success,
- * in one transaction.  In
- * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
- * t filled, or -1.
+ * in one transaction.  In cookie mode the session gets a fingerprint
+ * (t->fgp).  Returns 1 with t filled, or -1.
  */
 int
 session_open(const struct user *u, const char *ip, const char *ua,
