@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -57,11 +56,15 @@ static const struct {
 };
 #define BUCKETS		(nitems(bounds) + 1)	/* and +Inf */
 
-enum { SLOT_FREE, SLOT_CLAIMING, SLOT_NAMED };
-
-/* One program's counters, cache-line aligned: programs do not share. */
+/*
+ * One program's counters, cache-line aligned: programs do not share.
+ * A slot is claimed by a compare-and-swap of its key, a hash of the
+ * program's name, from 0; no process ever waits for another's claim,
+ * and one killed halfway leaves a slot only unnamed in the exposition.
+ */
 struct slot {
-	_Alignas(64) _Atomic uint32_t	 state;
+	_Alignas(64) _Atomic uint64_t	 key;
+	_Atomic uint32_t		 named;	/* name written */
 	char				 name[NAME_LEN];
 	_Atomic uint64_t		 sum_ns;
 	_Atomic uint64_t		 buckets[BUCKETS];
@@ -173,36 +176,43 @@ map(const char *path)
 	return b;
 }
 
+/* A program's key: FNV-1a of its name, never 0 (a free slot). */
+static uint64_t
+key_of(const char *name)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h != 0 ? h : 1;
+}
+
 /*
- * The slot of program name: the one named so, or a free one claimed.
- * A claimer marks it, writes the name and then publishes it, so a
- * reader of a named slot always sees the whole name.  Returns NULL
- * when every slot is taken.
+ * The slot of program name: the one with its key, or a free one
+ * claimed, named, and its name published.  Returns NULL when every
+ * slot is taken.
  */
 static struct slot *
 claim(const char *name)
 {
 	struct slot	*s;
-	uint32_t	 st, want;
+	uint64_t	 key = key_of(name), k;
 	size_t		 i;
-	int		 spins;
 
 	for (i = 0; i < SLOTS; i++) {
 		s = &blk->slots[i];
-		want = SLOT_FREE;
-		if (atomic_compare_exchange_strong(&s->state, &want,
-		    SLOT_CLAIMING)) {
-			snprintf(s->name, sizeof(s->name), "%s", name);
-			atomic_store_explicit(&s->state, SLOT_NAMED,
-			    memory_order_release);
+		if ((k = atomic_load(&s->key)) == key)
 			return s;
+		if (k != 0 || !atomic_compare_exchange_strong(&s->key, &k,
+		    key)) {
+			/* Taken, maybe by another process of this program. */
+			if (k == key)
+				return s;
+			continue;
 		}
-		/* Another process is naming it: wait for the name. */
-		for (spins = 0; spins < 1000 && (st = atomic_load_explicit(
-		    &s->state, memory_order_acquire)) == SLOT_CLAIMING; spins++)
-			nanosleep(&(struct timespec){ 0, 100000 }, NULL);
-		if (strncmp(s->name, name, sizeof(s->name)) == 0)
-			return s;
+		snprintf(s->name, sizeof(s->name), "%s", name);
+		atomic_store_explicit(&s->named, 1, memory_order_release);
+		return s;
 	}
 	return NULL;
 }
@@ -288,8 +298,7 @@ render_programs(FILE *f)
 	    "and status.\n# TYPE fcgi_auth_requests_total counter\n", f);
 	for (i = 0; i < SLOTS; i++) {
 		s = &blk->slots[i];
-		if (atomic_load_explicit(&s->state, memory_order_acquire) !=
-		    SLOT_NAMED)
+		if (!atomic_load_explicit(&s->named, memory_order_acquire))
 			continue;
 		for (j = 0; j < STATUSES; j++)
 			if ((n = get(&s->requests[j])) > 0)
@@ -302,8 +311,7 @@ render_programs(FILE *f)
 	    "# TYPE fcgi_auth_request_duration_seconds histogram\n", f);
 	for (i = 0; i < SLOTS; i++) {
 		s = &blk->slots[i];
-		if (atomic_load_explicit(&s->state, memory_order_acquire) !=
-		    SLOT_NAMED)
+		if (!atomic_load_explicit(&s->named, memory_order_acquire))
 			continue;
 		/* Cumulative, and _count the same total as +Inf. */
 		for (j = 0, total = 0; j < BUCKETS; j++) {
