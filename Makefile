@@ -136,7 +136,7 @@ $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
 # Always the optimised build: a leftover SAN=1 build is rebuilt.
-bench: all bench/trivial.fcgi bench/hashtime bench/mint
+bench: all bench/trivial.fcgi bench/hashtime bench/mint bench/metricstime
 	@tools/deps.sh wrk
 	@bench/run.sh
 
@@ -150,7 +150,7 @@ profile: all bench/trivial.fcgi
 bench/trivial.fcgi: bench/trivial.o
 	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-bench/hashtime bench/mint: %: %.o common/libcommon.a
+bench/hashtime bench/mint bench/metricstime: %: %.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
 # The database is created (and migrated) by the same code the programs use.
@@ -262,6 +262,7 @@ clean:
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime bench/mint \
+	  bench/metricstime \
 	  bench/callgrind.out*
 	rm -rf $(FUZZ_DIR)
 

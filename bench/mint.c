@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api.h"
+#include "config.h"
+#include "token.h"
 
 int
 main(void)
@@ -17,7 +18,7 @@ main(void)
 	char		 err[256], *t;
 	int64_t		 uid, sid;
 
-	if (!config_load(err, sizeof(err))) {
+	if (config_load(err, sizeof(err)) != 1) {
 		fprintf(stderr, "mint: %s\n", err);
 		return 1;
 	}

@@ -73,6 +73,9 @@ static const struct setting settings[] = {
 	    1, 1000000 },
 	{ "AUTH_MAIL_PER_HOUR", KIND_LONG, AT(mail_per_hour), "10",
 	    1, 1000000 },
+	{ "AUTH_AUDIT_DAYS", KIND_LONG, AT(audit_days), "90", 1, 36500 },
+	{ "AUTH_METRICS_TOKEN", KIND_STRING, AT(metrics_token), NULL, 0, 0 },
+	{ "AUTH_METRICS_FILE", KIND_STRING, AT(metrics_file), NULL, 0, 0 },
 };
 
 static struct config	 config;
@@ -323,6 +326,31 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
+ * The metrics token travels in an Authorization header and is compared
+ * with what a scraper sends: printable ASCII without spaces, and as
+ * long as a secret, so that it cannot be guessed.  Returns 1, or 0
+ * with err set.
+ */
+static int
+check_metrics(char *err, size_t errsz)
+{
+	const char	*t = config.metrics_token;
+	size_t		 i, n;
+
+	if (t == NULL)
+		return 1;
+	n = strlen(t);
+	for (i = 0; i < n; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return fail(err, errsz, "AUTH_METRICS_TOKEN: only "
+			    "printable ASCII, no spaces");
+	if (n < SECRET_MIN || n > SECRET_MAX)
+		return fail(err, errsz, "AUTH_METRICS_TOKEN: must be %d to %d "
+		    "characters", SECRET_MIN, SECRET_MAX);
+	return 1;
+}
+
+/*
  * Load every setting and the secret, and derive the keys.  Returns 1
  * with err "", or -1 with one line in err naming the variable and what
  * is wrong with it.
@@ -338,7 +366,8 @@ config_load(char *err, size_t errsz)
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return -1;
-	if (!check_mail(err, errsz) || !load_secret(err, errsz))
+	if (!check_mail(err, errsz) || !check_metrics(err, errsz) ||
+	    !load_secret(err, errsz))
 		return -1;
 	/* Every use of the secret gets a key of its own (keys.c). */
 	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1) {

@@ -18,7 +18,55 @@
 #define USER_COLUMNS \
 	"id, email, username, role, email_verified, created_at, updated_at"
 
+/* The columns of an audit entry, in entry_row()'s order (audit.c). */
+#define AUDIT_COLUMNS \
+	"id, time, event, user_id, session_id, actor_id, ip, user_agent, " \
+	"outcome, subject"
+
 static const char *const sqls[SQL__MAX] = {
+	/*
+	 * SQL_AUDIT_HOURLY: what authctl stats charts, per hour from ?1
+	 * (hour 0) on.
+	 */
+	"SELECT (time - ?1) / 3600, event, count(*) FROM audit "
+	"WHERE time >= ?1 AND event IN ('login.success', 'login.failure', "
+	"'login.throttled', 'refresh.reuse') GROUP BY 1, 2",
+	/* SQL_AUDIT_INSERT */
+	"INSERT INTO audit (time, event, user_id, session_id, actor_id, ip, "
+	"user_agent, outcome, subject) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/*
+	 * SQL_AUDIT_LIST: a page, newest first, below the cursor ?1, from
+	 * time ?2 on.  One statement per filter, so each walks its index.
+	 */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE id < ?1 AND time >= ?2 "
+	"ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_EVENT */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE event = ?4 AND id < ?1 "
+	"AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_USER */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE user_id = ?4 AND id < ?1 "
+	"AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_USER_EVENT */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE user_id = ?4 "
+	"AND event = ?5 AND id < ?1 AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_NOTED: entries of event ?3 from address ?1 since ?2. */
+	"SELECT count(*) FROM audit WHERE ip = ?1 AND time > ?2 AND event = ?3",
+	/* SQL_AUDIT_PURGE: bounded, so it never stalls a request. */
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit "
+	"WHERE time <= ?1 LIMIT 100)",
+	/*
+	 * SQL_AUDIT_SESSIONS: an entry of event ?6 for each active session
+	 * of user ?2, about to be revoked at ?1 in the same transaction.
+	 * The casts give the selected parameters the columns' types, as
+	 * PostgreSQL wants them.
+	 */
+	"INSERT INTO audit (time, event, user_id, session_id, actor_id, ip, "
+	"user_agent, outcome) SELECT CAST(?1 AS BIGINT), CAST(?6 AS TEXT), "
+	"s.user_id, s.id, CAST(?3 AS BIGINT), CAST(?4 AS TEXT), "
+	"CAST(?5 AS TEXT), 'success' FROM sessions s WHERE s.user_id = ?2 "
+	"AND s.revoked_at IS NULL AND s.expires_at > ?1 ORDER BY s.id",
+
 	/* SQL_HEALTH */
 	"SELECT 1 FROM users LIMIT 1",
 
@@ -79,6 +127,11 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE refresh_tokens SET next_sealed = NULL WHERE session_id = ?1 "
 	"AND hash <> ?2 AND next_sealed IS NOT NULL",
 
+	/*
+	 * SQL_SESSION_ACTIVE: the sessions live at ?1.  Revoking ends a
+	 * session's life too, so expires_at alone says it, on its index.
+	 */
+	"SELECT count(*) FROM sessions WHERE expires_at > ?1",
 	/* SQL_SESSION_AUTH: the one query of a verified request. */
 	"SELECT u.id, u.email, u.username, u.role, u.email_verified, "
 	"u.created_at, u.updated_at, s.last_used_at "

@@ -4,6 +4,8 @@
  * CGI variables of the connection (io.c).  Each variable is looked up
  * once per request: libfcgi scans the whole list for every lookup.
  */
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -97,28 +99,73 @@ path_of(char *buf, size_t size)
 }
 
 /*
+ * The last hop of X-Forwarded-For (the one the trusted proxy added)
+ * into out, or NULL if there is none or it is not an address.
+ */
+static const char *
+forwarded(char out[64])
+{
+	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
+	size_t		 n;
+
+	if (xff == NULL)
+		return NULL;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strspn(last, "0123456789abcdefABCDEF.:");
+	if (n == 0 || n >= 64 || last[n + strspn(last + n, " \t")] != '\0')
+		return NULL;
+	memcpy(out, last, n);
+	out[n] = '\0';
+	return out;
+}
+
+/*
  * The client's address: REMOTE_ADDR, or with AUTH_TRUST_PROXY the last
  * hop of X-Forwarded-For (the one the trusted proxy added).
  */
 static const char *
 ip_of(char out[64])
 {
-	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
 	const char	*addr = io_env("REMOTE_ADDR");
-	size_t		 n;
 
-	if (cfg->trust_proxy && xff != NULL) {
-		last = strrchr(xff, ',');
-		last = last != NULL ? last + 1 : xff;
-		last += strspn(last, " \t");
-		n = strspn(last, "0123456789abcdefABCDEF.:");
-		if (n > 0 && n < 64 && last[n + strspn(last + n, " \t")] == '\0') {
-			memcpy(out, last, n);
-			out[n] = '\0';
-			return out;
-		}
-	}
+	if (cfg->trust_proxy && forwarded(out) != NULL)
+		return out;
 	return addr != NULL ? addr : "";
+}
+
+/* Is ip a loopback address (127/8, ::1, or 127/8 mapped to IPv6)? */
+static int
+is_loopback(const char *ip)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+
+	if (inet_pton(AF_INET, ip, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, ip, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * Did the request come from this machine?  Its client address, as
+ * ip_of() reads it, is loopback.  Behind a trusted proxy REMOTE_ADDR
+ * is the proxy's own (often loopback for every client), so there only
+ * the proxy's word counts: the last hop of X-Forwarded-For, never
+ * REMOTE_ADDR alone.  Returns 1 or 0.
+ */
+int
+req_loopback(const struct req *r)
+{
+	char	 buf[64];
+
+	if (cfg->trust_proxy)
+		return forwarded(buf) != NULL && is_loopback(buf);
+	return is_loopback(r->ip);
 }
 
 /* The token of "Authorization: Bearer <token>", or NULL. */
@@ -209,4 +256,32 @@ req_query_long(const struct req *r, const char *name, long def, long min,
 		q += *q == '&';
 	}
 	return 1;
+}
+
+/*
+ * The value of query parameter name, as sent (not decoded: the values
+ * this is for need no escapes), into out.  Returns 1 if it is there
+ * and fits, 0 if it is absent, -1 if it is too long.
+ */
+int
+req_query_text(const struct req *r, const char *name, char *out,
+    size_t size)
+{
+	const char	*q = r->query;
+	size_t		 nlen = strlen(name), vlen;
+
+	while (*q != '\0') {
+		vlen = strcspn(q, "&");
+		if (strncmp(q, name, nlen) == 0 && q[nlen] == '=') {
+			vlen -= nlen + 1;
+			if (vlen >= size)
+				return -1;
+			memcpy(out, q + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return 1;
+		}
+		q += vlen;
+		q += *q == '&';
+	}
+	return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * The accept loop and dispatch: read the request, match the route,
  * check the body's type and the caller, read the body, run the
- * handler, write the answer, hand off its mail, free the request.
+ * handler, write the answer, count it, hand off its mail, free the
+ * request.  The request's address, agent and caller are the audit
+ * context while it is served (audit.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,12 +16,14 @@
 #include <openssl/crypto.h>
 
 #include "api.h"
+#include "audit.h"
 #include "body.h"
 #include "browser.h"
 #include "config.h"
 #include "db.h"
 #include "io.h"
 #include "mail.h"
+#include "metrics.h"
 #include "request.h"
 #include "response.h"
 #include "util.h"
@@ -144,6 +148,7 @@ authenticate(struct req *r, struct resp *p, enum access access)
 		    "the token's fingerprint cookie is missing or wrong");
 		return 0;
 	}
+	audit_actor(r->auth.user.id, r->auth.sid);
 	if (access == ACCESS_ADMIN && !user_is_admin(&r->auth.user)) {
 		resp_fail(p, ERR_FORBIDDEN, NULL, "administrators only");
 		return 0;
@@ -173,20 +178,21 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 	return rt->handle(r, p);
 }
 
-/* Serve the request io_start() pointed at. */
-static void
+/* Serve the request io_start() pointed at; returns the status answered. */
+static int
 serve_one(void)
 {
 	struct req		 r;
 	struct req_store	 st;
 	struct resp		 p;
 	struct json_object	*root = NULL;
-	int			 head;
+	int			 head, status;
 
 	memset(&r, 0, sizeof(r));
 	resp_init(&p);
 	r.params = params;
 	req_read(&r, &st, &head);
+	audit_context(r.ip, r.user_agent);
 	if (!dispatch(&r, &p, &root)) {
 		/* Nothing half-written nor mailed: undo, then say so. */
 		mail_drop();
@@ -198,13 +204,16 @@ serve_one(void)
 	if (r.method != METHOD_OPTIONS || p.status != 204)
 		browser_cors(&p, r.origin, NULL);
 	resp_write(&p, head);
+	status = p.status;
 
 	db_rollback();
 	db_busy();
+	audit_context(NULL, NULL);
 	body_params_clear(params, nfields);
 	json_object_put(root);
 	resp_free(&p);
 	explicit_bzero(&r.auth, sizeof(r.auth));
+	return status;
 }
 
 /* Stop cleanly on SIGTERM (lighttpd, Apache) and SIGINT (Ctrl-C). */
@@ -250,6 +259,8 @@ start(void)
 	if (body_init() == -1 ||
 	    (params = calloc(nfields + 1, sizeof(*params))) == NULL)
 		return -1;
+	/* Without its file a program still serves, uncounted (logged). */
+	metrics_open(cfg->metrics_file, program_invocation_short_name);
 	return 1;
 }
 
@@ -260,6 +271,7 @@ stop(void)
 
 	free(params);
 	params = NULL;
+	metrics_close();
 	body_free();
 	db_close();
 	pw_denylist_free();
@@ -272,14 +284,18 @@ static int
 serve_fastcgi(void)
 {
 	FCGX_Request	 fr;
+	int64_t		 t0;
+	int		 status;
 
 	if (FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return -1;
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		t0 = util_monotonic_ns();
 		io_start(&fr);
-		serve_one();
+		status = serve_one();
 		FCGX_Finish_r(&fr);
+		metrics_request(status, util_monotonic_ns() - t0);
 		mail_flush();
 	}
 	FCGX_Free(&fr, 1);
@@ -295,6 +311,7 @@ int
 api_serve(const struct route *rts, size_t nrts, const struct field *fs,
     size_t nfs)
 {
+	int64_t	 t0;
 	int	 status = 1;
 
 	routes = rts;
@@ -306,13 +323,15 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 		if (!FCGX_IsCGI())
 			status = serve_fastcgi() == 1 ? 0 : 1;
 		else {
+			t0 = util_monotonic_ns();
 			io_start(NULL);
-			serve_one();
+			status = serve_one();
 			/* Drain what was not read (mod_cgid resets the
-			 * connection otherwise), end the answer, then hand
-			 * off its mail. */
+			 * connection otherwise), end the answer, count it,
+			 * then hand off its mail. */
 			io_finish();
 			fflush(stdout);
+			metrics_request(status, util_monotonic_ns() - t0);
 			mail_flush();
 			status = 0;
 		}

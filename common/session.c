@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
+#include "notice.h"
 #include "session.h"
 #include "util.h"
 
@@ -23,17 +26,6 @@ refresh_insert(const char *token, int64_t sid)
 	token_refresh_hash(token, hash);
 	return db_exec(SQL_REFRESH_INSERT, DB_ARGS(DB_BLOB(hash, sizeof(hash)),
 	    DB_INT(sid))) == 1 ? 1 : -1;
-}
-
-/* Copy a User-Agent, printable ASCII only, cut at AGENT_MAX bytes. */
-static void
-clean_agent(const char *in, char out[AGENT_MAX + 1])
-{
-	size_t	 i;
-
-	for (i = 0; in != NULL && in[i] != '\0' && i < AGENT_MAX; i++)
-		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
-	out[i] = '\0';
 }
 
 /*
@@ -77,7 +69,8 @@ first_int(const struct db_row *row, void *arg)
 /*
  * The writes of a login, inside the caller's transaction: purge a few
  * dead sessions, keep max - 1 active ones (so the new one makes max),
- * insert the session (t->sid) and its refresh token.
+ * insert the session (t->sid) and its refresh token, and record the
+ * login.
  */
 static int
 open_locked(const struct user *u, const char *ip, const char *agent,
@@ -91,16 +84,17 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(u->id), DB_INT(now),
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
 	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL),
-	    first_int, &t->sid) != DB_DONE)
+	    first_int, &t->sid) != DB_DONE ||
+	    refresh_insert(t->refresh, t->sid) == -1)
 		return -1;
-	return refresh_insert(t->refresh, t->sid);
+	return audit_record(AUDIT_LOGIN_SUCCESS, u->id, t->sid);
 }
 
 /*
  * Open a session for u from address ip and agent ua, revoking the least
- * recently used ones beyond AUTH_MAX_SESSIONS, in one transaction.  In
- * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
- * t filled, or -1.
+ * recently used ones beyond AUTH_MAX_SESSIONS, and record login.success,
+ * in one transaction.  In cookie mode the session gets a fingerprint
+ * (t->fgp).  Returns 1 with t filled, or -1.
  */
 int
 session_open(const struct user *u, const char *ip, const char *ua,
@@ -112,7 +106,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	clean_agent(ua, agent);
+	util_printable(ua, agent, AGENT_MAX);
 	t->expires_at = first_expiry(now);
 	if (token_random(raw, t->refresh) == -1 ||
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
@@ -121,9 +115,10 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, t,
 	    now) == 1 && token_access_issue(u->id, t->sid, u->role,
 	    cfg->cookie_mode ? claim : NULL, &t->access) == 1 &&
-	    db_commit() == 1)
+	    db_commit() == 1) {
+		metrics_add(METRIC_LOGIN_SUCCESS, 1);
 		rc = 1;
-	else
+	} else
 		db_rollback();
 out:
 	explicit_bzero(raw, sizeof(raw));
@@ -268,13 +263,15 @@ fingerprint_match(const struct presented *pr, const char *fgp,
 /*
  * Take the token of hash h one step, once its session and fingerprint
  * passed: rotate a fresh one, answer one rotated within the grace
- * window, or treat any other as stolen and revoke its session.
+ * window, or treat any other as stolen: revoke its session, record
+ * refresh.reuse and keep the owner's address for the notice (to).
  */
 static enum refresh
 advance(const char *token, const unsigned char h[SHA256_LEN],
-    struct presented *pr, struct tokens *t)
+    struct presented *pr, struct tokens *t, char to[EMAIL_MAX + 1])
 {
-	int	 rc;
+	struct user	 u;
+	int		 rc;
 
 	if (pr->fresh)
 		rc = rotate(token, h, pr->sid, pr->now, t);
@@ -284,8 +281,11 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
 		rc = 0;
 	if (rc != 0)
 		return rc == 1 ? REFRESH_OK : REFRESH_ERROR;
-	if (session_revoke(pr->uid, pr->sid) == -1)
+	if (session_revoke(pr->uid, pr->sid) == -1 ||
+	    audit_record(AUDIT_REFRESH_REUSE, pr->uid, pr->sid) == -1 ||
+	    user_load(pr->uid, &u) != 1)
 		return REFRESH_ERROR;
+	memcpy(to, u.email, EMAIL_MAX + 1);
 	LOG("session %lld: refresh token reused; session revoked",
 	    (long long)pr->sid);
 	return REFRESH_REUSED;
@@ -298,7 +298,7 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
  */
 static enum refresh
 refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
-    const char *fgp, struct tokens *t)
+    const char *fgp, struct tokens *t, char to[EMAIL_MAX + 1])
 {
 	struct presented	 pr;
 	struct user		 u;
@@ -316,7 +316,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 		rc = REFRESH_ERROR;
 	else if (!found || !pr.active || !fingerprint_match(&pr, fgp, t, claim))
 		rc = REFRESH_INVALID;
-	else if ((rc = advance(token, h, &pr, t)) == REFRESH_OK &&
+	else if ((rc = advance(token, h, &pr, t, to)) == REFRESH_OK &&
 	    (user_load(pr.uid, &u) != 1 ||
 	    extend(pr.sid, pr.now, &t->expires_at) == -1 ||
 	    token_access_issue(pr.uid, pr.sid, u.role,
@@ -327,18 +327,27 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	return rc;
 }
 
+/* Each outcome's counter. */
+static const enum metric outcomes[] = {
+	METRIC_REFRESH_SUCCESS,		/* REFRESH_OK */
+	METRIC_REFRESH_INVALID,		/* REFRESH_INVALID */
+	METRIC_REFRESH_REUSED,		/* REFRESH_REUSED */
+	METRIC_REFRESH_ERROR,		/* REFRESH_ERROR */
+};
+
 /*
  * Exchange a refresh token for new tokens, in one transaction, so that
  * parallel refreshes of one token are serialised: the first rotates,
  * the rest see a token rotated within the grace window and get the
  * same successor.  fgp is the fingerprint cookie's value, or NULL.
- * A reuse commits the revocation it made; anything else but success
- * writes nothing.
+ * A reuse commits the revocation it made and its audit entry, then
+ * tells the owner by mail; anything else but success writes nothing.
  */
 enum refresh
 session_refresh(const char *token, const char *fgp, struct tokens *t)
 {
 	unsigned char	 h[SHA256_LEN];
+	char		 to[EMAIL_MAX + 1] = "";
 	enum refresh	 rc = REFRESH_INVALID;
 
 	memset(t, 0, sizeof(*t));
@@ -348,12 +357,17 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 		rc = REFRESH_ERROR;
 		goto out;
 	}
-	rc = refresh_locked(token, h, fgp, t);
+	rc = refresh_locked(token, h, fgp, t, to);
 	if ((rc == REFRESH_OK || rc == REFRESH_REUSED) && db_commit() == -1)
 		rc = REFRESH_ERROR;
 	if (rc != REFRESH_OK && rc != REFRESH_REUSED)
 		db_rollback();
+	if (rc == REFRESH_REUSED) {
+		metrics_add(METRIC_REUSE_DETECTED, 1);
+		notice_mail(NOTICE_REFRESH_REUSE, to, NULL);
+	}
 out:
+	metrics_add(outcomes[rc], 1);
 	if (rc != REFRESH_OK)
 		tokens_free(t);
 	return rc;
@@ -443,6 +457,55 @@ session_revoke_user(int64_t uid, int64_t keep)
 
 	return db_exec(SQL_SESSION_REVOKE_USER, DB_ARGS(DB_INT(util_now()),
 	    DB_INT(uid), DB_INT(keep)));
+}
+
+/*
+ * End session sid of user uid and record event e (logout,
+ * session.revoked), in one transaction.  Returns 1 if it was active,
+ * 0 if not (nothing recorded), -1.
+ */
+int
+session_close(int64_t uid, int64_t sid, enum audit_event e)
+{
+	int	 rc;
+
+	if (db_begin() == -1)
+		return -1;
+	if ((rc = session_revoke(uid, sid)) == 1 &&
+	    audit_record(e, uid, sid) == -1)
+		rc = -1;
+	if (rc != 1 || db_commit() == -1) {
+		db_rollback();
+		return rc == 0 ? 0 : -1;
+	}
+	return 1;
+}
+
+/*
+ * Revoke every active session of user uid, each recorded as
+ * session.revoked, in one transaction.  Returns how many, or -1.
+ */
+int
+session_revoke_all(int64_t uid)
+{
+	int	 n;
+
+	if (db_begin() == -1)
+		return -1;
+	if (audit_sessions(uid) == -1 ||
+	    (n = session_revoke_user(uid, 0)) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return n;
+}
+
+/* How many sessions are active, into *n.  Returns 1, or -1. */
+int
+session_active(int64_t *n)
+{
+
+	return db_count(SQL_SESSION_ACTIVE, DB_ARGS(DB_INT(util_now())), n);
 }
 
 /* What session_each() hands its rows to. */

@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
 #include "throttle.h"
 #include "user.h"
 #include "util.h"
@@ -35,20 +36,27 @@
 /* A setting of type long, by its offset in struct config; 0: none. */
 #define SETTING(f)	offsetof(struct config, f)
 
-/* Each limit: the label its keys are made with, its maximum, its window. */
+/*
+ * Each limit: the label its keys are made with, its maximum, its
+ * window, and the metric a refusal counts on.
+ */
 static const struct {
 	const char	*label;
 	size_t		 max;
 	size_t		 window;	/* 0: an hour */
+	enum metric	 refused;
 } limits[LIMIT__MAX] = {
 	/* LIMIT_ACCOUNT */
-	{ "account", SETTING(login_max_failures), SETTING(login_window) },
+	{ "account", SETTING(login_max_failures), SETTING(login_window),
+	    METRIC_THROTTLED_LOGIN },
 	/* LIMIT_ADDRESS */
-	{ "address", SETTING(login_max_failures_addr), SETTING(login_window) },
+	{ "address", SETTING(login_max_failures_addr), SETTING(login_window),
+	    METRIC_THROTTLED_LOGIN },
 	/* LIMIT_REGISTER */
-	{ "register", SETTING(register_per_hour), 0 },
+	{ "register", SETTING(register_per_hour), 0,
+	    METRIC_THROTTLED_REGISTER },
 	/* LIMIT_MAIL */
-	{ "mail", SETTING(mail_per_hour), 0 },
+	{ "mail", SETTING(mail_per_hour), 0, METRIC_THROTTLED_MAIL },
 };
 
 /* The value of the setting at offset off. */
@@ -220,12 +228,12 @@ throttle_check(const struct throttle *t, int64_t *retry)
 
 	/* A throttled attempt, the bulk of an attack, takes no lock. */
 	if ((rc = allowed(t, now, retry)) != 1)
-		return rc;
+		goto out;
 	if (db_begin() == -1)
 		return -1;
 	if ((rc = allowed(t, now, retry)) != 1) {
 		db_rollback();
-		return rc;
+		goto out;
 	}
 	if (purge(now) == -1 || hit(LIMIT_ACCOUNT, t->account, now) == -1 ||
 	    hit(LIMIT_ADDRESS, t->address, now) == -1 || db_commit() == -1) {
@@ -233,6 +241,10 @@ throttle_check(const struct throttle *t, int64_t *retry)
 		return -1;
 	}
 	return 1;
+out:
+	if (rc == 0)
+		metrics_add(limits[LIMIT_ACCOUNT].refused, 1);
+	return rc;
 }
 
 /*
@@ -272,16 +284,20 @@ throttle_request(enum limit l, const char *ip, int64_t *retry)
 	address_key(l, ip, k);
 	*retry = 0;
 	if ((rc = over(l, k, now, retry)) != 0)
-		return rc == 1 ? 0 : -1;
+		goto out;
 	if (db_begin() == -1)
 		return -1;
 	if ((rc = over(l, k, now, retry)) != 0) {
 		db_rollback();
-		return rc == 1 ? 0 : -1;
+		goto out;
 	}
 	if (purge(now) == -1 || hit(l, k, now) == -1 || db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}
 	return 1;
+out:
+	if (rc == 1)
+		metrics_add(limits[l].refused, 1);
+	return rc == 1 ? 0 : -1;
 }

@@ -201,6 +201,31 @@ util_monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Monotonic nanoseconds, for durations. */
+int64_t
+util_monotonic_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Copy what a client sent (a User-Agent) for keeping and showing:
+ * printable ASCII only, anything else as '?', cut at max bytes; out
+ * holds max + 1.  NULL copies as "".
+ */
+void
+util_printable(const char *in, char *out, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; in != NULL && in[i] != '\0' && i < max; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
 /*
  * Format a Unix time as an RFC 3339 UTC string, by hand rather than
  * with strftime(), which reads the locale: every user resource has two.

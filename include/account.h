@@ -2,7 +2,11 @@
  * Accounts: proving a password (logins and re-authentication, both
  * through the throttle) and the changes that could hand an account to
  * someone else.  account_password_store() needs the caller's
- * transaction; the other changes open their own.
+ * transaction and records nothing; the other changes open their own
+ * and record their audit entries in it (password.changed,
+ * password.reset, email.change_requested, email.changed), their
+ * notices mailed once it committed.  A wrong or throttled password is
+ * noted on its own (login.failure, login.throttled).
  */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H

@@ -14,7 +14,8 @@
  * handler runs it has matched the route exactly (404, 405), checked the
  * body's type (415) and the bearer token (401, 403), and read, capped,
  * parsed and validated the body (413, 400).  Handlers never print: they
- * fill in a struct resp through resp_*() (response.c) and return 1, or
+ * fill in a struct resp through resp_*() (response.c), JSON unless a
+ * handler sets another type with resp_text(), and return 1, or
  * return 0 on internal failure (a logged 500, or 503 when the database
  * was locked).  Mail a handler's change queued goes out once the answer
  * is out, or not at all if the handler failed.  The answers several
@@ -104,6 +105,9 @@ struct header {
 struct resp {
 	int		 status;
 	struct json_object *body;	/* NULL: no body (204) */
+	char		*text;		/* a body that is not JSON, or NULL */
+	size_t		 textlen;
+	const char	*type;		/* its Content-Type (static) */
 	struct header	 headers[RESP_HEADERS];
 	size_t		 nheaders;
 };
@@ -125,6 +129,7 @@ int		 api_serve(const struct route *, size_t, const struct field *,
 int		 resp_fail(struct resp *, enum err, const char *,
 		    const char *);
 int		 resp_reply(struct resp *, int, struct json_object *);
+int		 resp_text(struct resp *, int, const char *, char *, size_t);
 int		 resp_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -139,5 +144,8 @@ const char	*req_env(const char *);
 int		 req_cookie(const char *, char *, size_t);
 int		 req_query_long(const struct req *, const char *, long, long,
 		    long, long *);
+int		 req_query_text(const struct req *, const char *, char *,
+		    size_t);
+int		 req_loopback(const struct req *);
 
 #endif

@@ -37,6 +37,9 @@ struct config {
 	long		 session_max_age;	/* AUTH_SESSION_MAX_AGE */
 	long		 register_per_hour;	/* AUTH_REGISTER_PER_HOUR */
 	long		 mail_per_hour;		/* AUTH_MAIL_PER_HOUR */
+	long		 audit_days;		/* AUTH_AUDIT_DAYS */
+	char		*metrics_token;		/* AUTH_METRICS_TOKEN */
+	char		*metrics_file;		/* AUTH_METRICS_FILE */
 };
 
 /* The process-wide settings, valid after config_load() succeeded. */

@@ -1,14 +1,17 @@
 /*
  * Sessions: opened by a login, each with one refresh token at a time
- * and any number of access tokens minted from it.  session_open() and
- * session_refresh() run in transactions of their own; the others are
- * one statement each.
+ * and any number of access tokens minted from it.  session_open(),
+ * session_refresh(), session_close() and session_revoke_all() run in
+ * transactions of their own and record their audit entries there;
+ * the others are one statement each (session_revoke() and
+ * session_revoke_user() record nothing: their caller's change does).
  */
 #ifndef SESSION_H
 #define SESSION_H
 
 #include <stdint.h>
 
+#include "audit.h"
 #include "token.h"
 #include "user.h"
 
@@ -69,6 +72,9 @@ int		 session_authenticate(const char *, struct auth *);
 int		 session_fingerprint_ok(const struct auth *, const char *);
 int		 session_revoke(int64_t, int64_t);
 int		 session_revoke_user(int64_t, int64_t);
+int		 session_close(int64_t, int64_t, enum audit_event);
+int		 session_revoke_all(int64_t);
+int		 session_active(int64_t *);
 int		 session_each(int64_t, int (*)(const struct session *, void *),
 		    void *);
 long		 tokens_left(const struct tokens *);

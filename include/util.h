@@ -31,6 +31,8 @@ void	 util_hex(const unsigned char *, size_t, char *);
 long	 util_hex4(const char *, size_t);
 int64_t	 util_now(void);
 int64_t	 util_monotonic_ms(void);
+int64_t	 util_monotonic_ns(void);
+void	 util_printable(const char *, char *, size_t);
 void	 util_rfc3339(int64_t, char [RFC3339_LEN]);
 int	 util_parse_long(const char *, long, long, long *);
 int	 util_parse_id(const char *, size_t, int64_t *);

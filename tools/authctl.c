@@ -8,13 +8,17 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "account.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "mail.h"
 #include "pw.h"
 #include "session.h"
 #include "user.h"
@@ -245,7 +249,7 @@ cmd_add_user(int argc, char *argv[])
 		fprintf(stderr, "authctl: cannot hash the password\n");
 		goto out;
 	}
-	switch (user_insert(norm, name, hash, role, &id)) {
+	switch (user_create(norm, name, hash, role, &id)) {
 	case DB_DONE:
 		printf("created user %lld %s (%s)\n", (long long)id, norm, role);
 		rc = 0;
@@ -282,7 +286,7 @@ cmd_set_role(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (strcmp(argv[1], "user") == 0 && user_last_admin(&u) == 1)
 		warn_no_admin();
-	if (user_set(u.id, argv[1], -1) != 1) {
+	if (user_update_forced(u.id, argv[1], &u) != USER_CHANGED) {
 		fprintf(stderr, "authctl: cannot write the database\n");
 		return EXIT_FAIL;
 	}
@@ -365,7 +369,7 @@ cmd_revoke_sessions(int argc, char *argv[])
 		return EXIT_USAGE;
 	if (!find_user(argv[0], &u))
 		return EXIT_FAIL;
-	if ((n = session_revoke_user(u.id, 0)) == -1) {
+	if ((n = session_revoke_all(u.id)) == -1) {
 		fprintf(stderr, "authctl: cannot write the database\n");
 		return EXIT_FAIL;
 	}
@@ -385,11 +389,205 @@ cmd_delete_user(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (user_last_admin(&u) == 1)
 		warn_no_admin();
-	if (user_delete(u.id) != 1) {
+	if (user_remove_forced(u.id) != USER_CHANGED) {
 		fprintf(stderr, "authctl: cannot delete the user\n");
 		return EXIT_FAIL;
 	}
 	printf("deleted user %lld %s\n", (long long)u.id, u.email);
+	return 0;
+}
+
+/*
+ * A time for --since: an RFC 3339 UTC time ("2026-11-21T22:48:18Z"), a
+ * day ("2026-11-21", its midnight UTC), or an age ("90m", "24h", "7d":
+ * that long ago).  Returns 1 with *t set, or 0.
+ */
+static int
+parse_since(const char *s, int64_t *t)
+{
+	struct tm	 tm;
+	const char	*end;
+	long		 n;
+	char		 unit;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) != NULL &&
+	    *end == '\0') {
+		*t = timegm(&tm);
+		return 1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0') {
+		*t = timegm(&tm);
+		return 1;
+	}
+	if (sscanf(s, "%ld%c", &n, &unit) != 2 || n < 0 || n > 36500L * 24 ||
+	    strchr("mhd", unit) == NULL || s[strspn(s, "0123456789") + 1] !=
+	    '\0')
+		return 0;
+	*t = util_now() - n * (unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400);
+	return 1;
+}
+
+/*
+ * The user a --user argument names: an id (a deleted user's too), or
+ * an email.  Returns 1 with *id set, or 0 after saying why not.
+ */
+static int
+user_arg(const char *arg, int64_t *id)
+{
+	struct user	 u;
+
+	if (util_parse_id(arg, strlen(arg), id))
+		return 1;
+	if (!find_user(arg, &u))
+		return 0;
+	*id = u.id;
+	return 1;
+}
+
+/* The arguments of audit: --user U, --event E, --since T. */
+static int
+audit_args(int argc, char *argv[], struct audit_query *q)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (i + 1 == argc || argv[i][0] != '-') {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		if (strcmp(argv[i], "--user") == 0) {
+			if (!user_arg(argv[++i], &q->user_id))
+				return EXIT_FAIL;
+		} else if (strcmp(argv[i], "--event") == 0) {
+			if ((q->event = audit_event_parse(argv[++i])) == -1) {
+				fprintf(stderr, "authctl: no event \"%s\"\n",
+				    argv[i]);
+				return EXIT_FAIL;
+			}
+		} else if (strcmp(argv[i], "--since") == 0) {
+			if (!parse_since(argv[++i], &q->since)) {
+				fprintf(stderr, "authctl: --since takes a time "
+				    "(2026-11-21T22:48:18Z), a day (2026-11-21) "
+				    "or an age (90m, 24h, 7d)\n");
+				return EXIT_FAIL;
+			}
+		} else {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* An id column: the number, or "-". */
+static void
+print_id(int64_t id)
+{
+
+	if (id > 0)
+		printf("%lld\t", (long long)id);
+	else
+		fputs("-\t", stdout);
+}
+
+/* audit_each() callback: one tab-separated line per entry. */
+static int
+print_entry(const struct audit_entry *a, void *arg)
+{
+	char	 t[RFC3339_LEN], hex[2 * KEY_LEN + 1];
+
+	((struct audit_query *)arg)->before = a->id;
+	util_rfc3339(a->time, t);
+	printf("%lld\t%s\t%s\t", (long long)a->id, t, a->event);
+	if (a->user_id == 0 && a->has_subject) {
+		/* An unknown name, by its throttle key: never the name. */
+		util_hex(a->subject, 8, hex);
+		printf("name:%s\t", hex);
+	} else
+		print_id(a->user_id);
+	print_id(a->session_id);
+	print_id(a->actor_id);
+	printf("%s\t%s\t%s\n", a->ip != NULL ? a->ip : "-", a->outcome,
+	    a->user_agent != NULL ? a->user_agent : "-");
+	return 0;
+}
+
+/* audit [--user U] [--event E] [--since T]: newest first. */
+static int
+cmd_audit(int argc, char *argv[])
+{
+	struct audit_query	 q = { 0, -1, 0, 0, 200 };
+	int64_t			 before;
+	int			 rc;
+
+	if ((rc = audit_args(argc, argv, &q)) != 0)
+		return rc;
+	printf("ID\tTIME\tEVENT\tUSER\tSESSION\tBY\tIP\tOUTCOME\t"
+	    "USER-AGENT\n");
+	/* A page at a time, by cursor, so a long log is never held. */
+	do {
+		before = q.before;
+		if (audit_each(&q, print_entry, &q) == -1) {
+			fprintf(stderr, "authctl: cannot read the database\n");
+			return EXIT_FAIL;
+		}
+	} while (q.before != before);
+	return 0;
+}
+
+/* A bar of n marks of c, for the chart. */
+static void
+bar(int64_t n, char c)
+{
+
+	while (n-- > 0)
+		putchar(c);
+}
+
+/*
+ * stats: the last 24 hours, an hour a line, as counts and a bar chart:
+ * logins ok (#) and failed (x), throttled logins (!), refresh reuses
+ * (R), from the audit log.
+ */
+static int
+cmd_stats(int argc, char *argv[])
+{
+	struct audit_hour	 h[24];
+	int64_t			 start, max = 0, sum, scale;
+	char			 t[RFC3339_LEN];
+	int			 i;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	start = (util_now() / 3600 - 23) * 3600;
+	if (audit_hourly(start, h) == -1) {
+		fprintf(stderr, "authctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < 24; i++)
+		if ((sum = h[i].ok + h[i].failed + h[i].throttled +
+		    h[i].reuse) > max)
+			max = sum;
+	scale = max > 50 ? (max + 49) / 50 : 1;
+	util_rfc3339(start, t);
+	printf("the last 24 hours from %.13s:00Z, an hour a line (UTC)\n\n"
+	    "hour      ok  failed  throttled  reuse\n", t);
+	for (i = 0; i < 24; i++) {
+		util_rfc3339(start + i * 3600, t);
+		printf("%.5s %6lld %7lld %10lld %6lld  ", t + 11,
+		    (long long)h[i].ok, (long long)h[i].failed,
+		    (long long)h[i].throttled, (long long)h[i].reuse);
+		bar((h[i].ok + scale - 1) / scale, '#');
+		bar((h[i].failed + scale - 1) / scale, 'x');
+		bar((h[i].throttled + scale - 1) / scale, '!');
+		bar((h[i].reuse + scale - 1) / scale, 'R');
+		putchar('\n');
+	}
+	printf("\n# login  x failed login  ! throttled login  R refresh "
+	    "reuse; a mark is %lld or fewer\n", (long long)scale);
 	return 0;
 }
 
@@ -431,6 +629,16 @@ static const struct command {
 	    "\ttokens stop working at once." },
 	{ "delete-user", cmd_delete_user, "delete-user EMAIL\n"
 	    "\tDelete a user with their sessions and tokens." },
+	{ "audit", cmd_audit, "audit [--user USER] [--event EVENT] "
+	    "[--since TIME]\n"
+	    "\tPrint the audit log, newest first, tab-separated: id, time,\n"
+	    "\tevent, user (or name:HMAC for an unknown login name),\n"
+	    "\tsession, by (the signed-in caller), address, outcome, user\n"
+	    "\tagent.  USER is an email or an id; TIME is\n"
+	    "\t2026-11-21T22:48:18Z, 2026-11-21 or an age (90m, 24h, 7d)." },
+	{ "stats", cmd_stats, "stats\n"
+	    "\tChart the last 24 hours from the audit log, an hour a line:\n"
+	    "\tlogins ok and failed, throttled logins, refresh reuses." },
 	{ "migrate", cmd_migrate, "migrate\n"
 	    "\tCreate the database, or bring its schema up to date." },
 };
@@ -501,8 +709,12 @@ main(int argc, char *argv[])
 		config_free();
 		return EXIT_FAIL;
 	}
+	/* What this tool records has no address; its agent is its name. */
+	audit_context(NULL, "authctl");
 	if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
 		synopsis(stderr, c);
+	/* The notices of a change (set-password), after it committed. */
+	mail_flush();
 	db_close();
 	pw_denylist_free();
 	config_free();
