@@ -109,8 +109,9 @@ common/libcommon.a: $(COMMON_OBJ)
 cgi-bin/%.fcgi: cgi-bin/%.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
-tools/authctl: tools/authctl.o common/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+tools/authctl: tools/authctl.o tools/ctlconf.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ tools/authctl.o tools/ctlconf.o common/libcommon.a \
+	  $(LDLIBS)
 
 # The unit tests and fuzzers reach the library's internal headers too.
 tests/unit/%.o: CFLAGS += -Icommon
