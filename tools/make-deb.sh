@@ -37,4 +37,5 @@ echo "deb: $(basename "$deb")"
 # --fail-on error (lintian 2.6+) is the default; say it anyway.
 echo "deb: lintian"
 lintian --fail-on error --info --display-info --pedantic \
+    $([ "$(id -u)" -ne 0 ] || echo --allow-root) \
     "$dir"/fcgi-auth_"$version"_*.changes
