@@ -9,7 +9,8 @@
 #                           /etc/fcgi-auth/fcgi-auth.conf, authctl with
 #                           the settings file alone
 #   SUITES                  the contract's suites through the package's
-#                           lighttpd snippet under /auth/ (HOST=debian)
+#                           lighttpd snippet under /auth/ (HOST=debian;
+#                           cookies over HTTPS, as a site would serve them)
 #   tests/deb/purge.bats    apt-get remove, then purge: nothing left
 #
 # Every server is a throwaway one on a free port of 127.0.0.1; the
@@ -20,7 +21,7 @@ set -u
 cd "$(dirname "$0")/../.."
 
 SUITES="register login refresh user-info users profile sessions
-account-change password-policy mail cors expiry http hosting
+account-change password-policy mail cookies cors expiry http hosting
 attack-authz attack-input attack-throttle attack-tokens"
 
 [ "$(id -u)" -eq 0 ] || { echo "test-deb: needs root" >&2; exit 1; }
