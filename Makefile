@@ -273,11 +273,12 @@ install: all
 # settings file and the script that writes them into the servers'
 # syntax; the package's maintainer scripts make the state folder.
 install-conf:
-	$(INSTALL) -d $(PKGLIBEXEC) $(PKGCONF) \
+	$(INSTALL) -d $(PKGLIBEXEC) $(PKGCONF) $(PKGDATA)/errors \
 	  $(DESTDIR)$(sysconfdir)/lighttpd/conf-available \
 	  $(DESTDIR)$(sysconfdir)/apache2/conf-available
 	$(SUBST) tools/server-settings.sh > $(PKGLIBEXEC)/server-settings
 	chmod 755 $(PKGLIBEXEC)/server-settings
+	$(INSTALL) -m 644 conf/errors/413.json conf/errors/500.json $(PKGDATA)/errors/
 	$(SUBST) conf/fcgi-auth.conf > $(PKGCONF)/fcgi-auth.conf
 	chmod 640 $(PKGCONF)/fcgi-auth.conf
 	$(SUBST) conf/lighttpd.conf > \

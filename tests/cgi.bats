@@ -50,6 +50,15 @@ setup() { load_helpers; }
 	assert_line --index 0 'Status: 404 Not Found'
 }
 
+@test "cgi: the Apache snippet's files for 413 and 500 are the error program's answers" {
+	local s
+	for s in 413 500; do
+		cgi error GET /.error '' REDIRECT_STATUS=$s
+		assert_line --regexp "^Status: $s "
+		[ "${lines[-1]}" = "$(cat "$ROOT/conf/errors/$s.json")" ]
+	done
+}
+
 @test "cgi: a bad setting stops the program with one line and status 1" {
 	run env -i AUTH_DB="$CGI_DB" AUTH_JWT_SECRET=short REQUEST_METHOD=GET \
 	    SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"

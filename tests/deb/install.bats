@@ -162,6 +162,24 @@ users_of() {
 	    [ ! -e /run/apache2/apache2.pid ]
 }
 
+@test "deb: a reinstall keeps the secret and the settings, and starts nothing" {
+	local secret
+	secret=$(cat "$VAR/jwt.secret")
+	echo '#AUTH_PUBLIC_URL=https://kept.example' >>"$CONF"
+	# An upgrade's path in postinst: the snippets are enabled now.
+	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall \
+	    "$(ls "$ROOT"/fcgi-auth_*.deb)"
+	assert_success
+	[ "$(cat "$VAR/jwt.secret")" = "$secret" ]
+	grep -qx '#AUTH_PUBLIC_URL=https://kept.example' "$CONF"
+	[ "$(stat -c '%a %U %G' "$CONF")" = '640 root www-data' ]
+	[ -L /etc/lighttpd/conf-enabled/50-fcgi-auth.conf ]
+	grep -qx lighttpd "$BATS_FILE_TMPDIR/running-before" ||
+	    [ ! -e /run/lighttpd.pid ]
+	grep -qx apache2 "$BATS_FILE_TMPDIR/running-before" ||
+	    [ ! -e /run/apache2/apache2.pid ]
+}
+
 @test "deb: lighttpd serves /auth/ of the site as www-data, with the settings file" {
 	server_start
 	echo "$PORT" >"$STATE/port"
@@ -228,6 +246,18 @@ users_of() {
 	req GET /openapi.json
 	assert_status 200
 	assert_header X-Content-Type-Options nosniff
+	# Apache's own errors below the prefix are JSON too.
+	head -c 200000 /dev/zero >"$BATS_TEST_TMPDIR/big"
+	req POST /register '' --data-binary @"$BATS_TEST_TMPDIR/big" \
+	    -H 'Content-Type: application/json'
+	assert_error 413 payload_too_large
+	# mod_fcgid's own limit on a chunked body: 500, JSON too.
+	req POST /register '' --data-binary @"$BATS_TEST_TMPDIR/big" \
+	    -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked'
+	assert_error 500 internal_error
+	# Those two answers are files; asked for, they are no path.
+	req GET /.413
+	assert_error 404 not_found
 	run users_of login
 	assert_output www-data
 	apache_stop
