@@ -16,6 +16,11 @@
 #   make routes     write the routes and settings in lighttpd.conf and
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
+#                   (install-conf: the settings file and the Debian
+#                   web-server snippets, in sysconfdir)
+#   make deb        a Debian package, ./fcgi-auth_VERSION_ARCH.deb
+#   make test-deb   build it, install it, serve the suites through it
+#                   under /auth/, purge it (root; changes the system)
 
 PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
@@ -48,6 +53,8 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 sbindir    ?= $(PREFIX)/sbin
 libexecdir ?= $(PREFIX)/libexec
+sysconfdir ?= $(PREFIX)/etc
+localstatedir ?= $(PREFIX)/var
 datadir    ?= $(PREFIX)/share
 docdir     ?= $(datadir)/doc/fcgi-auth
 mandir     ?= $(datadir)/man
@@ -55,6 +62,14 @@ INSTALL    ?= install
 PKGLIBEXEC  = $(DESTDIR)$(libexecdir)/fcgi-auth
 PKGDATA     = $(DESTDIR)$(datadir)/fcgi-auth
 PKGDOC      = $(DESTDIR)$(docdir)
+PKGCONF     = $(DESTDIR)$(sysconfdir)/fcgi-auth
+# The settings file authctl reads (fcgi-auth.conf(5)).
+CONF_FILE   = $(sysconfdir)/fcgi-auth/fcgi-auth.conf
+# conf/ and server-settings name the installed paths.
+SUBST       = sed -e 's|@libexecdir@|$(libexecdir)|g' \
+	      -e 's|@sbindir@|$(sbindir)|g' -e 's|@datadir@|$(datadir)|g' \
+	      -e 's|@sysconfdir@|$(sysconfdir)|g' \
+	      -e 's|@localstatedir@|$(localstatedir)|g'
 
 # /docs: our page and its script, the OpenAPI description, and Swagger
 # UI's two files, copied from npm's swagger-ui-dist (make deps-docs;
@@ -90,7 +105,10 @@ all: $(PROGRAMS) $(TOOLS)
 
 # Rebuild everything when the flags change (SAN=1 and back).
 .build-flags: FORCE
-	@echo '$(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CFLAGS) $(LDFLAGS)' > $@
+	@echo '$(CFLAGS) $(LDFLAGS) $(CONF_FILE)' | cmp -s - $@ || \
+	  echo '$(CFLAGS) $(LDFLAGS) $(CONF_FILE)' > $@
+
+common/conffile.o: CFLAGS += -DCONF_FILE='"$(CONF_FILE)"'
 
 %.o: %.c .build-flags
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -109,8 +127,9 @@ common/libcommon.a: $(COMMON_OBJ)
 cgi-bin/%.fcgi: cgi-bin/%.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
-tools/authctl: tools/authctl.o common/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+tools/authctl: tools/authctl.o tools/ctlconf.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ tools/authctl.o tools/ctlconf.o common/libcommon.a \
+	  $(LDLIBS)
 
 # The unit tests and fuzzers reach the library's internal headers too.
 tests/unit/%.o: CFLAGS += -Icommon
@@ -250,7 +269,29 @@ install: all
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
 	$(INSTALL) -m 644 man/authctl.8 $(DESTDIR)$(mandir)/man8/
 
+# The Debian layout of the web servers' snippets (conf-available), the
+# settings file and the script that writes them into the servers'
+# syntax; the package's maintainer scripts make the state folder.
+install-conf:
+	$(INSTALL) -d $(PKGLIBEXEC) $(PKGCONF) $(PKGDATA)/errors \
+	  $(DESTDIR)$(sysconfdir)/lighttpd/conf-available \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available
+	$(SUBST) tools/server-settings.sh > $(PKGLIBEXEC)/server-settings
+	chmod 755 $(PKGLIBEXEC)/server-settings
+	$(INSTALL) -m 644 conf/errors/413.json conf/errors/500.json $(PKGDATA)/errors/
+	$(SUBST) conf/fcgi-auth.conf > $(PKGCONF)/fcgi-auth.conf
+	chmod 640 $(PKGCONF)/fcgi-auth.conf
+	$(SUBST) conf/lighttpd.conf > \
+	  $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf
+	$(SUBST) conf/apache.conf > \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+	chmod 644 $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+
 uninstall:
+	rm -f $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+	rm -rf $(PKGCONF)
 	rm -f $(DESTDIR)$(sbindir)/authctl \
 	  $(DESTDIR)$(mandir)/man5/fcgi-auth.conf.5 \
 	  $(DESTDIR)$(mandir)/man7/fcgi-auth.7 \
@@ -264,10 +305,22 @@ clean:
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime bench/mint \
 	  bench/metricstime \
 	  bench/callgrind.out*
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) $(DEB_DIR)
+
+# make deb: built by dpkg-buildpackage (debian/) from a copy of the
+# tree's sources in $(DEB_DIR), so no build output lands in the tree;
+# the package is copied here.  make test-deb: tests/deb/run.sh.
+DEB_DIR   = deb-build
+DEB_TOOLS = debhelper dpkg-dev fakeroot lintian
+deb: deps
+	@tools/deps.sh $(DEB_TOOLS)
+	@DEB_DIR=$(DEB_DIR) tools/make-deb.sh
+
+test-deb: deb
+	@tests/deb/run.sh
 
 .PHONY: all routes deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
-	fuzz bench profile install uninstall clean FORCE
+	fuzz bench profile install install-conf uninstall deb test-deb clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \

@@ -55,7 +55,7 @@ register_post(struct req *r, struct resp *p)
 	}
 	if (rc != DB_DONE || user_load(id, &u) != 1)
 		return 0;
-	resp_header(p, "Location", "/users/%lld", (long long)id);
+	resp_header(p, "Location", "%s/users/%lld", r->base, (long long)id);
 	return reply_user(p, 201, &u);
 }
 

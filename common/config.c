@@ -248,6 +248,31 @@ make_secret(const char *path, char *err, size_t errsz)
 }
 
 /*
+ * What can be known of the secret settings without reading a file: one
+ * of them at most, and a secret given as a value of the right length.
+ * Returns 1, or 0 with err set.
+ */
+static int
+check_secret(char *err, size_t errsz)
+{
+	const char	*v = getenv("AUTH_JWT_SECRET");
+
+	if (v != NULL && getenv("AUTH_JWT_SECRET_FILE") != NULL)
+		return fail(err, errsz, "AUTH_JWT_SECRET and "
+		    "AUTH_JWT_SECRET_FILE: set only one");
+	if (v != NULL && strncmp(v, "${", 2) == 0)
+		return fail(err, errsz, "AUTH_JWT_SECRET: not set "
+		    "(the web server passed \"%.20s\")", v);
+	if (v != NULL && strlen(v) < SECRET_MIN)
+		return fail(err, errsz, "AUTH_JWT_SECRET: shorter than %d "
+		    "bytes", SECRET_MIN);
+	if (v != NULL && strlen(v) > SECRET_MAX)
+		return fail(err, errsz, "AUTH_JWT_SECRET: longer than %d "
+		    "bytes", SECRET_MAX);
+	return 1;
+}
+
+/*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
  * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
  * made on first start.  Returns 1, or 0 with err set.
@@ -260,16 +285,11 @@ load_secret(char *err, size_t errsz)
 	char		*dbcopy, path[4096];
 	int		 n;
 
-	if (v != NULL && file != NULL)
-		return fail(err, errsz, "AUTH_JWT_SECRET and "
-		    "AUTH_JWT_SECRET_FILE: set only one");
-	if (v != NULL) {
-		if (strncmp(v, "${", 2) == 0)
-			return fail(err, errsz, "AUTH_JWT_SECRET: not set "
-			    "(the web server passed \"%.20s\")", v);
+	if (!check_secret(err, errsz))
+		return 0;
+	if (v != NULL)
 		return keep_secret("AUTH_JWT_SECRET",
 		    (const unsigned char *)v, strlen(v), err, errsz);
-	}
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
@@ -351,12 +371,11 @@ check_metrics(char *err, size_t errsz)
 }
 
 /*
- * Load every setting and the secret, and derive the keys.  Returns 1
- * with err "", or -1 with one line in err naming the variable and what
- * is wrong with it.
+ * Load every setting but the secret and check the mail and metrics
+ * settings.  Returns 1, or 0 with err set.
  */
-int
-config_load(char *err, size_t errsz)
+static int
+load_settings(char *err, size_t errsz)
 {
 	size_t	 i;
 
@@ -365,9 +384,20 @@ config_load(char *err, size_t errsz)
 		err[0] = '\0';
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
-			return -1;
-	if (!check_mail(err, errsz) || !check_metrics(err, errsz) ||
-	    !load_secret(err, errsz))
+			return 0;
+	return check_mail(err, errsz) && check_metrics(err, errsz);
+}
+
+/*
+ * Load every setting and the secret, and derive the keys.  Returns 1
+ * with err "", or -1 with one line in err naming the variable and what
+ * is wrong with it.
+ */
+int
+config_load(char *err, size_t errsz)
+{
+
+	if (!load_settings(err, errsz) || !load_secret(err, errsz))
 		return -1;
 	/* Every use of the secret gets a key of its own (keys.c). */
 	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1) {
@@ -375,6 +405,36 @@ config_load(char *err, size_t errsz)
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * Check the settings as config_load() does, but read or make no secret
+ * file, so whoever checks need not be the programs' user.  Returns 1,
+ * or -1 with one line in err; config_free() after.
+ */
+int
+config_check(char *err, size_t errsz)
+{
+
+	return load_settings(err, errsz) && check_secret(err, errsz) ? 1 : -1;
+}
+
+/*
+ * Is name a setting?  The table's, and the two secret settings read
+ * apart from it.  Returns 1 or 0.
+ */
+int
+config_known(const char *name)
+{
+	size_t	 i;
+
+	if (strcmp(name, "AUTH_JWT_SECRET") == 0 ||
+	    strcmp(name, "AUTH_JWT_SECRET_FILE") == 0)
+		return 1;
+	for (i = 0; i < nitems(settings); i++)
+		if (strcmp(name, settings[i].name) == 0)
+			return 1;
+	return 0;
 }
 
 /* Release every setting; safe to call more than once. */

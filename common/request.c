@@ -70,32 +70,67 @@ is_program(const char *url)
 }
 
 /*
- * The path to route, into buf: SCRIPT_NAME + PATH_INFO, as lighttpd
- * (SCRIPT_NAME empty) and Apache's AliasMatch (PATH_INFO empty) give
- * it.  Under the .htaccess rewrites of shared hosting SCRIPT_NAME is
- * the program's own URL ("/auth/cgi-bin/login.fcgi") and the rewrite
- * put the API path, without the site's folder, in PATH_INFO: then
- * PATH_INFO alone is the path.  No route ends in ".fcgi" or ".cgi".
- * Returns buf, or "" (no route) when the path is too long.
+ * The length of the folder that serves the API, from SCRIPT_NAME when
+ * it names the program's own file under the .htaccess layout
+ * ("/auth/cgi-bin/login.fcgi": "/auth"), or 0.
  */
-static const char *
-path_of(char *buf, size_t size)
+static size_t
+folder_of(const char *sn)
+{
+	const char	*base = strrchr(sn, '/');
+	size_t		 n;
+
+	if (base == NULL || base - sn < 8)
+		return 0;
+	n = (size_t)(base - sn) - 8;
+	return strncmp(sn + n, "/cgi-bin", 8) == 0 ? n : 0;
+}
+
+/*
+ * The path to route and the path the API is served under, from the
+ * CGI variables, as RFC 3875 splits a URL: SCRIPT_NAME where the
+ * application is mounted, PATH_INFO the path within it.
+ *
+ *   lighttpd.conf ("/" key):       ""     + "/login"
+ *   a prefix (lighttpd "/auth" key, Apache AliasMatch with $1):
+ *                                  "/auth" + "/login"
+ *   Apache AliasMatch to the file: "/login" + ""
+ *   .htaccess rewrites:            "/auth/cgi-bin/login.fcgi" + "/login"
+ *
+ * So the path is PATH_INFO when there is one or when SCRIPT_NAME names
+ * the program's file (no route ends in ".fcgi" or ".cgi"), SCRIPT_NAME
+ * otherwise; the base is SCRIPT_NAME in front of a PATH_INFO, or the
+ * folder above cgi-bin/ when SCRIPT_NAME names the program's file.  A
+ * path too long is "" (no route), and so is a base.
+ */
+static void
+path_of(struct req_store *st, const char **path, const char **base)
 {
 	const char	*sn = io_env("SCRIPT_NAME");
 	const char	*pi = io_env("PATH_INFO");
-	size_t		 a, b;
+	size_t		 n;
 
-	if (sn == NULL || is_program(sn))
+	if (sn == NULL)
 		sn = "";
 	if (pi == NULL)
 		pi = "";
-	a = strlen(sn);
-	b = strlen(pi);
-	if (a + b >= size)
-		return "";
-	memcpy(buf, sn, a);
-	memcpy(buf + a, pi, b + 1);
-	return buf;
+	if (is_program(sn))
+		n = folder_of(sn);
+	else if (*pi != '\0')
+		n = strlen(sn);
+	else {
+		pi = sn;
+		n = 0;
+	}
+	while (n > 0 && sn[n - 1] == '/')
+		n--;
+	*path = strlen(pi) <= PATH_MAX_LEN ? pi : "";
+	*base = "";
+	if (n <= PATH_MAX_LEN) {
+		memcpy(st->base, sn, n);
+		st->base[n] = '\0';
+		*base = st->base;
+	}
 }
 
 /*
@@ -190,7 +225,7 @@ req_read(struct req *r, struct req_store *st, int *head)
 {
 
 	r->method = method_of(io_env("REQUEST_METHOD"), head);
-	r->path = path_of(st->path, sizeof(st->path));
+	path_of(st, &r->path, &r->base);
 	if ((r->query = io_env("QUERY_STRING")) == NULL)
 		r->query = "";
 	r->ip = ip_of(st->ip);

@@ -85,6 +85,8 @@ struct field {
 struct req {
 	enum method	 method;
 	const char	*path;		/* the URL path routed */
+	const char	*base;		/* the path it is served under: "" or
+					   "/auth", never ending in "/" */
 	int64_t		 id;		/* the {id} in the path, or 0 */
 	const char	*query;		/* QUERY_STRING, never NULL */
 	const char	*ip;		/* the client's address */

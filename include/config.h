@@ -46,6 +46,8 @@ struct config {
 extern const struct config *cfg;
 
 int	 config_load(char *, size_t);
+int	 config_check(char *, size_t);
+int	 config_known(const char *);
 void	 config_free(void);
 
 #endif

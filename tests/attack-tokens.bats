@@ -125,17 +125,24 @@ claims() {
 
 	# curl cannot send a 1 MB header line: write the request by hand.
 	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
-	(printf 'GET /user-info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+	(printf 'GET %s/user-info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n' \
+	    "$SITE_PREFIX"
 	    printf 'Authorization: Bearer '
 	    head -c 1048576 /dev/zero | tr '\0' A
 	    printf '.a.b\r\n\r\n') >&"$fd" 2>/dev/null &
 	run timeout 10 cat <&"$fd"
 	exec {fd}>&-
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "HTTP/1.1 400 "* || ${lines[0]} == "HTTP/1.0 400 "* ]]
 	# lighttpd's own 431 reaches error.fcgi and becomes the contract's
 	# JSON; Apache answers oversized headers itself, in HTML, before any
-	# configuration can step in (fcgi-auth(7): What differs between hosts).
+	# configuration can step in (fcgi-auth(7): What differs between
+	# hosts), and so does lighttpd under the Debian snippet, which
+	# cannot take over the site's errors.
+	if [ "$HOST" = debian ]; then
+		[[ ${lines[0]} == "HTTP/1."[01]" 431 "* ]]
+	else
+		[[ ${lines[0]} == "HTTP/1.1 400 "* || ${lines[0]} == "HTTP/1.0 400 "* ]]
+	fi
 	if [ "$HOST" = lighttpd ]; then
 		[[ $output == *'{"error":"invalid_request",'* ]]
 	fi

@@ -16,7 +16,7 @@ mk() {
 setup_file() {
 	export DEST=$BATS_FILE_TMPDIR/dest
 	export P=$DEST/usr/local
-	mk install DESTDIR="$DEST" >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
+	mk install install-conf DESTDIR="$DEST" >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
 	    { cat "$BATS_FILE_TMPDIR/install.log" >&2; return 1; }
 }
 teardown_file() { server_stop; }
@@ -91,6 +91,40 @@ setup() { load_helpers; }
 		assert_error 404 not_found
 	fi
 	server_stop
+}
+
+@test "install: the installed TLS example serves the installed tree" {
+	export SITE_HOME=$P/libexec/fcgi-auth SITE_DOCS=$P/share/fcgi-auth/docs
+	export SITE_CONF=$P/share/doc/fcgi-auth/examples
+	server_start --tls
+	req GET /health
+	assert_status 200
+	server_stop
+}
+
+@test "install-conf: the settings file and the Debian snippets, with the installed paths" {
+	local f
+	for f in "$P/etc/fcgi-auth/fcgi-auth.conf" \
+	    "$P/etc/lighttpd/conf-available/50-fcgi-auth.conf" \
+	    "$P/etc/apache2/conf-available/fcgi-auth.conf" \
+	    "$P/libexec/fcgi-auth/server-settings"; do
+		[ -s "$f" ]
+		run grep -n '@[a-z]*dir@' "$f"
+		assert_output ''
+	done
+	[ "$(stat -c %a "$P/etc/fcgi-auth/fcgi-auth.conf")" = 640 ]
+	[ -x "$P/libexec/fcgi-auth/server-settings" ]
+	grep -qx 'AUTH_DB=/usr/local/var/lib/fcgi-auth/auth.db' \
+	    "$P/etc/fcgi-auth/fcgi-auth.conf"
+	grep -qF 'include_shell "/usr/local/libexec/fcgi-auth/server-settings lighttpd"' \
+	    "$P/etc/lighttpd/conf-available/50-fcgi-auth.conf"
+	grep -qF 'Include /usr/local/etc/fcgi-auth/apache-env.conf' \
+	    "$P/etc/apache2/conf-available/fcgi-auth.conf"
+	grep -qx 'authctl=/usr/local/sbin/authctl' "$P/libexec/fcgi-auth/server-settings"
+	# The settings file is one authctl takes as it is.
+	run env FCGI_AUTH_CONF="$P/etc/fcgi-auth/fcgi-auth.conf" "$ROOT/tools/authctl" settings
+	assert_success
+	assert_output 'AUTH_DB=/usr/local/var/lib/fcgi-auth/auth.db'
 }
 
 @test "install: the manual pages render without a warning" {

@@ -16,7 +16,9 @@
 
 #include "account.h"
 #include "audit.h"
+#include "conffile.h"
 #include "config.h"
+#include "ctlconf.h"
 #include "db.h"
 #include "mail.h"
 #include "pw.h"
@@ -603,7 +605,29 @@ cmd_migrate(int argc, char *argv[])
 	return 0;
 }
 
-/* Each usage is one synopsis line, then what the command does. */
+/*
+ * settings: the settings file's settings, checked, one NAME=value a
+ * line; what the web servers' configurations are written from.
+ */
+static int
+cmd_settings(int argc, char *argv[])
+{
+	char	 err[512];
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	if (ctlconf_print(err, sizeof(err)) == -1) {
+		fprintf(stderr, "authctl: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * Each usage is one synopsis line, then what the command does.  Every
+ * command but settings works on the database.
+ */
 static const struct command {
 	const char	*name;
 	int		(*run)(int, char *[]);
@@ -641,6 +665,9 @@ static const struct command {
 	    "\tlogins ok and failed, throttled logins, refresh reuses." },
 	{ "migrate", cmd_migrate, "migrate\n"
 	    "\tCreate the database, or bring its schema up to date." },
+	{ "settings", cmd_settings, "settings\n"
+	    "\tCheck the settings file and print its settings, one\n"
+	    "\tNAME=value a line (the environment plays no part)." },
 };
 
 static void
@@ -650,7 +677,9 @@ usage(FILE *f)
 
 	fprintf(f, "usage: authctl COMMAND [ARGS]\n\n"
 	    "Settings come from the same AUTH_* variables as the programs "
-	    "(AUTH_DB, ...).\n\nCommands:\n");
+	    "(AUTH_DB, ...),\nand from %s for those not set.\n"
+	    "Run as root, authctl acts as the owner of the database's "
+	    "folder.\n\nCommands:\n", conffile_path());
 	for (i = 0; i < nitems(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fprintf(f, "\nEmails are matched as the programs match them (trimmed, "
@@ -696,7 +725,16 @@ main(int argc, char *argv[])
 		printf("usage: authctl %s\n", c->usage);
 		return 0;
 	}
-	if (config_load(err, sizeof(err)) == -1 ||
+	if (c->run == cmd_settings) {
+		if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
+			synopsis(stderr, c);
+		return rc;
+	}
+	/* The file under the environment; root acts as the programs. */
+	if (ctlconf_apply(err, sizeof(err)) == -1 ||
+	    config_check(err, sizeof(err)) == -1 ||
+	    ctlconf_drop_root(cfg->db, err, sizeof(err)) == -1 ||
+	    config_load(err, sizeof(err)) == -1 ||
 	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) == -1) {
 		fprintf(stderr, "authctl: %s\n", err);
 		config_free();

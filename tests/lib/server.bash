@@ -6,9 +6,17 @@
 #   apache     apache/httpd.conf, Apache with mod_fcgid
 #   cgi        apache/cgi.conf and apache/htaccess, Apache running the
 #              programs as plain CGI, as on shared hosting
+#   debian     the installed Debian package: Debian's lighttpd.conf with
+#              its snippet, conf-available/50-fcgi-auth.conf, serving
+#              the API under /auth/ with the settings written into a
+#              settings file (tests/lib/debian-lighttpd; make test-deb;
+#              DEBIAN_LIGHTTPD_ARGS=--system: as installed)
 #
 # SITE_HOME (cgi-bin/), SITE_DOCS and SITE_CONF (lighttpd.conf, apache/)
-# serve another tree than this one, such as an installed one.
+# serve another tree than this one, such as an installed one;
+# SITE_PREFIX is the path the API is served under ("" or "/auth"), in
+# front of every path req() sends; AUTHCTL the authctl that goes with
+# the programs.
 #
 #   setup_file()    { server_start [--tls] [AUTH_X=value ...]; }
 #   teardown_file() { server_stop; }
@@ -42,6 +50,12 @@ free_port() {
 }
 
 HOST=${HOST:-lighttpd}
+if [ "$HOST" = debian ]; then
+	: "${SITE_HOME:=/usr/lib/fcgi-auth}" "${SITE_PREFIX:=/auth}"
+	: "${AUTHCTL:=/usr/sbin/authctl}"
+	export SITE_HOME
+fi
+export SITE_PREFIX=${SITE_PREFIX:-} AUTHCTL=${AUTHCTL:-$ROOT/tools/authctl}
 
 # skip_on HOST... REASON: skip this test when running through one of
 # those hosts, saying why.
@@ -60,7 +74,8 @@ server_command() {
 	lighttpd) echo lighttpd -D -f "$conf/lighttpd${TLS:+-tls}.conf" ;;
 	apache) echo "$conf/apache/run" fcgid ;;
 	cgi) echo "$conf/apache/run" cgi ;;
-	*) echo "HOST=$HOST: lighttpd, apache or cgi" >&2; return 1 ;;
+	debian) echo "$ROOT/tests/lib/debian-lighttpd" ${DEBIAN_LIGHTTPD_ARGS:-} ;;
+	*) echo "HOST=$HOST: lighttpd, apache, cgi or debian" >&2; return 1 ;;
 	esac
 }
 
@@ -95,7 +110,7 @@ server_start() {
 	share_state
 	for try in 1 2 3 4 5; do
 		export PORT=$(free_port)
-		export BASE="$SCHEME://127.0.0.1:$PORT"
+		export BASE="$SCHEME://127.0.0.1:$PORT$SITE_PREFIX"
 		# bats keeps fds 3 and up open; a server holding them would
 		# make bats wait for it forever, so close them all.  The
 		# server leads a process group of its own (setsid), so that
