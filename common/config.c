@@ -73,6 +73,19 @@ static const struct setting settings[] = {
 	    1, 1000000 },
 	{ "AUTH_MAIL_PER_HOUR", KIND_LONG, AT(mail_per_hour), "10",
 	    1, 1000000 },
+	{ "AUTH_JWT_ALG", KIND_STRING, AT(jwt_alg_name), "ES256", 0, 0 },
+	{ "AUTH_KEY_DIR", KIND_STRING, AT(key_dir), NULL, 0, 0 },
+	{ "AUTH_AUDIENCE", KIND_STRING, AT(audience), NULL, 0, 0 },
+	{ "AUTH_KEY_PUBLISH_AHEAD", KIND_LONG, AT(key_publish_ahead), "900",
+	    0, 2592000 },
+};
+
+/* The names AUTH_JWT_ALG takes, as JWS (RFC 7518, RFC 8037) spells them. */
+static const char *const algs[ALG__MAX] = {
+	"ES256",	/* ALG_ES256 */
+	"EdDSA",	/* ALG_EDDSA */
+	"RS256",	/* ALG_RS256 */
+	"HS256",	/* ALG_HS256 */
 };
 
 static struct config	 config;
@@ -245,6 +258,25 @@ make_secret(const char *path, char *err, size_t errsz)
 }
 
 /*
+ * The folder of the database file, into dir (size bytes), for what is
+ * kept beside it.  Returns 1, or 0 with err set.
+ */
+static int
+db_folder(char *dir, size_t size, char *err, size_t errsz)
+{
+	char	*dbcopy;
+	int	 n;
+
+	if ((dbcopy = strdup(config.db)) == NULL)
+		return fail(err, errsz, "AUTH_DB: out of memory");
+	n = snprintf(dir, size, "%s", dirname(dbcopy));
+	free(dbcopy);
+	if (n < 0 || (size_t)n >= size)
+		return fail(err, errsz, "AUTH_DB: path too long");
+	return 1;
+}
+
+/*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
  * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
  * made on first start.  Returns 1, or 0 with err set.
@@ -254,7 +286,7 @@ load_secret(char *err, size_t errsz)
 {
 	const char	*v = getenv("AUTH_JWT_SECRET");
 	const char	*file = getenv("AUTH_JWT_SECRET_FILE");
-	char		*dbcopy, path[4096];
+	char		 dir[4096], path[4096];
 	int		 n;
 
 	if (v != NULL && file != NULL)
@@ -270,10 +302,9 @@ load_secret(char *err, size_t errsz)
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
-	if ((dbcopy = strdup(config.db)) == NULL)
-		return fail(err, errsz, "AUTH_DB: out of memory");
-	n = snprintf(path, sizeof(path), "%s/jwt.secret", dirname(dbcopy));
-	free(dbcopy);
+	if (!db_folder(dir, sizeof(dir), err, errsz))
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/jwt.secret", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return fail(err, errsz, "AUTH_DB: path too long");
 	if (!make_secret(path, err, errsz))
@@ -323,6 +354,37 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
+ * The token settings: AUTH_JWT_ALG one of algs[], the key folder
+ * (default: the database's; it must be there already, as the
+ * database's is), and the audience (default: the issuer).
+ * Returns 1, or 0 with err set.
+ */
+static int
+check_tokens(char *err, size_t errsz)
+{
+	char	 dir[4096];
+	size_t	 i;
+
+	for (i = 0; i < ALG__MAX; i++)
+		if (strcmp(config.jwt_alg_name, algs[i]) == 0)
+			break;
+	if (i == ALG__MAX)
+		return fail(err, errsz, "AUTH_JWT_ALG: \"%.20s\" is not ES256, "
+		    "EdDSA, RS256 or HS256", config.jwt_alg_name);
+	config.jwt_alg = (enum alg)i;
+	if (config.audience == NULL &&
+	    (config.audience = strdup(config.issuer)) == NULL)
+		return fail(err, errsz, "AUTH_AUDIENCE: out of memory");
+	if (config.key_dir == NULL) {
+		if (!db_folder(dir, sizeof(dir), err, errsz))
+			return 0;
+		if ((config.key_dir = strdup(dir)) == NULL)
+			return fail(err, errsz, "AUTH_KEY_DIR: out of memory");
+	}
+	return 1;
+}
+
+/*
  * Load every setting and the secret, and derive the keys.  Returns 1
  * with err "", or -1 with one line in err naming the variable and what
  * is wrong with it.
@@ -338,7 +400,8 @@ config_load(char *err, size_t errsz)
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return -1;
-	if (!check_mail(err, errsz) || !load_secret(err, errsz))
+	if (!check_mail(err, errsz) || !check_tokens(err, errsz) ||
+	    !load_secret(err, errsz))
 		return -1;
 	/* Every use of the secret gets a key of its own (keys.c). */
 	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1) {
@@ -346,6 +409,14 @@ config_load(char *err, size_t errsz)
 		return -1;
 	}
 	return 1;
+}
+
+/* The JWS name of an algorithm ("ES256", ...). */
+const char *
+config_alg_name(enum alg a)
+{
+
+	return algs[a];
 }
 
 /* Release every setting; safe to call more than once. */
