@@ -133,6 +133,71 @@ util_base64url_decode(const char *in, size_t len, unsigned char *out)
 }
 
 /*
+ * Decode len bytes of padded base64 (RFC 4648 section 4, as HTTP Basic
+ * sends it) into out (at least len * 3 / 4 bytes).  Returns the
+ * decoded length, or -1 if it is not canonical base64: a length that
+ * is not a multiple of 4, a character outside the alphabet, padding
+ * anywhere but at the end, or bits set after the last byte.
+ */
+long
+util_base64_decode(const char *in, size_t len, unsigned char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char	*c;
+	uint32_t	 v = 0;
+	size_t		 i, o = 0, pad = 0;
+	int		 bits = 0;
+
+	if (len % 4 != 0)
+		return -1;
+	while (pad < 2 && pad < len && in[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++) {
+		if (in[i] == '\0' || (c = strchr(abc, in[i])) == NULL)
+			return -1;
+		v = v << 6 | (uint32_t)(c - abc);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(v >> bits);
+		}
+	}
+	if ((v & ((1u << bits) - 1)) != 0)
+		return -1;
+	return (long)o;
+}
+
+/*
+ * Decode len bytes of application/x-www-form-urlencoded text (a name or
+ * a value: '+' is a space, %XX a byte) into out (at least len bytes).
+ * Returns the decoded length, or -1 for a '%' not followed by two hex
+ * digits.  The result may hold any byte, NUL included: the caller
+ * decides.
+ */
+long
+util_form_decode(const char *in, size_t len, char *out)
+{
+	size_t	 i, o = 0;
+	long	 b;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == '+')
+			out[o++] = ' ';
+		else if (in[i] != '%')
+			out[o++] = in[i];
+		else {
+			/* Two hex digits: \uXXXX's reader, given "00XX". */
+			if (len - i < 3 || (b = util_hex4((const char[]){ '0',
+			    '0', in[i + 1], in[i + 2] }, 4)) < 0)
+				return -1;
+			out[o++] = (char)b;
+			i += 2;
+		}
+	}
+	return (long)o;
+}
+
+/*
  * The value of the four hex digits at s (n bytes left), as in JSON's
  * \uXXXX, or -1 if there are not four.
  */

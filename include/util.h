@@ -27,6 +27,8 @@ void	 util_sha256(const void *, size_t, unsigned char [SHA256_LEN]);
 int	 util_equal(const void *, const void *, size_t);
 size_t	 util_base64url(const unsigned char *, size_t, char *);
 long	 util_base64url_decode(const char *, size_t, unsigned char *);
+long	 util_base64_decode(const char *, size_t, unsigned char *);
+long	 util_form_decode(const char *, size_t, char *);
 void	 util_hex(const unsigned char *, size_t, char *);
 long	 util_hex4(const char *, size_t);
 int64_t	 util_now(void);
