@@ -542,6 +542,36 @@ retire(struct set *st, int64_t now, void *arg)
 	return 1;
 }
 
+/* mutate() step that drops nothing but the dead (drop_dead()). */
+static int
+cleanup(struct set *st, int64_t now, void *arg)
+{
+
+	(void)st;
+	(void)now;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Has a key outlived its tokens?  Drop it from the state and delete its
+ * file, unless another process is at it (it then will).  A failure is
+ * tried again only once the state has changed.
+ */
+static void
+tidy(void)
+{
+	int64_t	 now = util_now();
+	size_t	 i;
+
+	for (i = 0; i < set.n && !cleanup_failed; i++)
+		if (dead(&set.s[i], now)) {
+			if (mutate(cleanup, NULL, 1) == -1)
+				cleanup_failed = 1;
+			break;
+		}
+}
+
 /*
  * Open the key set: read it, and at first start make the first key
  * (every program may start at once: the lock lets one make it, the
@@ -568,6 +598,7 @@ keyset_open(char *err, size_t errsz)
 		    "the %s keys", cfg->key_dir, cfg->jwt_alg_name);
 		return -1;
 	}
+	tidy();
 	checked = util_monotonic_ms() / 1000;
 	return 1;
 }
@@ -585,17 +616,6 @@ keyset_close(void)
 	generation++;
 }
 
-/* mutate() step that drops nothing but the dead (drop_dead()). */
-static int
-cleanup(struct set *st, int64_t now, void *arg)
-{
-
-	(void)st;
-	(void)now;
-	(void)arg;
-	return 0;
-}
-
 /*
  * At most once a second: has the state file changed (inode, size or
  * mtime), or has a key outlived its tokens?  Read the set again, or
@@ -605,9 +625,8 @@ static void
 look(void)
 {
 	struct stat	 sb;
-	int64_t		 sec = util_monotonic_ms() / 1000, now;
+	int64_t		 sec = util_monotonic_ms() / 1000;
 	char		 path[4096];
-	size_t		 i;
 
 	if (!opened || cfg->jwt_alg == ALG_HS256 || sec == checked)
 		return;
@@ -619,14 +638,9 @@ look(void)
 	if (sb.st_ino != seen.st_ino || sb.st_dev != seen.st_dev ||
 	    sb.st_size != seen.st_size ||
 	    sb.st_mtim.tv_sec != seen.st_mtim.tv_sec ||
-	    sb.st_mtim.tv_nsec != seen.st_mtim.tv_nsec) {
+	    sb.st_mtim.tv_nsec != seen.st_mtim.tv_nsec)
 		reload();
-		return;
-	}
-	now = util_now();
-	for (i = 0; i < set.n && !cleanup_failed; i++)
-		if (dead(&set.s[i], now) && mutate(cleanup, NULL, 1) == -1)
-			cleanup_failed = 1;
+	tidy();
 }
 
 /* The key that signs now, or NULL (logged): a new one if none does. */
