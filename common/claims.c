@@ -1,8 +1,8 @@
 /*
  * Reading the claims of an access token.  The payload of a JWT is one
  * JSON object; token_access_verify() hands it here only after its
- * signature verified, so it was made by token_access_issue() (libjwt
- * unless the signing key is known to someone else.  The claims
+ * signature verified, so it was made by token_access_issue() unless
+ * the signing key is known to someone else.  The claims
  * verification needs are read straight from the text, with nothing
  * allocated.  It is still a strict reader: anything that is not JSON,
  * or not one flat object, is refused; the one array it takes is "amr"
