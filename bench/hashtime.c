@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "config.h"
 
 static int
 cmp(const void *a, const void *b)

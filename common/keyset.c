@@ -18,9 +18,10 @@
  * walk, so a key published ahead starts signing everywhere at once
  * without anyone telling the processes.
  *
- * Each process reads the state and its keys at start, and afterwards
- * stat(2)s the state file at most once a second (look()): a
- * new inode, size or mtime means a rotation, and the set is read
+ * Each process reads the state at start, and the keys at their first
+ * use (a program that handles no token never parses one), and
+ * afterwards stat(2)s the state file at most once a second (look()):
+ * a new inode, size or mtime means a rotation, and the set is read
  * again, keys already loaded kept.
  */
 #include <sys/file.h>
@@ -63,6 +64,7 @@ static struct stat	 seen;		/* the state file as last read */
 static int64_t		 checked = -1;	/* monotonic second of the last look */
 static unsigned int	 generation;
 static int		 cleanup_failed;	/* until the state changes */
+static int		 wanted;	/* keys are used: load them */
 
 /* The path of name in the key folder, into buf (PATH_MAX).  1 or 0. */
 static int
@@ -286,7 +288,7 @@ reload(void)
 				st.s[i].key = set.s[j].key;
 				set.s[j].key = NULL;
 			}
-		if (st.s[i].key == NULL)
+		if (st.s[i].key == NULL && wanted)
 			load_key(&st.s[i]);
 	}
 	unload(&set);
@@ -611,7 +613,7 @@ keyset_close(void)
 	unload(&set);
 	memset(&set, 0, sizeof(set));
 	memset(&seen, 0, sizeof(seen));
-	opened = 0;
+	opened = wanted = 0;
 	checked = -1;
 	generation++;
 }
@@ -643,13 +645,34 @@ look(void)
 	tidy();
 }
 
+/*
+ * Look at the state (look()), and at the first use of a key in this
+ * process, load the keys: from then on reload() keeps them loaded.
+ */
+static void
+use(void)
+{
+	int64_t	 now;
+	size_t	 i;
+
+	look();
+	if (wanted || !opened || cfg->jwt_alg == ALG_HS256)
+		return;
+	wanted = 1;
+	now = util_now();
+	for (i = 0; i < set.n; i++)
+		if (set.s[i].alg == cfg->jwt_alg && set.s[i].key == NULL &&
+		    !dead(&set.s[i], now))
+			load_key(&set.s[i]);
+}
+
 /* The key that signs now, or NULL (logged): a new one if none does. */
 const struct jwk *
 keyset_signer(void)
 {
 	struct slot	*s;
 
-	look();
+	use();
 	if ((s = signer_of(&set, util_now())) == NULL &&
 	    mutate(ensure, NULL, 0) != -1)
 		s = signer_of(&set, util_now());
@@ -673,7 +696,7 @@ keyset_key(const char *hdr, size_t len, int64_t *from, int64_t *retired)
 	size_t		 i;
 	struct slot	*s;
 
-	look();
+	use();
 	now = util_now();
 	for (i = 0; i < set.n; i++) {
 		s = &set.s[i];
@@ -747,7 +770,7 @@ keyset_each(int (*fn)(const struct key_info *, void *), void *arg)
 	int64_t				 now;
 	size_t				 i, o;
 
-	look();
+	use();
 	now = util_now();
 	signer = signer_of(&set, now);
 	for (o = 0; o < nitems(order); o++)
