@@ -195,9 +195,28 @@ user_get() {
 	! grep -q "^$k1 " "$STATE/keys.state"
 }
 
+@test "keys: with a short AUTH_KEY_PUBLISH_AHEAD, the next key signs when its time comes" {
+	fresh_user
+	k1=$(kid "$ACCESS")
+	run env AUTH_DB="$STATE/auth.db" AUTH_KEY_PUBLISH_AHEAD=2 \
+	    "$ROOT/tools/authctl" keys rotate
+	assert_success
+	k2=$(awk '{ print $2 }' <<<"$output")
+	sleep 1.1
+	login "$EMAIL"
+	[ "$(kid "$ACCESS")" = "$k1" ]
+	# No one tells the programs: the time in the state does.
+	sleep 2
+	login "$EMAIL"
+	[ "$(kid "$ACCESS")" = "$k2" ]
+	user_get "$ACCESS" 200
+}
+
 @test "keys: retire the signing key: a new one signs at once, old tokens stay good" {
 	fresh_user
-	k=$(kid "$ACCESS")
+	old=$ACCESS k=$(kid "$ACCESS")
+	jwks
+	n=$(jq '.keys | length' <<<"$BODY")
 	run authctl keys retire "$k"
 	assert_success
 	assert_output --partial "key $k retired"
@@ -206,9 +225,11 @@ user_get() {
 	login "$EMAIL"
 	[ "$(kid "$ACCESS")" != "$k" ]
 	user_get "$ACCESS" 200
+	user_get "$old" 200
 	jwks
-	assert_json '.keys | length' 2
-	assert_json '.keys[1].kid' "$k"
+	assert_json '.keys | length' $((n + 1))
+	assert_json '.keys[0].kid' "$(kid "$ACCESS")"
+	assert_json "[.keys[].kid] | index(\"$k\") > 0" true
 	run authctl keys retire "$k"
 	assert_failure 1
 	assert_output --partial 'retired already'
