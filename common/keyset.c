@@ -411,23 +411,35 @@ add_key(struct set *st, int64_t now, int64_t from)
 	return s;
 }
 
-/* Drop the keys past their last token from st, and their files. */
+/*
+ * Move the keys past their last token from st to gone.  Their files
+ * are deleted once the state without them is written (remove_files()).
+ */
 static void
-drop_dead(struct set *st, int64_t now)
+drop_dead(struct set *st, int64_t now, struct set *gone)
 {
-	char	 path[4096];
 	size_t	 i, j;
 
-	for (i = j = 0; i < st->n; i++) {
-		if (!dead(&st->s[i], now)) {
+	gone->n = 0;
+	for (i = j = 0; i < st->n; i++)
+		if (!dead(&st->s[i], now))
 			st->s[j++] = st->s[i];
-			continue;
-		}
-		if (key_path(st->s[i].kid, path, sizeof(path)) &&
+		else
+			gone->s[gone->n++] = st->s[i];
+	st->n = j;
+}
+
+/* Delete the files of the keys in gone. */
+static void
+remove_files(const struct set *gone)
+{
+	char	 path[4096];
+	size_t	 i;
+
+	for (i = 0; i < gone->n; i++)
+		if (key_path(gone->s[i].kid, path, sizeof(path)) &&
 		    unlink(path) == -1 && errno != ENOENT)
 			LOG("%s: %s", path, strerror(errno));
-	}
-	st->n = j;
 }
 
 /*
@@ -440,20 +452,22 @@ drop_dead(struct set *st, int64_t now)
 static int
 mutate(int (*fn)(struct set *, int64_t, void *), void *arg, int nb)
 {
-	struct set	 st;
+	struct set	 st, gone;
 	struct stat	 sb;
 	int64_t		 now = util_now();
 	int		 fd, rc;
-	size_t		 n;
 
 	if ((rc = lock(nb, &fd)) != 1)
 		return rc;
 	if ((rc = read_state(&st, &sb)) != -1) {
-		n = st.n;
-		drop_dead(&st, now);
-		if ((rc = fn(&st, now, arg)) != -1 && (rc != 0 || n != st.n) &&
-		    write_state(&st) == -1)
-			rc = -1;
+		drop_dead(&st, now, &gone);
+		if ((rc = fn(&st, now, arg)) != -1 &&
+		    (rc != 0 || gone.n > 0)) {
+			if (write_state(&st) == -1)
+				rc = -1;
+			else
+				remove_files(&gone);
+		}
 	}
 	close(fd);	/* unlocks */
 	if (reload() == -1)
