@@ -578,7 +578,7 @@ static void
 test_signed(const char *alg, const char *other)
 {
 	struct grant	 g = { 7, 3, "user", NULL, 1000, "pwd otp" };
-	const struct jwk *k;
+	const struct jwk *k = NULL;
 	struct claims	 c;
 	char		 err[256], old_kid[KID_LEN + 1], kid[64], path[512];
 	char		*t = NULL, *t2 = NULL, *h;
