@@ -178,36 +178,22 @@ keep_secret(const char *name, const unsigned char *buf, size_t len,
 }
 
 /*
- * Read a secret file.  It must be a regular file private to its owner,
- * as ssh insists for keys.  Trailing newlines are dropped.
+ * Read a secret file: a regular file private to its owner
+ * (util_read_private()).  Trailing newlines are dropped.
  * Returns 1, or 0 with err set.
  */
 static int
 read_secret(const char *name, const char *path, char *err, size_t errsz)
 {
 	unsigned char	 buf[SECRET_MAX + 1];
-	struct stat	 st;
+	const char	*why;
 	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd, rc;
+	size_t		 len;
+	int		 rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return fail(err, errsz, "%s: %s: %s", name, path,
-		    strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: not a regular file",
-		    name, path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: readable by others "
-		    "(chmod 600 it)", name, path);
-	}
-	while (len < sizeof(buf) &&
-	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	if ((n = util_read_private(path, buf, sizeof(buf), &why)) == -1)
+		return fail(err, errsz, "%s: %s: %s", name, path, why);
+	len = (size_t)n;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	rc = keep_secret(name, buf, len, err, errsz);

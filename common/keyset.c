@@ -197,47 +197,21 @@ read_state(struct set *st, struct stat *sb)
 	return 1;
 }
 
-/*
- * Read a private key file: a regular file that only its owner may
- * read (as ssh insists), at most PEM_MAX bytes.  Returns its length
- * with buf filled, or -1 (logged).
- */
-static ssize_t
-read_private(const char *path, char *buf, size_t size)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		LOG("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & 077) != 0) {
-		close(fd);
-		LOG("%s: not a regular file private to its owner "
-		    "(chmod 600 it)", path);
-		return -1;
-	}
-	while (len < size && (n = read(fd, buf + len, size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	return (ssize_t)len;
-}
-
 /* Load the key of slot s from its file.  Returns 1 or -1 (logged). */
 static int
 load_key(struct slot *s)
 {
-	char	 path[4096], pem[PEM_MAX];
-	ssize_t	 n;
-	int	 rc = -1;
+	char		 path[4096], pem[PEM_MAX];
+	const char	*why;
+	ssize_t		 n;
+	int		 rc = -1;
 
-	if (!key_path(s->kid, path, sizeof(path)) ||
-	    (n = read_private(path, pem, sizeof(pem))) == -1)
+	if (!key_path(s->kid, path, sizeof(path)))
 		return -1;
+	if ((n = util_read_private(path, pem, sizeof(pem), &why)) == -1) {
+		LOG("%s: %s", path, why);
+		return -1;
+	}
 	if (jwk_from_pem(s->alg, pem, (size_t)n, &s->key) != 1)
 		LOG("%s: not a %s private key", path, config_alg_name(s->alg));
 	else if (strcmp(s->key->kid, s->kid) != 0)

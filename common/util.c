@@ -2,14 +2,17 @@
  * Small helpers shared by every module.
  */
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -349,4 +352,35 @@ util_parse_id(const char *s, size_t len, int64_t *out)
 	}
 	*out = v;
 	return 1;
+}
+
+/*
+ * Read a secret file (a master secret, a private key) into buf, at most
+ * size bytes: it must be a regular file, not a link, and private to
+ * its owner (mode 0600 or less), as ssh insists for keys.  Returns its
+ * length, or -1 with *why saying what is wrong.
+ */
+ssize_t
+util_read_private(const char *path, void *buf, size_t size,
+    const char **why)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	*why = NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if (st.st_mode & 077)
+		*why = "readable by others (chmod 600 it)";
+	while (*why == NULL && len < size &&
+	    (n = read(fd, (char *)buf + len, size - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	return *why == NULL ? (ssize_t)len : -1;
 }

@@ -5,6 +5,8 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +38,6 @@ int64_t	 util_monotonic_ms(void);
 void	 util_rfc3339(int64_t, char [RFC3339_LEN]);
 int	 util_parse_long(const char *, long, long, long *);
 int	 util_parse_id(const char *, size_t, int64_t *);
+ssize_t	 util_read_private(const char *, void *, size_t, const char **);
 
 #endif

@@ -2,6 +2,8 @@
  * Token issue and verification, including tokens forged by hand:
  * every one of them must be refused.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,6 +638,16 @@ test_signed(const char *alg, const char *other)
 	    "change", alg);
 	ok(keyset_retire(old_kid) == RETIRE_UNKNOWN, "%s: a deleted key cannot "
 	    "be retired again", alg);
+
+	/* A key file others may read is not used. */
+	k = keyset_signer();
+	snprintf(path, sizeof(path), "%s/key-%s.pem", tap_keydir(), k->kid);
+	chmod(path, 0644);
+	ok(keyset_open(err, sizeof(err)) == 1 && keyset_signer() == NULL,
+	    "%s: a key file readable by others is refused", alg);
+	chmod(path, 0600);
+	ok(keyset_open(err, sizeof(err)) == 1 && keyset_signer() != NULL,
+	    "%s: and used once it is private again", alg);
 }
 
 int
