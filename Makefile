@@ -22,7 +22,7 @@
 #   make test-deb   build it, install it, serve the suites through it
 #                   under /auth/, purge it (root; changes the system)
 
-PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
+PKGS     = fcgi json-c sqlite3 libcrypt libcrypto
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wshadow
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -252,6 +252,7 @@ fuzz: deps
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
 	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
+	  $(PKGDOC)/examples/verify \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
@@ -264,6 +265,8 @@ install: all
 	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/tls.conf apache/htaccess \
 	  $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 755 examples/verify/verify.py examples/verify/verify.php \
+	  $(PKGDOC)/examples/verify/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/
 	$(INSTALL) -m 644 man/fcgi-auth.conf.5 $(DESTDIR)$(mandir)/man5/
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/

@@ -3,19 +3,24 @@
 # database, drive it with wrk, and print requests/s, p50/p99 latency and
 # the ratios to two baselines served by the same lighttpd (a static
 # 20-byte file and a trivial FastCGI program), then the resident memory
-# of every program.  Then seed BENCH_USERS users with a session each and
+# of every program.  GET /user-info is measured with ES256 tokens (the
+# default: one token reused, then a fresh token per request) and, from a
+# second lighttpd with AUTH_JWT_ALG=HS256, with HS256 tokens; then POST
+# /introspect.  Then seed BENCH_USERS users with a session each and
 # measure GET /user-info again, with tokens of users spread over the
 # whole table, and with the first user's token alone.  Last, the
-# targets of issue 8, checked: the exit status is 1 when one is missed.
-# Counting (the metrics and the audit context every request sets) is
-# timed alone by bench/metricstime, in one process and in PROCS at
-# once, and set against the CPU time of a GET /user-info.
+# targets of issues 8 and 14, checked: the exit status is 1 when one is
+# missed.  Counting (the metrics and the audit context every request
+# sets) is timed alone by bench/metricstime, in one process and in PROCS
+# at once, and set against the CPU time of a GET /user-info.
 #
 # Knobs: BENCH_TIME (s per run, default 10), BENCH_CONNECTIONS (50),
 # BENCH_THREADS (wrk's, 2), PROCS (processes per program: one per core),
 # BENCH_COST (bcrypt cost for the login run, 12), BENCH_SEED (1: do the
 # seeded run, 0: skip it), BENCH_USERS (1000000), BENCH_SPREAD (tokens
-# of seeded users the seeded run cycles through, 10000).
+# of seeded users the seeded run cycles through, 10000), BENCH_FRESH
+# (distinct ES256 tokens the fresh-token run cycles through, 20000: far
+# more than the 512 each process remembers).
 #
 # Wall-clock numbers depend on what else the machine runs: the load
 # average is printed first, and bench/callgrind.sh counts instructions,
@@ -43,8 +48,9 @@ fi
 
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-bench.XXXXXX")
 chmod 700 "$STATE"
-LPID=
+LPID= HPID=
 cleanup() {
+	[ -n "$HPID" ] && kill -TERM "$HPID" 2>/dev/null
 	[ -n "$LPID" ] && kill -TERM "$LPID" 2>/dev/null && sleep 1
 	rm -rf "$STATE"
 }
@@ -54,29 +60,56 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'bench: load average %s before the runs%s\n' "$LOAD" \
     "$(awk -v l="${LOAD%% *}" 'BEGIN { if (l > 0.5) printf " (busy: numbers will be low and noisy)" }')"
 
-# A free port, then lighttpd with both baselines.
-while :; do
-	PORT=$((20000 + RANDOM % 12000))
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
-done
+# free_port: a port nobody listens on.
+free_port() {
+	local port
+	while :; do
+		port=$((20000 + RANDOM % 12000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+	done
+	echo "$port"
+}
+
+up() {
+	[ "$(curl -s -o /dev/null -w '%{http_code}' \
+	    "http://127.0.0.1:$1/health")" = 200 ]
+}
+
+# serve STATE PORT [AUTH_X=v ...]: lighttpd with both baselines, in the
+# background, until its programs answer; its pid in SPID.
+serve() {
+	local state=$1 port=$2
+	shift 2
+	mkdir -p "$state/docroot/bench"
+	printf 'static 20-byte file\n' > "$state/docroot/bench/static.txt"
+	env AUTH_DB="$state/auth.db" AUTH_BCRYPT_COST="$COST" \
+	    AUTH_JWT_SECRET=$SECRET "$@" \
+	    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" \
+	    FCGI_AUTH_STATE="$state" FCGI_AUTH_PROCS="$PROCS" PORT="$port" \
+	    lighttpd -D -f bench/lighttpd.conf >"$state/server.log" 2>&1 \
+	    </dev/null &
+	SPID=$!
+	for _ in $(seq 100); do
+		up "$port" || ! kill -0 "$SPID" 2>/dev/null && break
+		sleep 0.1
+	done
+	if ! up "$port"; then
+		echo "bench: lighttpd did not come up:" >&2
+		cat "$state/server.log" "$state/error.log" >&2 2>/dev/null
+		exit 1
+	fi
+}
+
+# The programs with ES256 (the default), and a second server with HS256.
+PORT=$(free_port)
 B=http://127.0.0.1:$PORT
-mkdir -p "$STATE/docroot/bench"
-printf 'static 20-byte file\n' > "$STATE/docroot/bench/static.txt"
-env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST="$COST" AUTH_JWT_SECRET=$SECRET \
-    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" FCGI_AUTH_STATE="$STATE" \
-    FCGI_AUTH_PROCS="$PROCS" PORT="$PORT" lighttpd -D -f bench/lighttpd.conf \
-    >"$STATE/server.log" 2>&1 </dev/null &
-LPID=$!
-up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/health")" = 200 ]; }
-for _ in $(seq 100); do
-	up || ! kill -0 "$LPID" 2>/dev/null && break
-	sleep 0.1
-done
-if ! up; then
-	echo "bench: lighttpd did not come up:" >&2
-	cat "$STATE/server.log" "$STATE/error.log" >&2 2>/dev/null
-	exit 1
-fi
+serve "$STATE" "$PORT"
+LPID=$SPID
+PORT_HS=$(free_port)
+BHS=http://127.0.0.1:$PORT_HS
+mkdir -m 700 "$STATE/hs"
+serve "$STATE/hs" "$PORT_HS" AUTH_JWT_ALG=HS256
+HPID=$SPID
 
 # The account, its access token, and one session per connection whose
 # refresh tokens start the chains (inserted directly: logging in 50
@@ -103,6 +136,26 @@ UID_=$(sqlite3 "$STATE/auth.db" "SELECT id FROM users WHERE email = '$EMAIL'")
 export BENCH_ACCESS=$STATE/access.one BENCH_EMAIL=$EMAIL
 export BENCH_TOKENS=$STATE/refresh.tokens BENCH_THREADS=$TH
 
+# The same account on the HS256 server, and its token.
+curl -sf -X POST -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"benchmark password\"}" \
+    "$BHS/register" >/dev/null
+curl -sf -X POST -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"benchmark password\"}" \
+    "$BHS/login" | jq -r .access_token > "$STATE/access.hs"
+
+# BENCH_FRESH different ES256 tokens of the benchmark session, signed
+# with the server's key as a login would (bench/mint), and a resource
+# server's credentials for POST /introspect.
+SID=$(sqlite3 "$STATE/auth.db" "SELECT min(id) FROM sessions WHERE user_id = $UID_")
+awk -v n="${BENCH_FRESH:-20000}" -v l="$UID_ $SID" \
+    'BEGIN { for (i = 0; i < n; i++) print l }' |
+    AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET bench/mint \
+    > "$STATE/access.fresh"
+CLIENT_SECRET=$(AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET \
+    tools/authctl clients add bench 2>/dev/null | awk '$1 == "secret" {print $2}')
+export BENCH_BASIC="Basic $(printf 'bench:%s' "$CLIENT_SECRET" | base64 -w0)"
+
 # ms from wrk's "1.23ms" / "456.00us" / "1.02s".
 to_ms() {
 	awk -v v="$1" 'BEGIN {
@@ -118,7 +171,7 @@ to_ms() {
 # SQLite's page cache, the WAL index.
 mem() {
 	local pid out best=0 line="0 0 0"
-	for pid in $(ps --ppid "$LPID" -o pid=,args= |
+	for pid in $(ps --ppid "${PARENT:-$LPID}" -o pid=,args= |
 	    awk -v n="/$1" 'index($2, n) {print $1}'); do
 		out=$(awk '/^VmRSS/ {r = $2} /^RssFile/ {f = $2}
 		    /^RssAnon|^RssShmem/ {a += $2}
@@ -133,7 +186,7 @@ mem() {
 # the processes of program NAME.
 ticks() {
 	local pid n=0
-	for pid in $(ps --ppid "$LPID" -o pid=,args= |
+	for pid in $(ps --ppid "${PARENT:-$LPID}" -o pid=,args= |
 	    awk -v n="/$1" 'index($2, n) {print $1}'); do
 		n=$((n + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null ||
 		    echo 0)))
@@ -186,9 +239,20 @@ HZ=$(getconf CLK_TCK)
 run "static file" "$C" "$B/bench/static.txt" "" ""
 run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
 run "GET /health" "$C" "$B/health" "" health.fcgi
+# ES256 and HS256 in turn, each twice, so that both see the same machine.
 run "GET /user-info" "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
+BENCH_ACCESS=$STATE/access.hs PARENT=$HPID run "GET /user-info, HS256" \
+    "$C" "$BHS/user-info" bench/user-info.lua user-info.fcgi
 run "GET /user-info (again)" "$C" "$B/user-info" bench/user-info.lua \
     user-info.fcgi sample
+BENCH_ACCESS=$STATE/access.hs PARENT=$HPID run "HS256 (again)" \
+    "$C" "$BHS/user-info" bench/user-info.lua user-info.fcgi
+BENCH_ACCESS=$STATE/access.fresh run "ES256, fresh token each" "$C" \
+    "$B/user-info" bench/user-info.lua user-info.fcgi
+run "POST /introspect" "$C" "$B/introspect" bench/introspect.lua \
+    introspect.fcgi
+kill -TERM "$HPID" 2>/dev/null
+HPID=
 run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
     refresh.fcgi sample
 
@@ -202,7 +266,7 @@ if [ "${BENCH_SEED:-1}" = 1 ]; then
 	# Tokens for sessions of seeded users, all over the table.
 	sqlite3 "$STATE/auth.db" "SELECT user_id, id FROM sessions WHERE
 	    user_agent = 'seed' ORDER BY random() LIMIT $SPREAD" | tr '|' ' ' |
-	    AUTH_DB=:memory: AUTH_JWT_SECRET=$SECRET bench/mint \
+	    AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET bench/mint \
 	    > "$STATE/access.spread"
 	run "GET /user-info, seeded" "$C" "$B/user-info" bench/user-info.lua \
 	    user-info.fcgi
@@ -239,7 +303,8 @@ printf '\nfcgi-auth benchmark: %s cores (%s), wrk -t%s -c%s -d%ss, %s processes 
     "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
     "$TH" "$C" "$T" "$PROCS"
 NAMES=("static file" "trivial FastCGI" "GET /health" "GET /user-info"
-    "GET /user-info (again)" "POST /refresh chains"
+    "GET /user-info, HS256" "GET /user-info (again)" "HS256 (again)"
+    "ES256, fresh token each" "POST /introspect" "POST /refresh chains"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login")
 printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' scenario req/s p50/ms p99/ms \
     errors cpu/us /trivial /static
@@ -252,6 +317,12 @@ done
 printf '\ncpu/us: CPU time of the program'"'"'s processes per request (not lighttpd'"'"'s,\n'
 printf 'nor wrk'"'"'s).  POST /login: %s connections; the rest: %s.\n' \
     "$((2 * PROCS))" "$C"
+printf 'GET /user-info: ES256 tokens (the default), one token reused; HS256 from\n'
+printf '  a second lighttpd with AUTH_JWT_ALG=HS256, run in turn; "fresh token\n'
+printf '  each": %s different ES256 tokens, none remembered by a process.\n' \
+    "${BENCH_FRESH:-20000}"
+printf 'POST /introspect: a form with the access token, HTTP Basic client;\n'
+printf '  Hydra publishes 5,109 req/s on 2 CPUs with its in-memory store.\n' 
 [ -n "$SEEDED" ] && printf 'seeded: %s users and sessions more (%s s to seed); the first user\n  again, then tokens of %s seeded users, a different one per request.\n' \
     "$USERS" "$SEED_S" "$SPREAD"
 
@@ -304,7 +375,7 @@ grown() {
 	printf '%s %s' "$mid" "$end"
 }
 FAILED=0
-printf '\ntargets:\n'
+printf '\ntargets (load average now: %s):\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 errors=0
 for name in "${NAMES[@]}"; do
 	errors=$((errors + ${ERR[$name]}))
@@ -312,6 +383,15 @@ done
 check "every answer 2xx, no socket errors" "$errors == 0" "$errors errors"
 check "GET /user-info >= 60% of the trivial FastCGI program" \
     "$ui >= 0.6 * $trivial" "$(awk -v a="$ui" -v b="$trivial" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
+es=$(awk -v a="$ui" -v b="${RPS["GET /user-info"]}" 'BEGIN {print a + b}')
+hs=$(awk -v a="${RPS["GET /user-info, HS256"]}" -v b="${RPS["HS256 (again)"]}" \
+    'BEGIN {print a + b}')
+check "GET /user-info, ES256 token reused, within 10% of HS256" \
+    "$es >= 0.9 * $hs" "$(awk -v a="$es" -v b="$hs" 'BEGIN {printf "%+.1f%% (both runs of each)", 100 * (a - b) / b}')"
+printf '  [info] ES256, a fresh token per request: %s of HS256\n' \
+    "$(awk -v a="${RPS["ES256, fresh token each"]}" -v b="$hs" 'BEGIN {printf "%.0f%%", 200 * a / b}')"
+printf '  [info] POST /introspect: %s req/s (Hydra: 5,109 on 2 CPUs, in memory)\n' \
+    "${RPS["POST /introspect"]}"
 check "GET /user-info p99 < 10 ms at $C connections" \
     "${P99["GET /user-info (again)"]} < 10" "${P99["GET /user-info (again)"]} ms"
 if [ -n "$SEEDED" ]; then

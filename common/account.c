@@ -114,10 +114,12 @@ account_login(const char *email, const char *username, const char *pw,
  * change that could hand the account to someone else?  Counted against
  * the account exactly as a login is, and a wrong one is recorded as a
  * failed login, so a stolen access token is no faster a password
- * oracle than the login form, nor a quieter one.
+ * oracle than the login form, nor a quieter one.  A right one is the
+ * caller's session sid's latest proof (its tokens' auth_time).
  */
 enum proof
-account_prove(int64_t uid, const char *pw, const char *ip, int64_t *retry)
+account_prove(int64_t uid, int64_t sid, const char *pw, const char *ip,
+    int64_t *retry)
 {
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
@@ -129,6 +131,8 @@ account_prove(int64_t uid, const char *pw, const char *ip, int64_t *retry)
 	throttle_password(&th, uid, NULL, ip);
 	rc = prove(&th, uid, found ? hash : NULL, pw, retry);
 	explicit_bzero(hash, sizeof(hash));
+	if (rc == PROOF_OK && session_proved(uid, sid) == -1)
+		rc = PROOF_ERROR;
 	return rc;
 }
 

@@ -76,6 +76,19 @@ static const struct setting settings[] = {
 	{ "AUTH_AUDIT_DAYS", KIND_LONG, AT(audit_days), "90", 1, 36500 },
 	{ "AUTH_METRICS_TOKEN", KIND_STRING, AT(metrics_token), NULL, 0, 0 },
 	{ "AUTH_METRICS_FILE", KIND_STRING, AT(metrics_file), NULL, 0, 0 },
+	{ "AUTH_JWT_ALG", KIND_STRING, AT(jwt_alg_name), "ES256", 0, 0 },
+	{ "AUTH_KEY_DIR", KIND_STRING, AT(key_dir), NULL, 0, 0 },
+	{ "AUTH_AUDIENCE", KIND_STRING, AT(audience), NULL, 0, 0 },
+	{ "AUTH_KEY_PUBLISH_AHEAD", KIND_LONG, AT(key_publish_ahead), "900",
+	    0, 2592000 },
+};
+
+/* The names AUTH_JWT_ALG takes, as JWS (RFC 7518, RFC 8037) spells them. */
+static const char *const algs[ALG__MAX] = {
+	"ES256",	/* ALG_ES256 */
+	"EdDSA",	/* ALG_EDDSA */
+	"RS256",	/* ALG_RS256 */
+	"HS256",	/* ALG_HS256 */
 };
 
 static struct config	 config;
@@ -168,36 +181,22 @@ keep_secret(const char *name, const unsigned char *buf, size_t len,
 }
 
 /*
- * Read a secret file.  It must be a regular file private to its owner,
- * as ssh insists for keys.  Trailing newlines are dropped.
+ * Read a secret file: a regular file private to its owner
+ * (util_read_private()).  Trailing newlines are dropped.
  * Returns 1, or 0 with err set.
  */
 static int
 read_secret(const char *name, const char *path, char *err, size_t errsz)
 {
 	unsigned char	 buf[SECRET_MAX + 1];
-	struct stat	 st;
+	const char	*why;
 	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd, rc;
+	size_t		 len;
+	int		 rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return fail(err, errsz, "%s: %s: %s", name, path,
-		    strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: not a regular file",
-		    name, path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: readable by others "
-		    "(chmod 600 it)", name, path);
-	}
-	while (len < sizeof(buf) &&
-	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	if ((n = util_read_private(path, buf, sizeof(buf), &why)) == -1)
+		return fail(err, errsz, "%s: %s: %s", name, path, why);
+	len = (size_t)n;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	rc = keep_secret(name, buf, len, err, errsz);
@@ -273,6 +272,25 @@ check_secret(char *err, size_t errsz)
 }
 
 /*
+ * The folder of the database file, into dir (size bytes), for what is
+ * kept beside it.  Returns 1, or 0 with err set.
+ */
+static int
+db_folder(char *dir, size_t size, char *err, size_t errsz)
+{
+	char	*dbcopy;
+	int	 n;
+
+	if ((dbcopy = strdup(config.db)) == NULL)
+		return fail(err, errsz, "AUTH_DB: out of memory");
+	n = snprintf(dir, size, "%s", dirname(dbcopy));
+	free(dbcopy);
+	if (n < 0 || (size_t)n >= size)
+		return fail(err, errsz, "AUTH_DB: path too long");
+	return 1;
+}
+
+/*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
  * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
  * made on first start.  Returns 1, or 0 with err set.
@@ -282,7 +300,7 @@ load_secret(char *err, size_t errsz)
 {
 	const char	*v = getenv("AUTH_JWT_SECRET");
 	const char	*file = getenv("AUTH_JWT_SECRET_FILE");
-	char		*dbcopy, path[4096];
+	char		 dir[4096], path[4096];
 	int		 n;
 
 	if (!check_secret(err, errsz))
@@ -293,10 +311,9 @@ load_secret(char *err, size_t errsz)
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
-	if ((dbcopy = strdup(config.db)) == NULL)
-		return fail(err, errsz, "AUTH_DB: out of memory");
-	n = snprintf(path, sizeof(path), "%s/jwt.secret", dirname(dbcopy));
-	free(dbcopy);
+	if (!db_folder(dir, sizeof(dir), err, errsz))
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/jwt.secret", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return fail(err, errsz, "AUTH_DB: path too long");
 	if (!make_secret(path, err, errsz))
@@ -346,6 +363,37 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
+ * The token settings: AUTH_JWT_ALG one of algs[], the key folder
+ * (default: the database's; it must be there already, as the
+ * database's is), and the audience (default: the issuer).
+ * Returns 1, or 0 with err set.
+ */
+static int
+check_tokens(char *err, size_t errsz)
+{
+	char	 dir[4096];
+	size_t	 i;
+
+	for (i = 0; i < ALG__MAX; i++)
+		if (strcmp(config.jwt_alg_name, algs[i]) == 0)
+			break;
+	if (i == ALG__MAX)
+		return fail(err, errsz, "AUTH_JWT_ALG: \"%.20s\" is not ES256, "
+		    "EdDSA, RS256 or HS256", config.jwt_alg_name);
+	config.jwt_alg = (enum alg)i;
+	if (config.audience == NULL &&
+	    (config.audience = strdup(config.issuer)) == NULL)
+		return fail(err, errsz, "AUTH_AUDIENCE: out of memory");
+	if (config.key_dir == NULL) {
+		if (!db_folder(dir, sizeof(dir), err, errsz))
+			return 0;
+		if ((config.key_dir = strdup(dir)) == NULL)
+			return fail(err, errsz, "AUTH_KEY_DIR: out of memory");
+	}
+	return 1;
+}
+
+/*
  * The metrics token travels in an Authorization header and is compared
  * with what a scraper sends: printable ASCII without spaces, and as
  * long as a secret, so that it cannot be guessed.  Returns 1, or 0
@@ -371,8 +419,8 @@ check_metrics(char *err, size_t errsz)
 }
 
 /*
- * Load every setting but the secret and check the mail and metrics
- * settings.  Returns 1, or 0 with err set.
+ * Load every setting but the secret and check the mail, metrics and
+ * token settings.  Returns 1, or 0 with err set.
  */
 static int
 load_settings(char *err, size_t errsz)
@@ -385,7 +433,8 @@ load_settings(char *err, size_t errsz)
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
-	return check_mail(err, errsz) && check_metrics(err, errsz);
+	return check_mail(err, errsz) && check_metrics(err, errsz) &&
+	    check_tokens(err, errsz);
 }
 
 /*
@@ -435,6 +484,14 @@ config_known(const char *name)
 		if (strcmp(name, settings[i].name) == 0)
 			return 1;
 	return 0;
+}
+
+/* The JWS name of an algorithm ("ES256", ...). */
+const char *
+config_alg_name(enum alg a)
+{
+
+	return algs[a];
 }
 
 /* Release every setting; safe to call more than once. */

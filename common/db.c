@@ -66,6 +66,14 @@ static const char *const sqls[SQL__MAX] = {
 	"s.user_id, s.id, CAST(?3 AS BIGINT), CAST(?4 AS TEXT), "
 	"CAST(?5 AS TEXT), 'success' FROM sessions s WHERE s.user_id = ?2 "
 	"AND s.revoked_at IS NULL AND s.expires_at > ?1 ORDER BY s.id",
+	/* SQL_CLIENT_DELETE */
+	"DELETE FROM clients WHERE name = ?",
+	/* SQL_CLIENT_GET */
+	"SELECT secret_hash FROM clients WHERE name = ?",
+	/* SQL_CLIENT_INSERT */
+	"INSERT INTO clients (name, secret_hash, created_at) VALUES (?, ?, ?)",
+	/* SQL_CLIENT_LIST */
+	"SELECT name, created_at FROM clients ORDER BY name",
 
 	/* SQL_HEALTH */
 	"SELECT 1 FROM users LIMIT 1",
@@ -99,13 +107,26 @@ static const char *const sqls[SQL__MAX] = {
 	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since).
 	 */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
-	"s.revoked_at IS NULL AND s.expires_at > ?2 AND s.created_at + ?3 > ?2, "
-	"s.fgp_hash FROM refresh_tokens r JOIN sessions s "
+	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
+	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
+	"FROM refresh_tokens r JOIN sessions s "
 	"ON s.id = r.session_id WHERE r.hash = ?1",
-	/* SQL_REFRESH_INSERT: the session's next generation. */
-	"INSERT INTO refresh_tokens (hash, session_id, generation) "
+	/* SQL_REFRESH_INSERT: the session's next generation, issued at ?3. */
+	"INSERT INTO refresh_tokens (hash, session_id, generation, issued_at) "
 	"VALUES (?1, ?2, (SELECT coalesce(max(generation), 0) + 1 "
-	"FROM refresh_tokens WHERE session_id = ?2))",
+	"FROM refresh_tokens WHERE session_id = ?2), ?3)",
+	/*
+	 * SQL_REFRESH_INSPECT: a current (never rotated) token whose
+	 * session is live at ?2 (as in SQL_REFRESH_FIND), with its user's
+	 * role, the session's end and when the token was issued.
+	 */
+	"SELECT s.id, u.id, u.role, s.expires_at, s.created_at, "
+	"coalesce(r.issued_at, s.created_at) FROM refresh_tokens r "
+	"JOIN sessions s ON s.id = r.session_id JOIN users u "
+	"ON u.id = s.user_id WHERE r.hash = ?1 AND r.rotated_at IS NULL "
+	"AND s.revoked_at IS NULL AND s.expires_at > ?2 "
+	"AND s.created_at + ?3 > ?2",
 	/* SQL_REFRESH_IS_CURRENT */
 	"SELECT 1 FROM refresh_tokens WHERE hash = ? AND session_id = ? "
 	"AND rotated_at IS NULL",
@@ -149,14 +170,16 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE sessions SET last_used_at = ?1, "
 	"expires_at = min(?1 + ?2, created_at + ?3) WHERE id = ?4 "
 	"RETURNING expires_at",
-	/* SQL_SESSION_INSERT */
+	/* SQL_SESSION_INSERT: the login is the first password proof. */
 	"INSERT INTO sessions (user_id, created_at, last_used_at, "
-	"expires_at, ip, user_agent, fgp_hash) VALUES (?, ?, ?, ?, ?, ?, ?) "
-	"RETURNING id",
+	"expires_at, ip, user_agent, fgp_hash, auth_time) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2) RETURNING id",
 	/* SQL_SESSION_LIST */
 	"SELECT s.id, s.created_at, s.last_used_at, s.expires_at, s.ip, "
 	"s.user_agent FROM sessions s WHERE s.user_id = ? AND " ACTIVE
 	" ORDER BY s.created_at DESC, s.id DESC",
+	/* SQL_SESSION_PROVED: the session's user proved a password at ?1. */
+	"UPDATE sessions SET auth_time = ?1 WHERE id = ?2 AND user_id = ?3",
 	/* SQL_SESSION_PURGE: bounded. */
 	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
 	"WHERE expires_at <= ? LIMIT 100)",

@@ -354,7 +354,8 @@ static const struct {
 	{ "fcgi_auth_throttled_total", "Requests refused by a throttle, by "
 	    "kind.", "kind", { { METRIC_THROTTLED_LOGIN, "login" },
 	    { METRIC_THROTTLED_REGISTER, "register" },
-	    { METRIC_THROTTLED_MAIL, "mail" } }, 3 },
+	    { METRIC_THROTTLED_MAIL, "mail" },
+	    { METRIC_THROTTLED_CLIENT, "client" } }, 4 },
 	{ "fcgi_auth_db_errors_total", "Database errors (logged).", NULL,
 	    { { METRIC_DB_ERRORS, NULL } }, 1 },
 };

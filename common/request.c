@@ -320,3 +320,53 @@ req_query_text(const struct req *r, const char *name, char *out,
 	}
 	return 0;
 }
+
+/* Longest Basic credentials read: a client name and secret, escaped. */
+#define BASIC_MAX	1024
+
+/* Form-decode len bytes of in into out (size bytes), no NUL.  1 or 0. */
+static int
+credential(const char *in, size_t len, char *out, size_t size)
+{
+	long	 n;
+
+	if (len >= size || (n = util_form_decode(in, len, out)) < 0 ||
+	    memchr(out, '\0', (size_t)n) != NULL)
+		return 0;
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * The credentials of "Authorization: Basic ..." (RFC 7617): the user
+ * (a client name) and password (its secret), each form-urldecoded
+ * first, as RFC 6749 2.3.1 has clients encode them before base64.
+ * Returns 1 with id and secret set, or 0 if there are none or they
+ * are malformed.
+ */
+int
+req_basic(char *id, size_t idsz, char *secret, size_t secsz)
+{
+	const char	*h = io_env("HTTP_AUTHORIZATION");
+	unsigned char	 raw[BASIC_MAX];
+	const char	*colon;
+	size_t		 len;
+	long		 n;
+	int		 rc = 0;
+
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
+		return 0;
+	h += 6;
+	h += strspn(h, " ");
+	len = strcspn(h, " ");
+	if (h[len + strspn(h + len, " ")] != '\0' ||
+	    len > sizeof(raw) / 3 * 4 ||
+	    (n = util_base64_decode(h, len, raw)) < 0)
+		return 0;
+	if ((colon = memchr(raw, ':', (size_t)n)) != NULL)
+		rc = credential((const char *)raw, (size_t)(colon -
+		    (const char *)raw), id, idsz) && credential(colon + 1,
+		    (size_t)((const char *)raw + n - colon - 1), secret, secsz);
+	explicit_bzero(raw, sizeof(raw));
+	return rc;
+}

@@ -15,5 +15,6 @@ struct req_store {
 
 const char	*req_method_name(enum method);
 void		 req_read(struct req *, struct req_store *, int *);
+int		 req_basic(char *, size_t, char *, size_t);
 
 #endif

@@ -31,6 +31,9 @@ static const struct {
 	/* ERR_INVALID_TOKEN */
 	{ 401, "invalid_token", "the token is missing, malformed, expired "
 	    "or revoked", "Bearer error=\"invalid_token\"", 0 },
+	/* ERR_INVALID_CLIENT: a resource server's credentials (RFC 6749 5.2). */
+	{ 401, "invalid_client", "the client credentials are missing or "
+	    "wrong", "Basic realm=\"fcgi-auth\"", 0 },
 	/* ERR_FORBIDDEN */
 	{ 403, "forbidden", "not allowed", NULL, 0 },
 	/* ERR_NOT_FOUND */
@@ -104,6 +107,7 @@ resp_init(struct resp *p)
 	p->text = NULL;
 	p->textlen = 0;
 	p->type = NULL;
+	p->cache = NULL;
 	p->nheaders = 0;
 }
 
@@ -184,6 +188,18 @@ resp_text(struct resp *p, int status, const char *type, char *text,
 }
 
 /*
+ * Let this answer be cached, as Cache-Control value says (a string
+ * constant), instead of "no-store" and "Pragma: no-cache".  Returns 1.
+ */
+int
+resp_cache(struct resp *p, const char *value)
+{
+
+	p->cache = value;
+	return 1;
+}
+
+/*
  * Set error e, the only place the error shape is made: {"error": code,
  * "message": text, "field": name}, field optional, message NULL for the
  * table's; with the headers the error carries.  Returns 1.
@@ -212,10 +228,13 @@ resp_fail(struct resp *p, enum err e, const char *field, const char *message)
 
 /* The headers every answer carries, after the status line and type. */
 static const char	 common_headers[] =
-	"Cache-Control: no-store\r\n"
-	"Pragma: no-cache\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"X-Frame-Options: DENY\r\n";
+
+/* And unless the answer may be cached (resp_cache()). */
+static const char	 no_store[] =
+	"Cache-Control: no-store\r\n"
+	"Pragma: no-cache\r\n";
 
 /*
  * Append len bytes of s to the block b of size bytes, *n of them used.
@@ -260,6 +279,12 @@ head_of(const struct resp *p, char *hdr, size_t size)
 	    put(hdr, size, &n, type, strlen(type)) &&
 	    put(hdr, size, &n, "\r\n", 2) &&
 	    put(hdr, size, &n, common_headers, sizeof(common_headers) - 1);
+	if (p->cache == NULL)
+		ok = ok && put(hdr, size, &n, no_store, sizeof(no_store) - 1);
+	else
+		ok = ok && put(hdr, size, &n, "Cache-Control: ", 15) &&
+		    put(hdr, size, &n, p->cache, strlen(p->cache)) &&
+		    put(hdr, size, &n, "\r\n", 2);
 	for (i = 0; ok && i < p->nheaders; i++)
 		ok = put(hdr, size, &n, p->headers[i].name,
 		    strlen(p->headers[i].name)) &&

@@ -19,13 +19,17 @@
 #include "audit.h"
 #include "body.h"
 #include "browser.h"
+#include "client.h"
 #include "config.h"
 #include "db.h"
 #include "io.h"
+#include "keyset.h"
 #include "mail.h"
 #include "metrics.h"
+#include "reply.h"
 #include "request.h"
 #include "response.h"
+#include "throttle.h"
 #include "util.h"
 
 static volatile sig_atomic_t	 stopping;
@@ -120,7 +124,40 @@ route_find(struct req *r, struct resp *p)
 }
 
 /*
- * Check the caller for a route that needs a token.
+ * Check a resource server's HTTP Basic credentials (ACCESS_CLIENT):
+ * 429 while its address has had too many wrong ones, 401
+ * invalid_client without them or with wrong ones (counted).
+ * Returns 1 to go on, 0 with the response set, -1 on internal error.
+ */
+static int
+authenticate_client(struct req *r, struct resp *p)
+{
+	char	 id[CLIENT_NAME_MAX + 2], secret[CLIENT_SECRET_MAX + 2];
+	int64_t	 retry;
+	int	 rc;
+
+	if ((rc = throttle_reached(LIMIT_CLIENT, r->ip, &retry)) != 0) {
+		if (rc == 1)
+			reply_throttled(p, retry, "too many failed client "
+			    "authentications; try again later");
+		return rc == 1 ? 0 : -1;
+	}
+	if (!req_basic(id, sizeof(id), secret, sizeof(secret))) {
+		resp_fail(p, ERR_INVALID_CLIENT, NULL, "client credentials "
+		    "(HTTP Basic) are required");
+		return 0;
+	}
+	rc = client_verify(id, secret);
+	explicit_bzero(secret, sizeof(secret));
+	if (rc == 0) {
+		resp_fail(p, ERR_INVALID_CLIENT, NULL, NULL);
+		rc = throttle_failed(LIMIT_CLIENT, r->ip) == -1 ? -1 : 0;
+	}
+	return rc;
+}
+
+/*
+ * Check the caller for a route that needs a token or a client.
  * Returns 1 to go on, 0 with the response set, -1 on internal error.
  */
 static int
@@ -131,6 +168,8 @@ authenticate(struct req *r, struct resp *p, enum access access)
 
 	if (access == ACCESS_PUBLIC)
 		return 1;
+	if (access == ACCESS_CLIENT)
+		return authenticate_client(r, p);
 	if (r->bearer == NULL) {
 		resp_fail(p, ERR_INVALID_TOKEN, NULL,
 		    "a bearer token is required");
@@ -168,7 +207,7 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 
 	if ((rt = route_find(r, p)) == NULL)
 		return 1;
-	if (!body_type_ok(r->method))
+	if (!body_type_ok(rt, r->method))
 		return resp_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
 	if ((rc = authenticate(r, p, rt->access)) != 1)
 		return rc == 0;
@@ -234,7 +273,8 @@ signals(void)
 
 /*
  * Everything a program needs before its first request: settings, the
- * list of common passwords, the store, the body parser.  OpenSSL reads
+ * list of common passwords, the signing keys (made at first start),
+ * the store, the body parser.  OpenSSL reads
  * its configuration now, not in the first request that hashes, and
  * without its error strings (450 KiB more of libcrypto per process,
  * for text nothing here prints).  Returns 1, or -1 (said on stderr).
@@ -247,7 +287,8 @@ start(void)
 	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG |
 	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	if (config_load(err, sizeof(err)) != 1 ||
-	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) != 1) {
+	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) != 1 ||
+	    keyset_open(err, sizeof(err)) != 1) {
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
 		return -1;
 	}
@@ -276,6 +317,7 @@ stop(void)
 	db_close();
 	pw_denylist_free();
 	token_free();
+	keyset_close();
 	config_free();
 }
 

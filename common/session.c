@@ -19,13 +19,13 @@
 
 /* Store a new refresh token for session sid.  Returns 1, or -1. */
 static int
-refresh_insert(const char *token, int64_t sid)
+refresh_insert(const char *token, int64_t sid, int64_t now)
 {
 	unsigned char	 hash[SHA256_LEN];
 
 	token_refresh_hash(token, hash);
 	return db_exec(SQL_REFRESH_INSERT, DB_ARGS(DB_BLOB(hash, sizeof(hash)),
-	    DB_INT(sid))) == 1 ? 1 : -1;
+	    DB_INT(sid), DB_INT(now))) == 1 ? 1 : -1;
 }
 
 /*
@@ -85,7 +85,7 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
 	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL),
 	    first_int, &t->sid) != DB_DONE ||
-	    refresh_insert(t->refresh, t->sid) == -1)
+	    refresh_insert(t->refresh, t->sid, now) == -1)
 		return -1;
 	return audit_record(AUDIT_LOGIN_SUCCESS, u->id, t->sid);
 }
@@ -103,6 +103,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
 	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
 	int64_t		 now = util_now();
+	struct grant	 g = { u->id, 0, u->role, NULL, now, "pwd" };
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -112,13 +113,17 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
 	    db_begin() == -1)
 		goto out;
+	g.fgp = cfg->cookie_mode ? claim : NULL;
 	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, t,
-	    now) == 1 && token_access_issue(u->id, t->sid, u->role,
-	    cfg->cookie_mode ? claim : NULL, &t->access) == 1 &&
-	    db_commit() == 1) {
-		metrics_add(METRIC_LOGIN_SUCCESS, 1);
-		rc = 1;
-	} else
+	    now) == 1) {
+		g.sid = t->sid;
+		if (token_access_issue(&g, &t->access) == 1 &&
+		    db_commit() == 1) {
+			metrics_add(METRIC_LOGIN_SUCCESS, 1);
+			rc = 1;
+		}
+	}
+	if (rc == -1)
 		db_rollback();
 out:
 	explicit_bzero(raw, sizeof(raw));
@@ -172,7 +177,7 @@ rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
 	token_refresh_seal(raw, old, sealed);
 	if (db_exec(SQL_REFRESH_ROTATE, DB_ARGS(DB_INT(now),
 	    DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(h, SHA256_LEN))) == 1 &&
-	    refresh_insert(t->refresh, sid) == 1 && prune(sid, h) == 1)
+	    refresh_insert(t->refresh, sid, now) == 1 && prune(sid, h) == 1)
 		rc = 1;
 	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(sealed, sizeof(sealed));
@@ -210,6 +215,8 @@ struct presented {
 	int		 bound;		/* the session has a fingerprint */
 	unsigned char	 sealed[REFRESH_RAW];
 	unsigned char	 fgp[SHA256_LEN];
+	int64_t		 auth_time;	/* the last password proof */
+	char		 amr[AMR_MAX + 1];
 };
 
 /* A db_get() callback: fill the struct presented at arg. */
@@ -232,6 +239,8 @@ presented_row(const struct db_row *row, void *arg)
 	b = db_blob(row, 5, &len);
 	if ((pr->bound = len == SHA256_LEN))
 		memcpy(pr->fgp, b, SHA256_LEN);
+	pr->auth_time = db_int(row, 6);
+	snprintf(pr->amr, sizeof(pr->amr), "%s", db_text(row, 7));
 	return 0;
 }
 
@@ -291,6 +300,21 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
 	return REFRESH_REUSED;
 }
 
+/* The grant of a refresh's access token, in g. */
+static const struct grant *
+grant_of(const struct presented *pr, const struct user *u,
+    const char *claim, struct grant *g)
+{
+
+	g->uid = pr->uid;
+	g->sid = pr->sid;
+	g->role = u->role;
+	g->fgp = claim[0] != '\0' ? claim : NULL;
+	g->auth_time = pr->auth_time;
+	g->amr = pr->amr;
+	return g;
+}
+
 /*
  * The refresh itself, inside the caller's transaction: wipe old seals,
  * find the token, check its session and fingerprint, advance it, then
@@ -302,6 +326,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 {
 	struct presented	 pr;
 	struct user		 u;
+	struct grant		 g;
 	char			 claim[2 * SHA256_LEN + 1];
 	enum refresh		 rc;
 	int			 found;
@@ -319,8 +344,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	else if ((rc = advance(token, h, &pr, t, to)) == REFRESH_OK &&
 	    (user_load(pr.uid, &u) != 1 ||
 	    extend(pr.sid, pr.now, &t->expires_at) == -1 ||
-	    token_access_issue(pr.uid, pr.sid, u.role,
-	    claim[0] != '\0' ? claim : NULL, &t->access) == -1))
+	    token_access_issue(grant_of(&pr, &u, claim, &g), &t->access) == -1))
 		rc = REFRESH_ERROR;
 	t->sid = pr.sid;
 	explicit_bzero(&pr, sizeof(pr));
@@ -390,6 +414,28 @@ verified_row(const struct db_row *row, void *arg)
 }
 
 /*
+ * The session and user of access token token, if the token verifies
+ * (c gets its claims) and its session is active: a->user from the
+ * database, *last its session's last use.  Returns 1, 0, -1.
+ */
+static int
+live(const char *token, struct claims *c, struct auth *a, int64_t *last)
+{
+	struct verified	 v = { a, 0 };
+	int		 rc;
+
+	if (!token_access_verify(token, c))
+		return 0;
+	if ((rc = db_get(SQL_SESSION_AUTH, DB_ARGS(DB_INT(c->sid),
+	    DB_INT(c->uid), DB_INT(util_now())), verified_row, &v)) != 1)
+		return rc;
+	a->sid = c->sid;
+	memcpy(a->fgp, c->fgp, sizeof(a->fgp));
+	*last = v.last;
+	return 1;
+}
+
+/*
  * Authenticate a bearer token: a valid JWT whose session is active and
  * whose user exists.  The user, and so the role, come from the
  * database.  Returns 1 with a filled, 0 if the token is refused, -1.
@@ -397,23 +443,116 @@ verified_row(const struct db_row *row, void *arg)
 int
 session_authenticate(const char *token, struct auth *a)
 {
-	struct verified	 v = { a, 0 };
 	struct claims	 c;
-	int64_t		 now = util_now();
+	int64_t		 now = util_now(), last;
 	int		 rc;
 
-	if (!token_access_verify(token, &c))
-		return 0;
-	if ((rc = db_get(SQL_SESSION_AUTH, DB_ARGS(DB_INT(c.sid), DB_INT(c.uid),
-	    DB_INT(now)), verified_row, &v)) != 1)
+	if ((rc = live(token, &c, a, &last)) != 1)
 		return rc;
-	a->sid = c.sid;
-	memcpy(a->fgp, c.fgp, sizeof(a->fgp));
-
 	/* Record use at most once a minute: no write per request. */
-	if (now - v.last >= TOUCH_INTERVAL)
+	if (now - last >= TOUCH_INTERVAL)
 		db_exec(SQL_SESSION_TOUCH, DB_ARGS(DB_INT(now), DB_INT(c.sid)));
 	return 1;
+}
+
+/*
+ * User uid proved a password in session sid (re-authentication): the
+ * session's next access tokens say so in auth_time.  Returns 1, -1.
+ */
+int
+session_proved(int64_t uid, int64_t sid)
+{
+
+	return db_exec(SQL_SESSION_PROVED, DB_ARGS(DB_INT(util_now()),
+	    DB_INT(sid), DB_INT(uid))) == -1 ? -1 : 1;
+}
+
+/* A db_get() callback: the struct inspection at arg, of a refresh token. */
+static int
+inspected_row(const struct db_row *row, void *arg)
+{
+	struct inspection	*in = arg;
+	int64_t			 end = db_int(row, 3);
+	int64_t			 max = db_int(row, 4) + cfg->session_max_age;
+
+	in->sid = db_int(row, 0);
+	in->uid = db_int(row, 1);
+	snprintf(in->role, sizeof(in->role), "%s", db_text(row, 2));
+	in->exp = end < max ? end : max;
+	in->iat = db_int(row, 5);
+	return 0;
+}
+
+/*
+ * What a resource server may know of token (RFC 7662): live if it is
+ * an access token whose session is active (one bound to a browser's
+ * fingerprint cookie is not: it is good only beside that cookie), or
+ * its session's current refresh token.  Nothing is written.  Returns
+ * 1 with in filled, 0 if it is not live, -1.
+ */
+int
+session_inspect(const char *token, struct inspection *in)
+{
+	struct claims	 c;
+	struct auth	 a;
+	unsigned char	 h[SHA256_LEN];
+	int64_t		 last, now = util_now();
+	int		 rc;
+
+	memset(in, 0, sizeof(*in));
+	if (token_refresh_hash(token, h)) {
+		in->refresh = 1;
+		return db_get(SQL_REFRESH_INSPECT, DB_ARGS(DB_BLOB(h,
+		    sizeof(h)), DB_INT(now), DB_INT(cfg->session_max_age)),
+		    inspected_row, in);
+	}
+	if ((rc = live(token, &c, &a, &last)) != 1 || c.fgp[0] != '\0')
+		rc = rc == -1 ? -1 : 0;
+	else {
+		in->uid = c.uid;
+		in->sid = c.sid;
+		memcpy(in->role, a.user.role, sizeof(in->role));
+		in->exp = c.exp;
+		in->iat = c.iat;
+	}
+	explicit_bzero(&a, sizeof(a));
+	return rc;
+}
+
+/* A db_get() callback of SQL_REFRESH_FIND: session and user ids. */
+static int
+owner_row(const struct db_row *row, void *arg)
+{
+	int64_t	*ids = arg;
+
+	ids[0] = db_int(row, 0);
+	ids[1] = db_int(row, 3);
+	return 0;
+}
+
+/*
+ * Revoke the session of token (RFC 7009): an access token that
+ * verifies, or a refresh token of the session, current or kept.
+ * Returns 1 if a session was revoked, 0 if none was (an unknown or
+ * spent token, a session revoked already), -1.
+ */
+int
+session_revoke_token(const char *token)
+{
+	struct claims	 c;
+	unsigned char	 h[SHA256_LEN];
+	int64_t		 ids[2];
+	int		 rc;
+
+	if (token_access_verify(token, &c))
+		return session_revoke(c.uid, c.sid);
+	if (!token_refresh_hash(token, h))
+		return 0;
+	if ((rc = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, sizeof(h)),
+	    DB_INT(util_now()), DB_INT(cfg->session_max_age)), owner_row,
+	    ids)) != 1)
+		return rc;
+	return session_revoke(ids[1], ids[0]);
 }
 
 /*

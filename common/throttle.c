@@ -57,6 +57,9 @@ static const struct {
 	    METRIC_THROTTLED_REGISTER },
 	/* LIMIT_MAIL */
 	{ "mail", SETTING(mail_per_hour), 0, METRIC_THROTTLED_MAIL },
+	/* LIMIT_CLIENT: as many as failed logins from one address */
+	{ "client", SETTING(login_max_failures_addr), SETTING(login_window),
+	    METRIC_THROTTLED_CLIENT },
 };
 
 /* The value of the setting at offset off. */
@@ -300,4 +303,41 @@ out:
 	if (rc == 1)
 		metrics_add(limits[l].refused, 1);
 	return rc == 1 ? 0 : -1;
+}
+
+/*
+ * Has address ip reached limit l (LIMIT_CLIENT)?  Nothing is counted:
+ * throttle_failed() counts a failure once it is one.  Returns 1 with
+ * *retry set, 0 if not, -1 on error.
+ */
+int
+throttle_reached(enum limit l, const char *ip, int64_t *retry)
+{
+	unsigned char	 k[KEY_LEN];
+
+	address_key(l, ip, k);
+	*retry = 0;
+	return over(l, k, util_now(), retry);
+}
+
+/*
+ * Count one failure of limit l from address ip, in a transaction of
+ * its own.  Counted after the fact, unlike a password check: what it
+ * counts (a client's secret, 256 random bits) is checked in
+ * microseconds, so parallel guesses gain nothing.  Returns 1, or -1.
+ */
+int
+throttle_failed(enum limit l, const char *ip)
+{
+	unsigned char	 k[KEY_LEN];
+	int64_t		 now = util_now();
+
+	address_key(l, ip, k);
+	if (db_begin() == -1)
+		return -1;
+	if (purge(now) == -1 || hit(l, k, now) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
 }

@@ -47,7 +47,7 @@ enum change {
 
 enum proof	 account_login(const char *, const char *, const char *,
 		    const char *, int64_t *, int64_t *);
-enum proof	 account_prove(int64_t, const char *, const char *,
+enum proof	 account_prove(int64_t, int64_t, const char *, const char *,
 		    int64_t *);
 int		 account_password_store(int64_t, const char *, int64_t);
 int		 account_password_change(int64_t, const char *, int64_t);

@@ -47,6 +47,9 @@ enum access {
 	ACCESS_PUBLIC,	/* no token needed */
 	ACCESS_BEARER,	/* a valid access token */
 	ACCESS_ADMIN,	/* a valid access token of an admin */
+	ACCESS_CLIENT,	/* a resource server's HTTP Basic credentials;
+			 * these are the OAuth endpoints (RFC 7662, RFC
+			 * 7009), whose bodies may also be form-encoded */
 };
 
 /*
@@ -57,6 +60,7 @@ enum err {
 	ERR_INVALID_REQUEST,		/* 400 */
 	ERR_INVALID_CREDENTIALS,	/* 401 */
 	ERR_INVALID_TOKEN,		/* 401, WWW-Authenticate: Bearer */
+	ERR_INVALID_CLIENT,		/* 401, WWW-Authenticate: Basic */
 	ERR_FORBIDDEN,			/* 403 */
 	ERR_NOT_FOUND,			/* 404 */
 	ERR_METHOD_NOT_ALLOWED,		/* 405 */
@@ -110,6 +114,7 @@ struct resp {
 	char		*text;		/* a body that is not JSON, or NULL */
 	size_t		 textlen;
 	const char	*type;		/* its Content-Type (static) */
+	const char	*cache;		/* Cache-Control; NULL: no-store */
 	struct header	 headers[RESP_HEADERS];
 	size_t		 nheaders;
 };
@@ -134,6 +139,7 @@ int		 resp_reply(struct resp *, int, struct json_object *);
 int		 resp_text(struct resp *, int, const char *, char *, size_t);
 int		 resp_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+int		 resp_cache(struct resp *, const char *);
 
 /* browser.c: cookie mode (no-ops without it) */
 void		 browser_tokens(struct resp *, const struct tokens *);

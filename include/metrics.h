@@ -23,6 +23,7 @@ enum metric {
 	METRIC_THROTTLED_LOGIN,		/* fcgi_auth_throttled_total{kind} */
 	METRIC_THROTTLED_REGISTER,
 	METRIC_THROTTLED_MAIL,
+	METRIC_THROTTLED_CLIENT,
 	METRIC_DB_ERRORS,		/* fcgi_auth_db_errors_total */
 	METRIC_DB_WAIT_NS,		/* fcgi_auth_db_wait_seconds_total */
 	METRIC__MAX

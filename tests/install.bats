@@ -47,6 +47,10 @@ setup() { load_helpers; }
 		cmp "$ROOT/$f" "$P/share/doc/fcgi-auth/examples/$f"
 	done
 	[ -x "$P/share/doc/fcgi-auth/examples/apache/run" ]
+	for f in verify.py verify.php; do
+		cmp "$ROOT/examples/verify/$f" "$P/share/doc/fcgi-auth/examples/verify/$f"
+		[ -x "$P/share/doc/fcgi-auth/examples/verify/$f" ]
+	done
 	[ -f "$P/share/man/man8/authctl.8" ]
 	[ -f "$P/share/man/man7/fcgi-auth.7" ]
 	[ -f "$P/share/man/man5/fcgi-auth.conf.5" ]

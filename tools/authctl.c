@@ -17,10 +17,12 @@
 #include "account.h"
 #include "audit.h"
 #include "conffile.h"
+#include "client.h"
 #include "config.h"
 #include "ctlconf.h"
 #include "db.h"
 #include "mail.h"
+#include "keyset.h"
 #include "pw.h"
 #include "session.h"
 #include "user.h"
@@ -593,6 +595,18 @@ cmd_stats(int argc, char *argv[])
 	return 0;
 }
 
+/* Open the key set (making the first key if there is none). */
+static int
+open_keys(void)
+{
+	char	 err[512];
+
+	if (keyset_open(err, sizeof(err)) == 1)
+		return 1;
+	fprintf(stderr, "authctl: %s\n", err);
+	return 0;
+}
+
 static int
 cmd_migrate(int argc, char *argv[])
 {
@@ -600,9 +614,171 @@ cmd_migrate(int argc, char *argv[])
 	(void)argv;
 	if (argc != 0)
 		return EXIT_USAGE;
-	/* db_open() has already migrated. */
+	/* db_open() has already migrated; the keys are made now. */
+	if (!open_keys())
+		return EXIT_FAIL;
 	printf("database %s is at schema %d\n", cfg->db, db_schema());
 	return 0;
+}
+
+/* A time for people: RFC 3339, or "-" for none. */
+static const char *
+when(int64_t t, char buf[RFC3339_LEN])
+{
+
+	if (t == 0)
+		return "-";
+	util_rfc3339(t, buf);
+	return buf;
+}
+
+/* keyset_each() callback: one tab-separated line per key. */
+static int
+print_key(const struct key_info *k, void *arg)
+{
+	static const char *const states[] = { "signing", "next", "standby",
+	    "retired" };
+	char	 a[RFC3339_LEN], b[RFC3339_LEN], c[RFC3339_LEN];
+	char	 d[RFC3339_LEN];
+
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->kid, k->alg,
+	    states[k->state], when(k->created, a), when(k->from, b),
+	    when(k->retired, c), when(k->deleted, d));
+	return 0;
+}
+
+/* keys retire KID: what it took for a key to sign now, said. */
+static int
+keys_retire(const char *kid)
+{
+	enum retire	 rc = keyset_retire(kid);
+
+	switch (rc) {
+	case RETIRE_UNKNOWN:
+		fprintf(stderr, "authctl: no %s key \"%s\" (authctl keys "
+		    "list)\n", cfg->jwt_alg_name, kid);
+		return EXIT_FAIL;
+	case RETIRE_ALREADY:
+		fprintf(stderr, "authctl: key %s is retired already\n", kid);
+		return EXIT_FAIL;
+	case RETIRE_ERROR:
+		fprintf(stderr, "authctl: cannot change the key set in %s\n",
+		    cfg->key_dir);
+		return EXIT_FAIL;
+	default:
+		break;
+	}
+	printf("key %s retired: it signs nothing more, and its tokens are "
+	    "accepted until they expire\n", kid);
+	if (rc != RETIRE_DONE)
+		printf("warning: %s signs now, without being published ahead: "
+		    "a verifier holding an older copy of the key set refuses "
+		    "its tokens until it fetches the set again\n",
+		    rc == RETIRE_PROMOTED ? "the next key" : "a new key");
+	return 0;
+}
+
+/* keys list | rotate | retire KID */
+static int
+cmd_keys(int argc, char *argv[])
+{
+	char	 kid[64], t[RFC3339_LEN];
+	int64_t	 from;
+
+	if (argc < 1 || (strcmp(argv[0], "retire") == 0) != (argc == 2) ||
+	    argc > 2)
+		return EXIT_USAGE;
+	if (cfg->jwt_alg == ALG_HS256) {
+		fprintf(stderr, "authctl: AUTH_JWT_ALG is HS256: tokens are "
+		    "signed with one shared secret, there is no key set\n");
+		return EXIT_FAIL;
+	}
+	if (!open_keys())
+		return EXIT_FAIL;
+	if (strcmp(argv[0], "list") == 0) {
+		printf("KID\tALG\tSTATE\tPUBLISHED\tSIGNS FROM\tRETIRED\t"
+		    "DELETED\n");
+		return keyset_each(print_key, NULL) == 1 ? 0 : EXIT_FAIL;
+	}
+	if (strcmp(argv[0], "retire") == 0)
+		return keys_retire(argv[1]);
+	if (strcmp(argv[0], "rotate") != 0)
+		return EXIT_USAGE;
+	if (keyset_rotate(kid, sizeof(kid), &from) != 1) {
+		fprintf(stderr, "authctl: cannot change the key set in %s\n",
+		    cfg->key_dir);
+		return EXIT_FAIL;
+	}
+	printf("key %s (%s) published now; it signs from %s, when the key "
+	    "signing now retires\n", kid, cfg->jwt_alg_name, when(from, t));
+	return 0;
+}
+
+/* client_each() callback: one tab-separated line per client. */
+static int
+print_client(const char *name, int64_t created, void *arg)
+{
+	char	 t[RFC3339_LEN];
+
+	(void)arg;
+	printf("%s\t%s\n", name, when(created, t));
+	return 0;
+}
+
+/* clients add NAME: the secret is printed once, never stored. */
+static int
+clients_add(const char *name)
+{
+	char	 secret[CLIENT_SECRET_LEN + 1];
+	int	 rc;
+
+	if (!client_name_ok(name)) {
+		fprintf(stderr, "authctl: a client name is 1 to %d of A-Z a-z "
+		    "0-9 . _ -\n", CLIENT_NAME_MAX);
+		return EXIT_FAIL;
+	}
+	if ((rc = client_add(name, secret)) == DB_CONFLICT) {
+		fprintf(stderr, "authctl: client %s exists already\n", name);
+		return EXIT_FAIL;
+	}
+	if (rc != DB_DONE) {
+		fprintf(stderr, "authctl: cannot write the database\n");
+		return EXIT_FAIL;
+	}
+	printf("client %s\nsecret %s\n", name, secret);
+	explicit_bzero(secret, sizeof(secret));
+	fprintf(stderr, "authctl: the secret is shown this once: keep it "
+	    "now\n");
+	return 0;
+}
+
+/* clients add NAME | list | remove NAME */
+static int
+cmd_clients(int argc, char *argv[])
+{
+	int	 rc;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		printf("NAME\tCREATED\n");
+		if (client_each(print_client, NULL) == 1)
+			return 0;
+		fprintf(stderr, "authctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	if (argc != 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[0], "add") == 0)
+		return clients_add(argv[1]);
+	if (strcmp(argv[0], "remove") != 0)
+		return EXIT_USAGE;
+	if ((rc = client_remove(argv[1])) == 1) {
+		printf("removed client %s\n", argv[1]);
+		return 0;
+	}
+	fprintf(stderr, rc == 0 ? "authctl: no client %s\n" :
+	    "authctl: cannot write the database (%s)\n", argv[1]);
+	return EXIT_FAIL;
 }
 
 /*
@@ -664,7 +840,20 @@ static const struct command {
 	    "\tChart the last 24 hours from the audit log, an hour a line:\n"
 	    "\tlogins ok and failed, throttled logins, refresh reuses." },
 	{ "migrate", cmd_migrate, "migrate\n"
-	    "\tCreate the database, or bring its schema up to date." },
+	    "\tCreate the database, or bring its schema up to date, and\n"
+	    "\tmake the first signing key if there is none." },
+	{ "keys", cmd_keys, "keys list | rotate | retire KID\n"
+	    "\tThe keys that sign access tokens (AUTH_JWT_ALG ES256, EdDSA\n"
+	    "\tor RS256), in AUTH_KEY_DIR.  list: each key, its state and\n"
+	    "\ttimes.  rotate: make the next key, published at once, signing\n"
+	    "\tfrom AUTH_KEY_PUBLISH_AHEAD seconds on, when the keys signing\n"
+	    "\tnow retire.  retire: stop a key signing now; it stays in the\n"
+	    "\tkey set until its last token has expired, then is deleted.\n"
+	    "\tEvery program sees a change within a second." },
+	{ "clients", cmd_clients, "clients add NAME | list | remove NAME\n"
+	    "\tThe resource servers that may call /introspect and /revoke\n"
+	    "\twith HTTP Basic credentials.  add prints the secret, once;\n"
+	    "\tonly its HMAC is stored." },
 	{ "settings", cmd_settings, "settings\n"
 	    "\tCheck the settings file and print its settings, one\n"
 	    "\tNAME=value a line (the environment plays no part)." },

@@ -9,6 +9,7 @@ int	 tap_done(void);
 void	 tap_env(void);
 int	 tap_config(char *, size_t);
 void	 tap_config_free(void);
+const char	*tap_keydir(void);
 
 #define ok(cond, ...)	tap_ok((cond) != 0, __VA_ARGS__)
 
