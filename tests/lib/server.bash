@@ -133,6 +133,9 @@ server_start() {
 		# A restart inside a test cannot hand teardown_file the new
 		# pid through the environment; the state folder can.
 		echo "$SERVER_PID" >"$STATE/server.pid"
+		# Every server of this file, so that teardown_file stops one
+		# a failing test started and never stopped.
+		echo "$SERVER_PID" >>"$BATS_FILE_TMPDIR/servers"
 		# Ready when a program answers, not just the server.
 		local i
 		for i in $(seq 100); do
@@ -157,10 +160,35 @@ alive() {
 
 # Stop the server; Apache takes a second or two to end its workers.
 server_stop() {
-	local pid i
+	local pid
 
 	pid=$(cat "${STATE:-/nonexistent}/server.pid" 2>/dev/null) ||
 	    pid=${SERVER_PID:-}
+	rm -f "${STATE:-/nonexistent}/server.pid"
+	SERVER_PID=
+	[ -z "$pid" ] || stop_pid "$pid"
+	# Outside a test (teardown_file): whatever this file started.
+	if [ -z "${BATS_TEST_NAME:-}" ] && [ -f "$BATS_FILE_TMPDIR/servers" ]; then
+		while read -r pid; do
+			stop_pid "$pid"
+		done <"$BATS_FILE_TMPDIR/servers"
+		rm -f "$BATS_FILE_TMPDIR/servers"
+	fi
+	return 0
+}
+
+# stop_pid PID: end a server (a process group leader) and what it runs;
+# Apache takes a second or two to end its workers.
+stop_pid() {
+	local i
+
+	kill -TERM "$1" 2>/dev/null || return 0
+	for i in $(seq 200); do
+		alive "$1" || return 0
+		sleep 0.05
+	done
+	kill -KILL -- "-$1" 2>/dev/null
+}
 	rm -f "${STATE:-/nonexistent}/server.pid"
 	SERVER_PID=
 	[ -n "$pid" ] || return 0
