@@ -20,8 +20,13 @@
 #   make routes     write the routes and settings in lighttpd.conf and
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
+#                   (install-conf: the settings file and the Debian
+#                   web-server snippets, in sysconfdir)
+#   make deb        a Debian package, ./fcgi-auth_VERSION_ARCH.deb
+#   make test-deb   build it, install it, serve the suites through it
+#                   under /auth/, purge it (root; changes the system)
 
-PKGS     = fcgi libjwt json-c sqlite3 libcrypt libcrypto
+PKGS     = fcgi json-c sqlite3 libcrypt libcrypto
 # libpq: its header only; common/db_pg.c loads the library when AUTH_DB
 # is PostgreSQL, so that programs on SQLite never map it (and the
 # twenty libraries it brings).  The unit tests link it to look at the
@@ -58,10 +63,12 @@ AUTH_DB  = postgresql://fcgiauth@/fcgiauth?host=$(PG_DIR)
 else
 AUTH_DB ?= $(STATE)/auth.db
 endif
-# A PostgreSQL store keeps no secret beside it: make db writes one in
-# the state folder, which every program is given.
+# A PostgreSQL store has no folder beside it: make db writes a secret in
+# the state folder, and every program is given it, the state folder for
+# its keys and a metrics file there, where a SQLite file keeps them.
 SECRET_ENV = $(if $(filter postgres://% postgresql://%,$(AUTH_DB)),\
-	AUTH_JWT_SECRET_FILE=$(STATE)/jwt.secret)
+	AUTH_JWT_SECRET_FILE=$(STATE)/jwt.secret AUTH_KEY_DIR=$(STATE) \
+	AUTH_METRICS_FILE=$(STATE)/metrics.shm)
 
 # Installation, after the GNU coding standards: the programs are run by
 # the web server, not by people, so they go in libexecdir (Debian
@@ -70,6 +77,8 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 sbindir    ?= $(PREFIX)/sbin
 libexecdir ?= $(PREFIX)/libexec
+sysconfdir ?= $(PREFIX)/etc
+localstatedir ?= $(PREFIX)/var
 datadir    ?= $(PREFIX)/share
 docdir     ?= $(datadir)/doc/fcgi-auth
 mandir     ?= $(datadir)/man
@@ -77,6 +86,14 @@ INSTALL    ?= install
 PKGLIBEXEC  = $(DESTDIR)$(libexecdir)/fcgi-auth
 PKGDATA     = $(DESTDIR)$(datadir)/fcgi-auth
 PKGDOC      = $(DESTDIR)$(docdir)
+PKGCONF     = $(DESTDIR)$(sysconfdir)/fcgi-auth
+# The settings file authctl reads (fcgi-auth.conf(5)).
+CONF_FILE   = $(sysconfdir)/fcgi-auth/fcgi-auth.conf
+# conf/ and server-settings name the installed paths.
+SUBST       = sed -e 's|@libexecdir@|$(libexecdir)|g' \
+	      -e 's|@sbindir@|$(sbindir)|g' -e 's|@datadir@|$(datadir)|g' \
+	      -e 's|@sysconfdir@|$(sysconfdir)|g' \
+	      -e 's|@localstatedir@|$(localstatedir)|g'
 
 # /docs: our page and its script, the OpenAPI description, and Swagger
 # UI's two files, copied from npm's swagger-ui-dist (make deps-docs;
@@ -114,7 +131,10 @@ all: $(PROGRAMS) $(TOOLS)
 
 # Rebuild everything when the flags change (SAN=1 and back).
 .build-flags: FORCE
-	@echo '$(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CFLAGS) $(LDFLAGS)' > $@
+	@echo '$(CFLAGS) $(LDFLAGS) $(CONF_FILE)' | cmp -s - $@ || \
+	  echo '$(CFLAGS) $(LDFLAGS) $(CONF_FILE)' > $@
+
+common/conffile.o: CFLAGS += -DCONF_FILE='"$(CONF_FILE)"'
 
 %.o: %.c .build-flags
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -133,8 +153,9 @@ common/libcommon.a: $(COMMON_OBJ)
 cgi-bin/%.fcgi: cgi-bin/%.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
-tools/authctl: tools/authctl.o common/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
+tools/authctl: tools/authctl.o tools/ctlconf.o common/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ tools/authctl.o tools/ctlconf.o common/libcommon.a \
+	  $(LDLIBS)
 
 # The unit tests and fuzzers reach the library's internal headers too.
 tests/unit/%.o: CFLAGS += -Icommon
@@ -161,7 +182,7 @@ $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
 # Always the optimised build: a leftover SAN=1 build is rebuilt.
-bench: all bench/trivial.fcgi bench/hashtime bench/mint
+bench: all bench/trivial.fcgi bench/hashtime bench/mint bench/metricstime
 	@tools/deps.sh wrk
 	@DB=$(DB) bench/run.sh
 
@@ -175,7 +196,7 @@ profile: all bench/trivial.fcgi
 bench/trivial.fcgi: bench/trivial.o
 	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-bench/hashtime bench/mint: %: %.o common/libcommon.a
+bench/hashtime bench/mint bench/metricstime: %: %.o common/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $< common/libcommon.a $(LDLIBS)
 
 # The database is created (and migrated) by the same code the programs use.
@@ -280,7 +301,7 @@ fuzz: deps
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
 	  $(PKGDATA)/db/sqlite $(PKGDATA)/db/postgresql $(PKGDATA)/docs \
-	  $(PKGDOC)/examples/apache \
+	  $(PKGDOC)/examples/apache $(PKGDOC)/examples/verify \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
@@ -295,12 +316,36 @@ install: all
 	$(INSTALL) -m 644 apache/httpd.conf apache/cgi.conf apache/tls.conf apache/htaccess \
 	  $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
+	$(INSTALL) -m 755 examples/verify/verify.py examples/verify/verify.php \
+	  $(PKGDOC)/examples/verify/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/
 	$(INSTALL) -m 644 man/fcgi-auth.conf.5 $(DESTDIR)$(mandir)/man5/
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
 	$(INSTALL) -m 644 man/authctl.8 $(DESTDIR)$(mandir)/man8/
 
+# The Debian layout of the web servers' snippets (conf-available), the
+# settings file and the script that writes them into the servers'
+# syntax; the package's maintainer scripts make the state folder.
+install-conf:
+	$(INSTALL) -d $(PKGLIBEXEC) $(PKGCONF) $(PKGDATA)/errors \
+	  $(DESTDIR)$(sysconfdir)/lighttpd/conf-available \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available
+	$(SUBST) tools/server-settings.sh > $(PKGLIBEXEC)/server-settings
+	chmod 755 $(PKGLIBEXEC)/server-settings
+	$(INSTALL) -m 644 conf/errors/413.json conf/errors/500.json $(PKGDATA)/errors/
+	$(SUBST) conf/fcgi-auth.conf > $(PKGCONF)/fcgi-auth.conf
+	chmod 640 $(PKGCONF)/fcgi-auth.conf
+	$(SUBST) conf/lighttpd.conf > \
+	  $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf
+	$(SUBST) conf/apache.conf > \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+	chmod 644 $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+
 uninstall:
+	rm -f $(DESTDIR)$(sysconfdir)/lighttpd/conf-available/50-fcgi-auth.conf \
+	  $(DESTDIR)$(sysconfdir)/apache2/conf-available/fcgi-auth.conf
+	rm -rf $(PKGCONF)
 	rm -f $(DESTDIR)$(sbindir)/authctl \
 	  $(DESTDIR)$(mandir)/man5/fcgi-auth.conf.5 \
 	  $(DESTDIR)$(mandir)/man7/fcgi-auth.7 \
@@ -312,12 +357,25 @@ clean:
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime bench/mint \
+	  bench/metricstime \
 	  bench/callgrind.out*
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) $(DEB_DIR)
+
+# make deb: built by dpkg-buildpackage (debian/) from a copy of the
+# tree's sources in $(DEB_DIR), so no build output lands in the tree;
+# the package is copied here.  make test-deb: tests/deb/run.sh.
+DEB_DIR   = deb-build
+DEB_TOOLS = debhelper dpkg-dev fakeroot lintian
+deb: deps
+	@tools/deps.sh $(DEB_TOOLS)
+	@DEB_DIR=$(DEB_DIR) tools/make-deb.sh
+
+test-deb: deb
+	@tests/deb/run.sh
 
 .PHONY: all routes deps deps-docs db stop-db serve-setup run run-apache run-cgi \
-	test valgrind \
-	fuzz bench profile install uninstall clean FORCE
+	test valgrind fuzz bench profile install install-conf uninstall deb \
+	test-deb clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \

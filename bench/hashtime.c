@@ -26,7 +26,7 @@ main(int argc, char *argv[])
 	double		 ms[31];
 	int		 i, n = argc > 1 ? atoi(argv[1]) : 5;
 
-	if (n < 1 || n > 31 || !config_load(err, sizeof(err))) {
+	if (n < 1 || n > 31 || config_load(err, sizeof(err)) != 1) {
 		fprintf(stderr, "hashtime: %s\n", err);
 		return 1;
 	}

@@ -40,7 +40,7 @@ change_password_post(struct req *r, struct resp *p)
 	if ((why = pw_personal(new->str, new->len, u->email,
 	    u->username)) != NULL)
 		return resp_fail(p, ERR_INVALID_REQUEST, "new_password", why);
-	pr = account_prove(u->id, cur->str, r->ip, &retry);
+	pr = account_prove(u->id, r->auth.sid, cur->str, r->ip, &retry);
 	if ((ok = reply_proof(p, pr, "current_password", retry)) != 1)
 		return ok == 0;
 	if (pw_hash(new->str, cfg->bcrypt_cost, hash) == -1)

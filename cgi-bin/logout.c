@@ -1,6 +1,6 @@
 /*
  * POST /logout: revoke the caller's session, its access and refresh
- * tokens with it.  204.
+ * tokens with it, recorded as logout.  204.
  */
 #include "api.h"
 
@@ -8,7 +8,7 @@ static int
 logout_post(struct req *r, struct resp *p)
 {
 
-	if (session_revoke(r->auth.user.id, r->auth.sid) == -1)
+	if (session_close(r->auth.user.id, r->auth.sid, AUDIT_LOGOUT) == -1)
 		return 0;
 	browser_clear(p);
 	return resp_reply(p, 204, NULL);

@@ -63,7 +63,8 @@ prove(struct req *r, struct resp *p, const struct user *u,
 		resp_fail(p, ERR_INVALID_REQUEST, "password", why);
 		return 0;
 	}
-	pr = account_prove(r->auth.user.id, cur->str, r->ip, &retry);
+	pr = account_prove(r->auth.user.id, r->auth.sid, cur->str, r->ip,
+	    &retry);
 	if ((rc = reply_proof(p, pr, "current_password", retry)) == 1 &&
 	    pw->set && pw_hash(pw->str, cfg->bcrypt_cost, hash) == -1)
 		rc = -1;

@@ -46,7 +46,7 @@ register_post(struct req *r, struct resp *p)
 		return resp_fail(p, ERR_INVALID_REQUEST, "password", why);
 	if (pw_hash(pw->str, cfg->bcrypt_cost, hash) == -1)
 		return 0;
-	rc = user_insert(email, name, hash, "user", &id);
+	rc = user_create(email, name, hash, "user", &id);
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == DB_CONFLICT) {
 		field = user_conflict(email);
@@ -55,7 +55,7 @@ register_post(struct req *r, struct resp *p)
 	}
 	if (rc != DB_DONE || user_load(id, &u) != 1)
 		return 0;
-	resp_header(p, "Location", "/users/%lld", (long long)id);
+	resp_header(p, "Location", "%s/users/%lld", r->base, (long long)id);
 	return reply_user(p, 201, &u);
 }
 

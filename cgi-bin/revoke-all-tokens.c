@@ -1,6 +1,7 @@
 /*
  * POST /revoke-all-tokens: revoke every session of the caller, the
- * current one included.  200 {"revoked": n}.
+ * current one included, each recorded as session.revoked.
+ * 200 {"revoked": n}.
  */
 #include "api.h"
 #include "reply.h"
@@ -10,7 +11,7 @@ revoke_all_post(struct req *r, struct resp *p)
 {
 	int	 n;
 
-	if ((n = session_revoke_user(r->auth.user.id, 0)) == -1)
+	if ((n = session_revoke_all(r->auth.user.id)) == -1)
 		return 0;
 	browser_clear(p);
 	return reply_revoked(p, n);

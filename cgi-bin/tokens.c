@@ -1,6 +1,7 @@
 /*
  * GET /tokens: the caller's active sessions, newest first.
- * DELETE /tokens/{id}: revoke one of them; another user's is 404.
+ * DELETE /tokens/{id}: revoke one of them, recorded as session.revoked;
+ * another user's is 404.
  */
 #include <json-c/json.h>
 
@@ -60,7 +61,7 @@ static int
 tokens_delete(struct req *r, struct resp *p)
 {
 
-	switch (session_revoke(r->auth.user.id, r->id)) {
+	switch (session_close(r->auth.user.id, r->id, AUDIT_SESSION_REVOKED)) {
 	case 1:
 		if (r->id == r->auth.sid)
 			browser_clear(p);

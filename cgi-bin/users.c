@@ -125,7 +125,8 @@ users_delete(struct req *r, struct resp *p)
 		return resp_fail(p, ERR_INVALID_REQUEST, "password",
 		    "password is required to delete your own account");
 	if (pw->set) {
-		pr = account_prove(r->auth.user.id, pw->str, r->ip, &retry);
+		pr = account_prove(r->auth.user.id, r->auth.sid, pw->str,
+		    r->ip, &retry);
 		if ((ok = reply_proof(p, pr, "password", retry)) != 1)
 			return ok == 0;
 	}

@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "account.h"
+#include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
 #include "notice.h"
 #include "pw.h"
 #include "session.h"
@@ -43,30 +45,42 @@ upgrade(int64_t id, const char *pw, const char *old)
 
 /*
  * Check pw against hash (NULL: no such account) behind the counters of
- * th.  Returns what it found, with *retry set when throttled.
+ * th.  A wrong or throttled attempt is noted in the audit log for
+ * account uid, or for a name nobody has (uid 0) by its throttle key,
+ * never the name.  Returns what it found, with *retry set when
+ * throttled.
  */
 static enum proof
-prove(const struct throttle *th, const char *hash, const char *pw,
-    int64_t *retry)
+prove(const struct throttle *th, int64_t uid, const char *hash,
+    const char *pw, int64_t *retry)
 {
+	enum proof	 rc;
 
 	*retry = 0;
 	switch (throttle_check(th, retry)) {
 	case -1:
 		return PROOF_ERROR;
 	case 0:
-		return PROOF_THROTTLED;
+		rc = PROOF_THROTTLED;
+		break;
+	default:
+		if (pw_verify(pw, hash))
+			return throttle_clear(th) == 1 ? PROOF_OK :
+			    PROOF_ERROR;
+		rc = PROOF_WRONG;
 	}
-	if (!pw_verify(pw, hash))
-		return PROOF_WRONG;
-	return throttle_clear(th) == 1 ? PROOF_OK : PROOF_ERROR;
+	if (audit_note(rc == PROOF_WRONG ? AUDIT_LOGIN_FAILURE :
+	    AUDIT_LOGIN_THROTTLED, uid, th->account) == -1)
+		return PROOF_ERROR;
+	return rc;
 }
 
 /*
  * A login by email (or else username) and password from address ip.
  * The account is counted by its id whichever name was used, so guesses
  * by email and by username add up.  Returns PROOF_OK with *uid set,
- * or why not (*retry set when throttled).
+ * or why not (*retry set when throttled).  A success is counted once
+ * its session is open (session_open()).
  */
 enum proof
 account_login(const char *email, const char *username, const char *pw,
@@ -83,21 +97,29 @@ account_login(const char *email, const char *username, const char *pw,
 	if (!found)
 		*uid = 0;
 	throttle_password(&th, *uid, email != NULL ? email : username, ip);
-	rc = prove(&th, found ? hash : NULL, pw, retry);
+	rc = prove(&th, *uid, found ? hash : NULL, pw, retry);
 	if (rc == PROOF_OK)
 		upgrade(*uid, pw, hash);
+	else if (rc == PROOF_WRONG)
+		metrics_add(METRIC_LOGIN_FAILURE, 1);
+	else if (rc == PROOF_THROTTLED)
+		metrics_add(METRIC_LOGIN_THROTTLED, 1);
 	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(&th, sizeof(th));
 	return rc;
 }
 
 /*
  * Re-authentication: is pw user uid's own password, asked before a
  * change that could hand the account to someone else?  Counted against
- * the account exactly as a login is, so a stolen access token is no
- * faster a password oracle than the login form.
+ * the account exactly as a login is, and a wrong one is recorded as a
+ * failed login, so a stolen access token is no faster a password
+ * oracle than the login form, nor a quieter one.  A right one is the
+ * caller's session sid's latest proof (its tokens' auth_time).
  */
 enum proof
-account_prove(int64_t uid, const char *pw, const char *ip, int64_t *retry)
+account_prove(int64_t uid, int64_t sid, const char *pw, const char *ip,
+    int64_t *retry)
 {
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
@@ -107,8 +129,10 @@ account_prove(int64_t uid, const char *pw, const char *ip, int64_t *retry)
 	if ((found = user_hash_get(uid, hash)) == -1)
 		return PROOF_ERROR;
 	throttle_password(&th, uid, NULL, ip);
-	rc = prove(&th, found ? hash : NULL, pw, retry);
+	rc = prove(&th, uid, found ? hash : NULL, pw, retry);
 	explicit_bzero(hash, sizeof(hash));
+	if (rc == PROOF_OK && session_proved(uid, sid) == -1)
+		rc = PROOF_ERROR;
 	return rc;
 }
 
@@ -132,28 +156,34 @@ account_password_store(int64_t uid, const char *hash, int64_t keep)
 
 /*
  * account_password_store() in a transaction of its own: the caller's
- * new password (hashed) and the end of every session but keep.
- * Returns the number of sessions revoked, or -1.
+ * new password (hashed) and the end of every session but keep,
+ * recorded as password.changed; once committed, the owner is told by
+ * mail.  Returns the number of sessions revoked, or -1.
  */
 int
 account_password_change(int64_t uid, const char *hash, int64_t keep)
 {
-	int	 n;
+	struct user	 u;
+	int		 n;
 
 	if (db_begin() == -1)
 		return -1;
-	if ((n = account_password_store(uid, hash, keep)) == -1 ||
+	if (user_load(uid, &u) != 1 ||
+	    (n = account_password_store(uid, hash, keep)) == -1 ||
+	    audit_record(AUDIT_PASSWORD_CHANGED, uid, keep) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}
+	notice_mail(NOTICE_PASSWORD_CHANGED, u.email, NULL);
 	return n;
 }
 
 /*
  * A password reset: use up the mailed token and set the new password
- * (hashed) in one transaction, ending every session of the user, so
- * two confirms racing for one token cannot both win.  Returns
+ * (hashed) in one transaction, ending every session of the user,
+ * recorded as password.reset, so two confirms racing for one token
+ * cannot both win.  Once committed, the address is told.  Returns
  * REDEEM_OK with *revoked set, or why the token does not work.
  */
 enum redeem
@@ -167,18 +197,22 @@ account_password_reset(const char *token, const char *hash, int *revoked)
 		return REDEEM_ERROR;
 	if ((rc = mailtoken_redeem(MAIL_RESET, token, &uid, email)) ==
 	    REDEEM_OK && ((*revoked = account_password_store(uid, hash, 0)) ==
-	    -1 || db_commit() == -1))
+	    -1 || audit_record(AUDIT_PASSWORD_RESET, uid, 0) == -1 ||
+	    db_commit() == -1))
 		rc = REDEEM_ERROR;
 	if (rc != REDEEM_OK)
 		db_rollback();
+	else
+		notice_mail(NOTICE_PASSWORD_RESET, email, NULL);
 	return rc;
 }
 
 /*
  * The new email of a change, inside its transaction: at once for an
- * admin's change of another user, else pending, its token issued into
- * m to be mailed once committed.  An address another user has is
- * refused now, as it would be at confirmation.
+ * admin's change of another user (email.changed), else pending
+ * (email.change_requested), its token issued into m to be mailed once
+ * committed.  An address another user has is refused now, as it would
+ * be at confirmation.
  */
 static enum change
 change_email(const struct account_change *c, struct mailtoken *m)
@@ -188,8 +222,10 @@ change_email(const struct account_change *c, struct mailtoken *m)
 
 	if (!c->pending) {
 		rc = user_email_set(c->uid, c->email);
-		return rc == DB_DONE ? CHANGE_DONE : rc == DB_CONFLICT ?
-		    CHANGE_EMAIL_TAKEN : CHANGE_FAILED;
+		if (rc == DB_DONE)
+			return audit_record(AUDIT_EMAIL_CHANGED, c->uid, 0) ==
+			    1 ? CHANGE_DONE : CHANGE_FAILED;
+		return rc == DB_CONFLICT ? CHANGE_EMAIL_TAKEN : CHANGE_FAILED;
 	}
 	if ((rc = user_find_email(c->email, &other)) != 0)
 		return rc == 1 ? CHANGE_EMAIL_TAKEN : CHANGE_FAILED;
@@ -197,7 +233,8 @@ change_email(const struct account_change *c, struct mailtoken *m)
 	case 0:
 		return CHANGE_MAIL_LIMIT;
 	case 1:
-		return CHANGE_DONE;
+		return audit_record(AUDIT_EMAIL_CHANGE_REQUESTED, c->uid, 0) ==
+		    1 ? CHANGE_DONE : CHANGE_FAILED;
 	}
 	return CHANGE_FAILED;
 }
@@ -219,7 +256,8 @@ change_locked(const struct account_change *c, struct user *u,
 	if (c->rename && (w = user_name_set(c->uid, c->username)) != DB_DONE)
 		return w == DB_CONFLICT ? CHANGE_USERNAME_TAKEN : CHANGE_FAILED;
 	if (c->hash != NULL &&
-	    account_password_store(c->uid, c->hash, c->keep) == -1)
+	    (account_password_store(c->uid, c->hash, c->keep) == -1 ||
+	    audit_record(AUDIT_PASSWORD_CHANGED, c->uid, 0) == -1))
 		return CHANGE_FAILED;
 	if (c->email != NULL && (rc = change_email(c, m)) != CHANGE_DONE)
 		return rc;
@@ -227,11 +265,12 @@ change_locked(const struct account_change *c, struct user *u,
 }
 
 /*
- * Change a profile, all or nothing, in one transaction: a taken
- * username undoes the new email and password.  Once committed, a
- * pending email's confirmation goes to the new address and a notice to
- * the old one (a mail that cannot be queued is logged; the change can
- * be asked for again).  u gets the user as it now is.
+ * Change a profile, all or nothing, in one transaction with its audit
+ * entries: a taken username undoes the new email and password.  Once
+ * committed, a pending email's confirmation goes to the new address
+ * and a notice to the old one, as does a notice of a new password (a
+ * mail that cannot be queued is logged; the change can be asked for
+ * again).  u gets the user as it now is.
  */
 enum change
 account_change(const struct account_change *c, struct user *u)
@@ -248,9 +287,13 @@ account_change(const struct account_change *c, struct user *u)
 		rc = CHANGE_FAILED;
 	if (rc != CHANGE_DONE)
 		db_rollback();
-	else if (c->email != NULL && c->pending) {
-		notice_mail(NOTICE_EMAIL_CHANGE, old, c->email);
-		mailtoken_mail(&m);
+	else {
+		if (c->hash != NULL)
+			notice_mail(NOTICE_PASSWORD_CHANGED, old, NULL);
+		if (c->email != NULL && c->pending) {
+			notice_mail(NOTICE_EMAIL_CHANGE, old, c->email);
+			mailtoken_mail(&m);
+		}
 	}
 	explicit_bzero(&m, sizeof(m));
 	return rc;
@@ -279,7 +322,8 @@ account_email_verify(const char *token, int64_t *uid)
 
 /*
  * Confirm a new address with the token mailed to it: it becomes the
- * account's email, verified, in one transaction.  Returns REDEEM_OK
+ * account's email, verified, recorded as email.changed, in one
+ * transaction.  Returns REDEEM_OK
  * with *uid set, REDEEM_TAKEN if another account took the address
  * meanwhile (the token stays unused), or why the token does not work.
  */
@@ -296,7 +340,8 @@ account_email_confirm(const char *token, int64_t *uid)
 	    REDEEM_OK) {
 		if ((w = user_email_confirm(*uid, email)) != DB_DONE)
 			rc = w == DB_CONFLICT ? REDEEM_TAKEN : REDEEM_ERROR;
-		else if (db_commit() == -1)
+		else if (audit_record(AUDIT_EMAIL_CHANGED, *uid, 0) == -1 ||
+		    db_commit() == -1)
 			rc = REDEEM_ERROR;
 	}
 	if (rc != REDEEM_OK)

@@ -1,7 +1,11 @@
 /*
  * Request bodies.  A request that may carry one and says it is not
  * JSON is refused (415) even when empty, so no cross-site form reaches
- * a handler.  The size is checked from Content-Length before a byte is
+ * a handler; the one exception is the OAuth endpoints (ACCESS_CLIENT
+ * routes: RFC 7662, RFC 7009), whose RFCs define form-encoded bodies,
+ * and which answer only a resource server's own credentials, never a
+ * browser's cookie.  A form is read as strictly as JSON, into the same
+ * fields and validators.  The size is checked from Content-Length before a byte is
  * read; the body must be well-formed UTF-8 without a raw NUL and
  * without an escaped one in a key, is parsed by json-c in strict mode
  * with a depth limit, must be one object without duplicate keys, and
@@ -76,21 +80,42 @@ is_json(const char *type)
 	return type[n] == '\0' || type[n] == ';' || type[n] == ' ';
 }
 
+/* "application/x-www-form-urlencoded", any case, maybe with parameters. */
+static int
+is_form(const char *type)
+{
+	size_t	 n = strlen("application/x-www-form-urlencoded");
+
+	if (type == NULL ||
+	    strncasecmp(type, "application/x-www-form-urlencoded", n) != 0)
+		return 0;
+	return type[n] == '\0' || type[n] == ';' || type[n] == ' ';
+}
+
+/* May a body of route rt be form-encoded?  The OAuth endpoints' may. */
+static int
+takes_form(const struct route *rt)
+{
+
+	return rt->access == ACCESS_CLIENT;
+}
+
 /*
- * May a request of this method go on, as far as its Content-Type goes?
- * A method that can carry a body and names any type but JSON is
- * refused even without a body: every cross-site form names one
- * (urlencoded, multipart or text/plain), and none must reach a
- * handler.  Returns 1 if it may, 0 for a 415.
+ * May a request of this method for route rt go on, as far as its
+ * Content-Type goes?  A method that can carry a body and names any
+ * type but JSON is refused even without a body: every cross-site form
+ * names one (urlencoded, multipart or text/plain), and none must reach
+ * a handler, save the OAuth endpoints' forms.  Returns 1 if it may, 0
+ * for a 415.
  */
 int
-body_type_ok(enum method m)
+body_type_ok(const struct route *rt, enum method m)
 {
 	const char	*type = io_env("CONTENT_TYPE");
 
 	if (m == METHOD_GET || type == NULL || *type == '\0')
 		return 1;
-	return is_json(type);
+	return is_json(type) || (takes_form(rt) && is_form(type));
 }
 
 /* What scan() found wrong with a body, if anything. */
@@ -282,6 +307,82 @@ parse(struct resp *p, size_t len)
 	return root;
 }
 
+/* Is s (len bytes) well-formed UTF-8?  Returns 1 or 0. */
+static int
+utf8_ok(const char *s, size_t len)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_len((const unsigned char *)s + i, len - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Add the pair at s (len bytes, "name=value", escaped) to root,
+ * decoding it in place.  Returns NULL, or why it is refused.
+ */
+static const char *
+form_pair(struct json_object *root, char *s, size_t len)
+{
+	char	*eq = memchr(s, '=', len);
+	long	 nlen, vlen;
+
+	if (eq == NULL || eq == s)
+		return "the body is not form-encoded (name=value&...)";
+	if ((nlen = util_form_decode(s, (size_t)(eq - s), s)) < 0 ||
+	    (vlen = util_form_decode(eq + 1, len - (size_t)(eq - s) - 1,
+	    eq + 1)) < 0)
+		return "the body has a bad %-escape";
+	if (!utf8_ok(s, (size_t)nlen) || !utf8_ok(eq + 1, (size_t)vlen))
+		return "the body is not valid UTF-8";
+	if (memchr(s, '\0', (size_t)nlen) != NULL)
+		return "a key must not contain a NUL byte";
+	s[nlen] = '\0';
+	if (json_object_object_get_ex(root, s, NULL))
+		return "the body has a duplicate key";
+	if (json_object_object_add(root, s,
+	    json_object_new_string_len(eq + 1, (int)vlen)) != 0)
+		return "out of memory";
+	return NULL;
+}
+
+/*
+ * Parse the len bytes in buf as application/x-www-form-urlencoded into
+ * an object of strings, as strict as JSON: printable ASCII only,
+ * "name=value" pairs joined by '&', none empty, every '%' two hex
+ * digits, decoded text valid UTF-8, each name once (RFC 6749 3.1) and
+ * without NUL (a NUL in a value is its field's validator's to refuse,
+ * naming the field).  Returns the object, or NULL with a 400.
+ */
+static struct json_object *
+parse_form(struct resp *p, size_t len)
+{
+	struct json_object	*root;
+	const char		*why = NULL;
+	size_t			 i, n;
+
+	if ((root = json_object_new_object()) == NULL)
+		return NULL;
+	for (i = 0; i < len && why == NULL; i++)
+		if ((unsigned char)buf[i] < 0x21 || (unsigned char)buf[i] > 0x7e)
+			why = "the body is not form-encoded (printable ASCII)";
+	for (i = 0; i <= len && why == NULL; i += n + 1) {
+		n = strcspn(buf + i, "&");
+		if (n == 0)
+			why = "the body has an empty pair";
+		else
+			why = form_pair(root, buf + i, n);
+	}
+	if (why != NULL) {
+		json_object_put(root);
+		resp_fail(p, ERR_INVALID_REQUEST, NULL, why);
+		return NULL;
+	}
+	return root;
+}
+
 /* The index of the field named key, or -1. */
 static int
 field_index(const struct field *fields, size_t n, const char *key)
@@ -349,7 +450,9 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
     const struct field *fields, size_t nfields, struct json_object **root)
 {
 	const char	*v = io_env("CONTENT_LENGTH");
+	const char	*type = io_env("CONTENT_TYPE");
 	long		 len = 0;
+	int		 form;
 
 	*root = NULL;
 	if (v != NULL && *v != '\0' && !util_parse_long(v, 0, 0x7fffffff, &len))
@@ -359,7 +462,8 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 		return 0;
 	}
 	if (len > 0) {
-		if (!is_json(io_env("CONTENT_TYPE"))) {
+		form = takes_form(rt) && is_form(type);
+		if (!form && !is_json(type)) {
 			resp_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
 			return 0;
 		}
@@ -368,7 +472,9 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 			    "the body is shorter than its Content-Length");
 			return 0;
 		}
-		if ((*root = parse(p, (size_t)len)) == NULL)
+		buf[len] = '\0';
+		if ((*root = form ? parse_form(p, (size_t)len) :
+		    parse(p, (size_t)len)) == NULL)
 			return 0;
 	}
 	return take(r, p, rt, fields, nfields, *root);
@@ -392,6 +498,30 @@ body_parse_text(struct req *r, struct resp *p, const struct route *rt,
 	if (len > 0) {
 		memcpy(buf, text, len);
 		if ((*root = parse(p, len)) == NULL)
+			return 0;
+	}
+	return take(r, p, rt, fields, nfields, *root);
+}
+
+/*
+ * body_parse() of len bytes of form-encoded text already in memory,
+ * as the tests and the fuzzer drive it.
+ */
+int
+body_parse_form_text(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, const char *text, size_t len,
+    struct json_object **root)
+{
+
+	*root = NULL;
+	if (len > (size_t)cfg->max_body) {
+		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		return 0;
+	}
+	if (len > 0) {
+		memcpy(buf, text, len);
+		buf[len] = '\0';
+		if ((*root = parse_form(p, len)) == NULL)
 			return 0;
 	}
 	return take(r, p, rt, fields, nfields, *root);

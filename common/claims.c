@@ -1,12 +1,12 @@
 /*
  * Reading the claims of an access token.  The payload of a JWT is one
  * JSON object; token_access_verify() hands it here only after its
- * signature verified, so it was made by token_access_issue() (libjwt
- * and jansson) unless the secret is known to someone else.  The seven
- * claims verification needs are read straight from the text, with
- * nothing allocated, on every verified request.  It is still a strict
- * reader: anything that is not JSON, or not one flat object, is
- * refused.
+ * signature verified, so it was made by token_access_issue() unless
+ * the signing key is known to someone else.  The claims
+ * verification needs are read straight from the text, with nothing
+ * allocated.  It is still a strict reader: anything that is not JSON,
+ * or not one flat object, is refused; the one array it takes is "amr"
+ * (RFC 8176), an array of strings, as token_access_issue() writes it.
  */
 #include <stdint.h>
 #include <string.h>
@@ -15,13 +15,16 @@
 #include "util.h"
 
 static const char *const claim_names[CLAIM__MAX] = {
-	"iss",	/* CLAIM_ISS */
-	"sub",	/* CLAIM_SUB */
-	"sid",	/* CLAIM_SID */
-	"exp",	/* CLAIM_EXP */
-	"iat",	/* CLAIM_IAT */
-	"nbf",	/* CLAIM_NBF */
-	"fgp",	/* CLAIM_FGP */
+	"iss",		/* CLAIM_ISS */
+	"aud",		/* CLAIM_AUD */
+	"sub",		/* CLAIM_SUB */
+	"sid",		/* CLAIM_SID */
+	"exp",		/* CLAIM_EXP */
+	"iat",		/* CLAIM_IAT */
+	"nbf",		/* CLAIM_NBF */
+	"auth_time",	/* CLAIM_AUTH_TIME */
+	"amr",		/* CLAIM_AMR */
+	"fgp",		/* CLAIM_FGP */
 };
 
 /* Skip JSON whitespace. */
@@ -150,10 +153,35 @@ number(char **pp, const char *end, struct claim_value *v)
 }
 
 /*
+ * Read the array of strings at *pp (on its '['), one at least, as
+ * amr is: V_ARRAY in v.  Returns 0 with *pp past it, or -1.
+ */
+static int
+strings(char **pp, const char *end, struct claim_value *v)
+{
+	char	*p = *pp + 1;
+
+	for (;;) {
+		if ((p = ws(p, end)) == end || *p != '"' ||
+		    string(&p, end) == NULL)
+			return -1;
+		if ((p = ws(p, end)) == end)
+			return -1;
+		if (*p == ']')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	v->type = V_ARRAY;
+	*pp = p + 1;
+	return 0;
+}
+
+/*
  * Read the claims: one flat JSON object, len bytes at p, whose values
- * are strings, numbers, true, false or null, as token_access_issue()
- * writes it.  An array or object inside, or anything that is not JSON,
- * refuses the token.  A repeated claim counts once, as the last.
+ * are strings, numbers, true, false or null, and "amr" an array of
+ * strings, as token_access_issue() writes it.  Any other array, an
+ * object inside, or anything that is not JSON, refuses the token.  A repeated claim counts once, as the last.
  * Strings are unescaped in place, so p is written to.
  * Returns 1 with v filled (indexed by enum claim), or 0.
  */
@@ -182,6 +210,9 @@ claims_read(char *p, size_t len, struct claim_value v[CLAIM__MAX])
 			if ((one.str = string(&p, end)) == NULL)
 				return 0;
 			one.type = V_STRING;
+		} else if (*p == '[' && strcmp(key, "amr") == 0) {
+			if (strings(&p, end, &one) == -1)
+				return 0;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
 			if (number(&p, end, &one) == -1)
 				return 0;

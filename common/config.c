@@ -73,6 +73,22 @@ static const struct setting settings[] = {
 	    1, 1000000 },
 	{ "AUTH_MAIL_PER_HOUR", KIND_LONG, AT(mail_per_hour), "10",
 	    1, 1000000 },
+	{ "AUTH_AUDIT_DAYS", KIND_LONG, AT(audit_days), "90", 1, 36500 },
+	{ "AUTH_METRICS_TOKEN", KIND_STRING, AT(metrics_token), NULL, 0, 0 },
+	{ "AUTH_METRICS_FILE", KIND_STRING, AT(metrics_file), NULL, 0, 0 },
+	{ "AUTH_JWT_ALG", KIND_STRING, AT(jwt_alg_name), "ES256", 0, 0 },
+	{ "AUTH_KEY_DIR", KIND_STRING, AT(key_dir), NULL, 0, 0 },
+	{ "AUTH_AUDIENCE", KIND_STRING, AT(audience), NULL, 0, 0 },
+	{ "AUTH_KEY_PUBLISH_AHEAD", KIND_LONG, AT(key_publish_ahead), "900",
+	    0, 2592000 },
+};
+
+/* The names AUTH_JWT_ALG takes, as JWS (RFC 7518, RFC 8037) spells them. */
+static const char *const algs[ALG__MAX] = {
+	"ES256",	/* ALG_ES256 */
+	"EdDSA",	/* ALG_EDDSA */
+	"RS256",	/* ALG_RS256 */
+	"HS256",	/* ALG_HS256 */
 };
 
 static struct config	 config;
@@ -165,36 +181,22 @@ keep_secret(const char *name, const unsigned char *buf, size_t len,
 }
 
 /*
- * Read a secret file.  It must be a regular file private to its owner,
- * as ssh insists for keys.  Trailing newlines are dropped.
+ * Read a secret file: a regular file private to its owner
+ * (util_read_private()).  Trailing newlines are dropped.
  * Returns 1, or 0 with err set.
  */
 static int
 read_secret(const char *name, const char *path, char *err, size_t errsz)
 {
 	unsigned char	 buf[SECRET_MAX + 1];
-	struct stat	 st;
+	const char	*why;
 	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd, rc;
+	size_t		 len;
+	int		 rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return fail(err, errsz, "%s: %s: %s", name, path,
-		    strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: not a regular file",
-		    name, path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return fail(err, errsz, "%s: %s: readable by others "
-		    "(chmod 600 it)", name, path);
-	}
-	while (len < sizeof(buf) &&
-	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	if ((n = util_read_private(path, buf, sizeof(buf), &why)) == -1)
+		return fail(err, errsz, "%s: %s: %s", name, path, why);
+	len = (size_t)n;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	rc = keep_secret(name, buf, len, err, errsz);
@@ -245,6 +247,64 @@ make_secret(const char *path, char *err, size_t errsz)
 }
 
 /*
+ * What can be known of the secret settings without reading a file: one
+ * of them at most, and a secret given as a value of the right length.
+ * Returns 1, or 0 with err set.
+ */
+static int
+check_secret(char *err, size_t errsz)
+{
+	const char	*v = getenv("AUTH_JWT_SECRET");
+
+	if (v != NULL && getenv("AUTH_JWT_SECRET_FILE") != NULL)
+		return fail(err, errsz, "AUTH_JWT_SECRET and "
+		    "AUTH_JWT_SECRET_FILE: set only one");
+	if (v != NULL && strncmp(v, "${", 2) == 0)
+		return fail(err, errsz, "AUTH_JWT_SECRET: not set "
+		    "(the web server passed \"%.20s\")", v);
+	if (v != NULL && strlen(v) < SECRET_MIN)
+		return fail(err, errsz, "AUTH_JWT_SECRET: shorter than %d "
+		    "bytes", SECRET_MIN);
+	if (v != NULL && strlen(v) > SECRET_MAX)
+		return fail(err, errsz, "AUTH_JWT_SECRET: longer than %d "
+		    "bytes", SECRET_MAX);
+	return 1;
+}
+
+/* Is AUTH_DB a PostgreSQL URI (as db_open() tells them)?  1 or 0. */
+static int
+db_server(void)
+{
+
+	return strncmp(config.db, "postgresql://", 13) == 0 ||
+	    strncmp(config.db, "postgres://", 11) == 0;
+}
+
+/*
+ * The folder of the database file, into dir (size bytes), for what is
+ * kept beside it.  A PostgreSQL database has no folder: then setting
+ * (what to set instead) must be given.  Returns 1, or 0 with err set.
+ */
+static int
+db_folder(char *dir, size_t size, const char *setting, char *err,
+    size_t errsz)
+{
+	char	*dbcopy;
+	int	 n;
+
+	if (db_server())
+		return fail(err, errsz, "AUTH_DB is PostgreSQL: set %s",
+		    setting);
+	if ((dbcopy = strdup(config.db)) == NULL)
+		return fail(err, errsz, "AUTH_DB: out of memory");
+	n = snprintf(dir, size, "%s", dirname(dbcopy));
+	free(dbcopy);
+	if (n < 0 || (size_t)n >= size)
+		return fail(err, errsz, "AUTH_DB: path too long");
+	return 1;
+}
+
+/*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
  * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside a SQLite database,
  * made on first start.  Returns 1, or 0 with err set.
@@ -254,32 +314,22 @@ load_secret(char *err, size_t errsz)
 {
 	const char	*v = getenv("AUTH_JWT_SECRET");
 	const char	*file = getenv("AUTH_JWT_SECRET_FILE");
-	char		*dbcopy, path[4096];
+	char		 dir[4096], path[4096];
 	int		 n;
 
-	if (v != NULL && file != NULL)
-		return fail(err, errsz, "AUTH_JWT_SECRET and "
-		    "AUTH_JWT_SECRET_FILE: set only one");
-	if (v != NULL) {
-		if (strncmp(v, "${", 2) == 0)
-			return fail(err, errsz, "AUTH_JWT_SECRET: not set "
-			    "(the web server passed \"%.20s\")", v);
+	if (!check_secret(err, errsz))
+		return 0;
+	if (v != NULL)
 		return keep_secret("AUTH_JWT_SECRET",
 		    (const unsigned char *)v, strlen(v), err, errsz);
-	}
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
-	/* A server's database has no folder: every host must be given one. */
-	if (strncmp(config.db, "postgresql://", 13) == 0 ||
-	    strncmp(config.db, "postgres://", 11) == 0)
-		return fail(err, errsz, "AUTH_DB is PostgreSQL: set "
-		    "AUTH_JWT_SECRET or AUTH_JWT_SECRET_FILE, the same on "
-		    "every host");
-	if ((dbcopy = strdup(config.db)) == NULL)
-		return fail(err, errsz, "AUTH_DB: out of memory");
-	n = snprintf(path, sizeof(path), "%s/jwt.secret", dirname(dbcopy));
-	free(dbcopy);
+	/* Every host must sign with the same secret: no default. */
+	if (!db_folder(dir, sizeof(dir), "AUTH_JWT_SECRET or "
+	    "AUTH_JWT_SECRET_FILE, the same on every host", err, errsz))
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/jwt.secret", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return fail(err, errsz, "AUTH_DB: path too long");
 	if (!make_secret(path, err, errsz))
@@ -329,12 +379,73 @@ check_mail(char *err, size_t errsz)
 }
 
 /*
- * Load every setting and the secret, and derive the keys.  Returns 1
- * with err "", or -1 with one line in err naming the variable and what
- * is wrong with it.
+ * The token settings: AUTH_JWT_ALG one of algs[], the key folder
+ * (default: the database's; it must be there already, as the
+ * database's is), and the audience (default: the issuer).
+ * Returns 1, or 0 with err set.
  */
-int
-config_load(char *err, size_t errsz)
+static int
+check_tokens(char *err, size_t errsz)
+{
+	char	 dir[4096];
+	size_t	 i;
+
+	for (i = 0; i < ALG__MAX; i++)
+		if (strcmp(config.jwt_alg_name, algs[i]) == 0)
+			break;
+	if (i == ALG__MAX)
+		return fail(err, errsz, "AUTH_JWT_ALG: \"%.20s\" is not ES256, "
+		    "EdDSA, RS256 or HS256", config.jwt_alg_name);
+	config.jwt_alg = (enum alg)i;
+	if (config.audience == NULL &&
+	    (config.audience = strdup(config.issuer)) == NULL)
+		return fail(err, errsz, "AUTH_AUDIENCE: out of memory");
+	/*
+	 * Every host must publish and sign with one key set: no default
+	 * on PostgreSQL.  HS256 keeps no keys.
+	 */
+	if (config.key_dir == NULL && (!db_server() ||
+	    config.jwt_alg != ALG_HS256)) {
+		if (!db_folder(dir, sizeof(dir), "AUTH_KEY_DIR, a folder "
+		    "every host shares", err, errsz))
+			return 0;
+		if ((config.key_dir = strdup(dir)) == NULL)
+			return fail(err, errsz, "AUTH_KEY_DIR: out of memory");
+	}
+	return 1;
+}
+
+/*
+ * The metrics token travels in an Authorization header and is compared
+ * with what a scraper sends: printable ASCII without spaces, and as
+ * long as a secret, so that it cannot be guessed.  Returns 1, or 0
+ * with err set.
+ */
+static int
+check_metrics(char *err, size_t errsz)
+{
+	const char	*t = config.metrics_token;
+	size_t		 i, n;
+
+	if (t == NULL)
+		return 1;
+	n = strlen(t);
+	for (i = 0; i < n; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return fail(err, errsz, "AUTH_METRICS_TOKEN: only "
+			    "printable ASCII, no spaces");
+	if (n < SECRET_MIN || n > SECRET_MAX)
+		return fail(err, errsz, "AUTH_METRICS_TOKEN: must be %d to %d "
+		    "characters", SECRET_MIN, SECRET_MAX);
+	return 1;
+}
+
+/*
+ * Load every setting but the secret and check the mail, metrics and
+ * token settings.  Returns 1, or 0 with err set.
+ */
+static int
+load_settings(char *err, size_t errsz)
 {
 	size_t	 i;
 
@@ -343,8 +454,21 @@ config_load(char *err, size_t errsz)
 		err[0] = '\0';
 	for (i = 0; i < nitems(settings); i++)
 		if (!load_setting(&settings[i], err, errsz))
-			return -1;
-	if (!check_mail(err, errsz) || !load_secret(err, errsz))
+			return 0;
+	return check_mail(err, errsz) && check_metrics(err, errsz) &&
+	    check_tokens(err, errsz);
+}
+
+/*
+ * Load every setting and the secret, and derive the keys.  Returns 1
+ * with err "", or -1 with one line in err naming the variable and what
+ * is wrong with it.
+ */
+int
+config_load(char *err, size_t errsz)
+{
+
+	if (!load_settings(err, errsz) || !load_secret(err, errsz))
 		return -1;
 	/* Every use of the secret gets a key of its own (keys.c). */
 	if (keys_init(config.jwt_secret, config.jwt_secret_len) == -1) {
@@ -352,6 +476,44 @@ config_load(char *err, size_t errsz)
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * Check the settings as config_load() does, but read or make no secret
+ * file, so whoever checks need not be the programs' user.  Returns 1,
+ * or -1 with one line in err; config_free() after.
+ */
+int
+config_check(char *err, size_t errsz)
+{
+
+	return load_settings(err, errsz) && check_secret(err, errsz) ? 1 : -1;
+}
+
+/*
+ * Is name a setting?  The table's, and the two secret settings read
+ * apart from it.  Returns 1 or 0.
+ */
+int
+config_known(const char *name)
+{
+	size_t	 i;
+
+	if (strcmp(name, "AUTH_JWT_SECRET") == 0 ||
+	    strcmp(name, "AUTH_JWT_SECRET_FILE") == 0)
+		return 1;
+	for (i = 0; i < nitems(settings); i++)
+		if (strcmp(name, settings[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The JWS name of an algorithm ("ES256", ...). */
+const char *
+config_alg_name(enum alg a)
+{
+
+	return algs[a];
 }
 
 /* Release every setting; safe to call more than once. */

@@ -48,7 +48,63 @@
 #define USER_COLUMNS \
 	"id, email, username, role, email_verified, created_at, updated_at"
 
+/* The columns of an audit entry, in entry_row()'s order (audit.c). */
+#define AUDIT_COLUMNS \
+	"id, time, event, user_id, session_id, actor_id, ip, user_agent, " \
+	"outcome, subject"
+
 static const char *const sqls[SQL__MAX] = {
+	/*
+	 * SQL_AUDIT_HOURLY: what authctl stats charts, per hour from ?1
+	 * (hour 0) on.
+	 */
+	"SELECT (time - ?1) / 3600, event, count(*) FROM audit "
+	"WHERE time >= ?1 AND event IN ('login.success', 'login.failure', "
+	"'login.throttled', 'refresh.reuse') GROUP BY 1, 2",
+	/* SQL_AUDIT_INSERT */
+	"INSERT INTO audit (time, event, user_id, session_id, actor_id, ip, "
+	"user_agent, outcome, subject) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/*
+	 * SQL_AUDIT_LIST: a page, newest first, below the cursor ?1, from
+	 * time ?2 on.  One statement per filter, so each walks its index.
+	 */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE id < ?1 AND time >= ?2 "
+	"ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_EVENT */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE event = ?4 AND id < ?1 "
+	"AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_USER */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE user_id = ?4 AND id < ?1 "
+	"AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_LIST_USER_EVENT */
+	"SELECT " AUDIT_COLUMNS " FROM audit WHERE user_id = ?4 "
+	"AND event = ?5 AND id < ?1 AND time >= ?2 ORDER BY id DESC LIMIT ?3",
+	/* SQL_AUDIT_NOTED: entries of event ?3 from address ?1 since ?2. */
+	"SELECT count(*) FROM audit WHERE ip = ?1 AND time > ?2 AND event = ?3",
+	/* SQL_AUDIT_PURGE: bounded, so it never stalls a request. */
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit "
+	"WHERE time <= ?1 LIMIT 100)",
+	/*
+	 * SQL_AUDIT_SESSIONS: an entry of event ?6 for each active session
+	 * of user ?2, about to be revoked at ?1 in the same transaction.
+	 * The casts give the selected parameters the columns' types, as
+	 * PostgreSQL wants them.
+	 */
+	"INSERT INTO audit (time, event, user_id, session_id, actor_id, ip, "
+	"user_agent, outcome) SELECT CAST(?1 AS BIGINT), CAST(?6 AS TEXT), "
+	"s.user_id, s.id, CAST(?3 AS BIGINT), CAST(?4 AS TEXT), "
+	"CAST(?5 AS TEXT), 'success' FROM sessions s WHERE s.user_id = ?2 "
+	"AND s.revoked_at IS NULL AND s.expires_at > ?1 ORDER BY s.id",
+	/* SQL_CLIENT_DELETE */
+	"DELETE FROM clients WHERE name = ?",
+	/* SQL_CLIENT_GET */
+	"SELECT secret_hash FROM clients WHERE name = ?",
+	/* SQL_CLIENT_INSERT */
+	"INSERT INTO clients (name, secret_hash, created_at) VALUES (?, ?, ?)",
+	/* SQL_CLIENT_LIST */
+	"SELECT name, created_at FROM clients ORDER BY name",
+
 	/* SQL_HEALTH */
 	"SELECT 1 FROM users LIMIT 1",
 
@@ -88,14 +144,26 @@ static const char *const sqls[SQL__MAX] = {
 	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since).
 	 */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
-	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 "
-	"AND s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash FROM refresh_tokens r JOIN sessions s "
+	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
+	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
+	"FROM refresh_tokens r JOIN sessions s "
 	"ON s.id = r.session_id WHERE r.hash = ?1",
-	/* SQL_REFRESH_INSERT: the session's next generation. */
-	"INSERT INTO refresh_tokens (hash, session_id, generation) "
+	/* SQL_REFRESH_INSERT: the session's next generation, issued at ?3. */
+	"INSERT INTO refresh_tokens (hash, session_id, generation, issued_at) "
 	"VALUES (?1, ?2, (SELECT coalesce(max(generation), 0) + 1 "
-	"FROM refresh_tokens WHERE session_id = ?2))",
+	"FROM refresh_tokens WHERE session_id = ?2), ?3)",
+	/*
+	 * SQL_REFRESH_INSPECT: a current (never rotated) token whose
+	 * session is live at ?2 (as in SQL_REFRESH_FIND), with its user's
+	 * role, the session's end and when the token was issued.
+	 */
+	"SELECT s.id, u.id, u.role, s.expires_at, s.created_at, "
+	"coalesce(r.issued_at, s.created_at) FROM refresh_tokens r "
+	"JOIN sessions s ON s.id = r.session_id JOIN users u "
+	"ON u.id = s.user_id WHERE r.hash = ?1 AND r.rotated_at IS NULL "
+	"AND s.revoked_at IS NULL AND s.expires_at > ?2 "
+	"AND s.created_at + ?3 > ?2",
 	/* SQL_REFRESH_IS_CURRENT */
 	"SELECT 1 FROM refresh_tokens WHERE hash = ? AND session_id = ? "
 	"AND rotated_at IS NULL",
@@ -117,6 +185,11 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE refresh_tokens SET next_sealed = NULL WHERE session_id = ?1 "
 	"AND hash <> ?2 AND next_sealed IS NOT NULL",
 
+	/*
+	 * SQL_SESSION_ACTIVE: the sessions live at ?1.  Revoking ends a
+	 * session's life too, so expires_at alone says it, on its index.
+	 */
+	"SELECT count(*) FROM sessions WHERE expires_at > ?1",
 	/* SQL_SESSION_AUTH: the one query of a verified request. */
 	"SELECT u.id, u.email, u.username, u.role, u.email_verified, "
 	"u.created_at, u.updated_at, s.last_used_at "
@@ -134,14 +207,16 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE sessions SET last_used_at = ?1, "
 	"expires_at = min(?1 + ?2, created_at + ?3) WHERE id = ?4 "
 	"RETURNING expires_at",
-	/* SQL_SESSION_INSERT */
+	/* SQL_SESSION_INSERT: the login is the first password proof. */
 	"INSERT INTO sessions (user_id, created_at, last_used_at, "
-	"expires_at, ip, user_agent, fgp_hash) VALUES (?, ?, ?, ?, ?, ?, ?) "
-	"RETURNING id",
+	"expires_at, ip, user_agent, fgp_hash, auth_time) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2) RETURNING id",
 	/* SQL_SESSION_LIST */
 	"SELECT s.id, s.created_at, s.last_used_at, s.expires_at, s.ip, "
 	"s.user_agent FROM sessions s WHERE s.user_id = ? AND " ACTIVE
 	" ORDER BY s.created_at DESC, s.id DESC",
+	/* SQL_SESSION_PROVED: the session's user proved a password at ?1. */
+	"UPDATE sessions SET auth_time = ?1 WHERE id = ?2 AND user_id = ?3",
 	/* SQL_SESSION_PURGE: bounded. */
 	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
 	"WHERE expires_at <= ? LIMIT 100)",
@@ -240,6 +315,9 @@ static const char *const sqls[SQL__MAX] = {
  * in number and meaning.
  */
 static const char *const pg[SQL__MAX] = {
+	[SQL_AUDIT_PURGE] =
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit "
+	"WHERE time <= ?1 ORDER BY time LIMIT 100 FOR UPDATE SKIP LOCKED)",
 	[SQL_MAIL_LOG_LOCK] =
 	"SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
 	/* No rowid: the table has an id.  Rows another purge holds are its. */
@@ -263,9 +341,10 @@ static const char *const pg[SQL__MAX] = {
 	 */
 	[SQL_REFRESH_FIND] =
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
-	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 "
-	"AND s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash FROM refresh_tokens r JOIN sessions s "
+	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
+	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
+	"FROM refresh_tokens r JOIN sessions s "
 	"ON s.id = r.session_id WHERE r.hash = ?1 FOR NO KEY UPDATE OF s, r",
 	[SQL_REFRESH_UNSEAL_OLD] =
 	"UPDATE refresh_tokens SET next_sealed = NULL WHERE hash IN (SELECT "
@@ -331,18 +410,30 @@ text(enum sql id)
 }
 
 /*
- * Open the store at where, a PostgreSQL URI (postgresql://...,
- * postgres://...) or else a SQLite file, and bring its schema up to
- * date.  Returns 1, 0 if a PostgreSQL server does not answer yet (the
- * store connects at a later statement), or -1 (logged).
+ * Does where name a database on a server (a PostgreSQL URI,
+ * postgresql://... or postgres://...) rather than a SQLite file?
+ * Returns 1 or 0.
+ */
+int
+db_remote(const char *where)
+{
+
+	return strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0;
+}
+
+/*
+ * Open the store at where, a PostgreSQL URI or else a SQLite file, and
+ * bring its schema up to date.  Returns 1, 0 if a PostgreSQL server
+ * does not answer yet (the store connects at a later statement), or -1
+ * (logged).
  */
 int
 db_open(const char *where)
 {
 	int	 rc = -1;
 
-	if (strncmp(where, "postgresql://", 13) == 0 ||
-	    strncmp(where, "postgres://", 11) == 0) {
+	if (db_remote(where)) {
 		be = &db_pg;
 		dialect = pg;
 	} else {

@@ -26,6 +26,7 @@
 #include <libpq-fe.h>
 
 #include "db_backend.h"
+#include "metrics.h"
 #include "util.h"
 
 /*
@@ -110,6 +111,15 @@ static struct {
  */
 #define IDLE_MS		500
 
+/*
+ * A statement that took longer than this (ns) waited, as far as the
+ * program can tell: every statement is an index lookup that takes well
+ * under a millisecond, and the server does not say how long it waited
+ * for another transaction's row lock.  Its whole time is counted as
+ * fcgi_auth_db_wait_seconds_total.
+ */
+#define WAITED_NS	10000000
+
 /* Parameters of one statement, at most. */
 #define ARGS_MAX	16
 
@@ -183,6 +193,7 @@ error(const char *what, const PGresult *res)
 	if (transient(state) || conn == NULL ||
 	    PQstatus(conn) != CONNECTION_OK)
 		busy = 1;
+	metrics_add(METRIC_DB_ERRORS, 1);
 	LOG("PostgreSQL %s: %.*s: %.*s (%s)", where,
 	    (int)strcspn(what, "\n"), what, (int)strcspn(msg, "\n"), msg,
 	    state != NULL ? state : "no SQLSTATE");
@@ -595,9 +606,12 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
 	const char	*vals[ARGS_MAX], *state;
 	char		 name[16], num[ARGS_MAX][24];
 	int		 lens[ARGS_MAX], fmts[ARGS_MAX], result;
+	int64_t		 t0;
 
 	*rows = 0;
 	*changes = 0;
+	/* Preparing waits too: parsing a write locks its table. */
+	t0 = util_monotonic_ns();
 	if (pg_prepare(id, sql) == -1)
 		return DB_ERROR;
 	if (n != (size_t)params[id] || n > ARGS_MAX) {
@@ -611,6 +625,8 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
 		res = begin_with(name, (int)n, vals, lens, fmts);
 	else
 		res = PQexecPrepared(conn, name, (int)n, vals, lens, fmts, 1);
+	if ((t0 = util_monotonic_ns() - t0) > WAITED_NS)
+		metrics_add(METRIC_DB_WAIT_NS, (uint64_t)t0);
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
 	case PGRES_COMMAND_OK:

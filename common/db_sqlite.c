@@ -2,17 +2,19 @@
  * The SQLite backend of the store.  One connection per process is
  * opened before the request loop; each statement is prepared once, at
  * its first use, so a process holds only its own program's few, and
- * reused.  Writers wait for
- * another process's lock up to BUSY_TIMEOUT_MS.
+ * reused.  Writers wait for another process's lock up to
+ * BUSY_TIMEOUT_MS, and the time they wait is counted (metrics.c).
  */
 #include <sys/stat.h>
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "db_backend.h"
+#include "metrics.h"
 #include "util.h"
 
 /* How long a writer waits for another process's lock. */
@@ -50,7 +52,48 @@ error(const char *what)
 
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		busy = 1;
+	metrics_add(METRIC_DB_ERRORS, 1);
 	LOG("%s: %s (%d)", what, sqlite3_errmsg(db), rc);
+}
+
+/*
+ * The busy handler: sqlite3_busy_timeout()'s own schedule (SQLite's
+ * sqliteDefaultBusyCallback: sleep 1, 2, 5, 10, 15, 20, 25, 25, 25,
+ * 50, 50, then 100 ms at a time, until BUSY_TIMEOUT_MS have been
+ * slept), with the time slept counted as
+ * fcgi_auth_db_wait_seconds_total.  count is how often it was called
+ * for this lock before.  Returns 1 to try again, 0 to give up.
+ */
+static int
+on_busy(void *arg, int count)
+{
+	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+	    50, 100 };
+	static const int totals[] = { 0, 1, 3, 8, 18, 33, 53, 78, 103, 128,
+	    178, 228 };
+	const int	 last = (int)nitems(delays) - 1;
+	struct timespec	 ts;
+	int64_t		 t0;
+	int		 delay, prior;
+
+	(void)arg;
+	if (count <= last) {
+		delay = delays[count];
+		prior = totals[count];
+	} else {
+		delay = delays[last];
+		prior = totals[last] + delay * (count - last);
+	}
+	if (prior + delay > BUSY_TIMEOUT_MS &&
+	    (delay = BUSY_TIMEOUT_MS - prior) <= 0)
+		return 0;
+	ts.tv_sec = delay / 1000;
+	ts.tv_nsec = (long)(delay % 1000) * 1000000;
+	t0 = util_monotonic_ns();
+	while (nanosleep(&ts, &ts) == -1)
+		continue;
+	metrics_add(METRIC_DB_WAIT_NS, (uint64_t)(util_monotonic_ns() - t0));
+	return 1;
 }
 
 /* Run constant SQL (pragmas, migrations).  Returns 1, or -1. */
@@ -167,7 +210,7 @@ sqlite_open(const char *path)
 		sqlite_close();
 		return -1;
 	}
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(db, on_busy, NULL);
 	if (exec("PRAGMA journal_mode = WAL") == -1 ||
 	    exec("PRAGMA synchronous = NORMAL") == -1 ||
 	    exec("PRAGMA foreign_keys = ON") == -1 ||

@@ -20,6 +20,7 @@ static const char *const labels[KEY__MAX] = {
 	"fcgi-auth v1 throttle",	/* KEY_THROTTLE */
 	"fcgi-auth v1 refresh-seal",	/* KEY_SEAL */
 	"fcgi-auth v1 mail-token",	/* KEY_MAIL */
+	"fcgi-auth v1 client-secret",	/* KEY_CLIENT */
 };
 
 static unsigned char	 keys[KEY__MAX][KEY_LEN];

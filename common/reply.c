@@ -216,8 +216,10 @@ reply_redeem(struct resp *p, enum redeem rc)
 		"the token has already been used",	/* REDEEM_USED */
 		"the token has expired; ask for a new one",
 							/* REDEEM_EXPIRED */
-		("the token was sent to an address the account no "
-		    "longer has"),			/* REDEEM_MOVED */
+		/* One string, in parentheses: clang's fuzzer build warns of
+		 * a concatenation in an array otherwise. */
+		("the token was sent to an address the account no longer "
+		    "has"),				/* REDEEM_MOVED */
 		"email already taken",			/* REDEEM_TAKEN */
 	};
 

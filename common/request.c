@@ -4,6 +4,8 @@
  * CGI variables of the connection (io.c).  Each variable is looked up
  * once per request: libfcgi scans the whole list for every lookup.
  */
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -68,32 +70,90 @@ is_program(const char *url)
 }
 
 /*
- * The path to route, into buf: SCRIPT_NAME + PATH_INFO, as lighttpd
- * (SCRIPT_NAME empty) and Apache's AliasMatch (PATH_INFO empty) give
- * it.  Under the .htaccess rewrites of shared hosting SCRIPT_NAME is
- * the program's own URL ("/auth/cgi-bin/login.fcgi") and the rewrite
- * put the API path, without the site's folder, in PATH_INFO: then
- * PATH_INFO alone is the path.  No route ends in ".fcgi" or ".cgi".
- * Returns buf, or "" (no route) when the path is too long.
+ * The length of the folder that serves the API, from SCRIPT_NAME when
+ * it names the program's own file under the .htaccess layout
+ * ("/auth/cgi-bin/login.fcgi": "/auth"), or 0.
  */
-static const char *
-path_of(char *buf, size_t size)
+static size_t
+folder_of(const char *sn)
+{
+	const char	*base = strrchr(sn, '/');
+	size_t		 n;
+
+	if (base == NULL || base - sn < 8)
+		return 0;
+	n = (size_t)(base - sn) - 8;
+	return strncmp(sn + n, "/cgi-bin", 8) == 0 ? n : 0;
+}
+
+/*
+ * The path to route and the path the API is served under, from the
+ * CGI variables, as RFC 3875 splits a URL: SCRIPT_NAME where the
+ * application is mounted, PATH_INFO the path within it.
+ *
+ *   lighttpd.conf ("/" key):       ""     + "/login"
+ *   a prefix (lighttpd "/auth" key, Apache AliasMatch with $1):
+ *                                  "/auth" + "/login"
+ *   Apache AliasMatch to the file: "/login" + ""
+ *   .htaccess rewrites:            "/auth/cgi-bin/login.fcgi" + "/login"
+ *
+ * So the path is PATH_INFO when there is one or when SCRIPT_NAME names
+ * the program's file (no route ends in ".fcgi" or ".cgi"), SCRIPT_NAME
+ * otherwise; the base is SCRIPT_NAME in front of a PATH_INFO, or the
+ * folder above cgi-bin/ when SCRIPT_NAME names the program's file.  A
+ * path too long is "" (no route), and so is a base.
+ */
+static void
+path_of(struct req_store *st, const char **path, const char **base)
 {
 	const char	*sn = io_env("SCRIPT_NAME");
 	const char	*pi = io_env("PATH_INFO");
-	size_t		 a, b;
+	size_t		 n;
 
-	if (sn == NULL || is_program(sn))
+	if (sn == NULL)
 		sn = "";
 	if (pi == NULL)
 		pi = "";
-	a = strlen(sn);
-	b = strlen(pi);
-	if (a + b >= size)
-		return "";
-	memcpy(buf, sn, a);
-	memcpy(buf + a, pi, b + 1);
-	return buf;
+	if (is_program(sn))
+		n = folder_of(sn);
+	else if (*pi != '\0')
+		n = strlen(sn);
+	else {
+		pi = sn;
+		n = 0;
+	}
+	while (n > 0 && sn[n - 1] == '/')
+		n--;
+	*path = strlen(pi) <= PATH_MAX_LEN ? pi : "";
+	*base = "";
+	if (n <= PATH_MAX_LEN) {
+		memcpy(st->base, sn, n);
+		st->base[n] = '\0';
+		*base = st->base;
+	}
+}
+
+/*
+ * The last hop of X-Forwarded-For (the one the trusted proxy added)
+ * into out, or NULL if there is none or it is not an address.
+ */
+static const char *
+forwarded(char out[64])
+{
+	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
+	size_t		 n;
+
+	if (xff == NULL)
+		return NULL;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strspn(last, "0123456789abcdefABCDEF.:");
+	if (n == 0 || n >= 64 || last[n + strspn(last + n, " \t")] != '\0')
+		return NULL;
+	memcpy(out, last, n);
+	out[n] = '\0';
+	return out;
 }
 
 /*
@@ -103,22 +163,44 @@ path_of(char *buf, size_t size)
 static const char *
 ip_of(char out[64])
 {
-	const char	*xff = io_env("HTTP_X_FORWARDED_FOR"), *last;
 	const char	*addr = io_env("REMOTE_ADDR");
-	size_t		 n;
 
-	if (cfg->trust_proxy && xff != NULL) {
-		last = strrchr(xff, ',');
-		last = last != NULL ? last + 1 : xff;
-		last += strspn(last, " \t");
-		n = strspn(last, "0123456789abcdefABCDEF.:");
-		if (n > 0 && n < 64 && last[n + strspn(last + n, " \t")] == '\0') {
-			memcpy(out, last, n);
-			out[n] = '\0';
-			return out;
-		}
-	}
+	if (cfg->trust_proxy && forwarded(out) != NULL)
+		return out;
 	return addr != NULL ? addr : "";
+}
+
+/* Is ip a loopback address (127/8, ::1, or 127/8 mapped to IPv6)? */
+static int
+is_loopback(const char *ip)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+
+	if (inet_pton(AF_INET, ip, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, ip, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * Did the request come from this machine?  Its client address, as
+ * ip_of() reads it, is loopback.  Behind a trusted proxy REMOTE_ADDR
+ * is the proxy's own (often loopback for every client), so there only
+ * the proxy's word counts: the last hop of X-Forwarded-For, never
+ * REMOTE_ADDR alone.  Returns 1 or 0.
+ */
+int
+req_loopback(const struct req *r)
+{
+	char	 buf[64];
+
+	if (cfg->trust_proxy)
+		return forwarded(buf) != NULL && is_loopback(buf);
+	return is_loopback(r->ip);
 }
 
 /* The token of "Authorization: Bearer <token>", or NULL. */
@@ -143,7 +225,7 @@ req_read(struct req *r, struct req_store *st, int *head)
 {
 
 	r->method = method_of(io_env("REQUEST_METHOD"), head);
-	r->path = path_of(st->path, sizeof(st->path));
+	path_of(st, &r->path, &r->base);
 	if ((r->query = io_env("QUERY_STRING")) == NULL)
 		r->query = "";
 	r->ip = ip_of(st->ip);
@@ -209,4 +291,82 @@ req_query_long(const struct req *r, const char *name, long def, long min,
 		q += *q == '&';
 	}
 	return 1;
+}
+
+/*
+ * The value of query parameter name, as sent (not decoded: the values
+ * this is for need no escapes), into out.  Returns 1 if it is there
+ * and fits, 0 if it is absent, -1 if it is too long.
+ */
+int
+req_query_text(const struct req *r, const char *name, char *out,
+    size_t size)
+{
+	const char	*q = r->query;
+	size_t		 nlen = strlen(name), vlen;
+
+	while (*q != '\0') {
+		vlen = strcspn(q, "&");
+		if (strncmp(q, name, nlen) == 0 && q[nlen] == '=') {
+			vlen -= nlen + 1;
+			if (vlen >= size)
+				return -1;
+			memcpy(out, q + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return 1;
+		}
+		q += vlen;
+		q += *q == '&';
+	}
+	return 0;
+}
+
+/* Longest Basic credentials read: a client name and secret, escaped. */
+#define BASIC_MAX	1024
+
+/* Form-decode len bytes of in into out (size bytes), no NUL.  1 or 0. */
+static int
+credential(const char *in, size_t len, char *out, size_t size)
+{
+	long	 n;
+
+	if (len >= size || (n = util_form_decode(in, len, out)) < 0 ||
+	    memchr(out, '\0', (size_t)n) != NULL)
+		return 0;
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * The credentials of "Authorization: Basic ..." (RFC 7617): the user
+ * (a client name) and password (its secret), each form-urldecoded
+ * first, as RFC 6749 2.3.1 has clients encode them before base64.
+ * Returns 1 with id and secret set, or 0 if there are none or they
+ * are malformed.
+ */
+int
+req_basic(char *id, size_t idsz, char *secret, size_t secsz)
+{
+	const char	*h = io_env("HTTP_AUTHORIZATION");
+	unsigned char	 raw[BASIC_MAX];
+	const char	*colon;
+	size_t		 len;
+	long		 n;
+	int		 rc = 0;
+
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
+		return 0;
+	h += 6;
+	h += strspn(h, " ");
+	len = strcspn(h, " ");
+	if (h[len + strspn(h + len, " ")] != '\0' ||
+	    len > sizeof(raw) / 3 * 4 ||
+	    (n = util_base64_decode(h, len, raw)) < 0)
+		return 0;
+	if ((colon = memchr(raw, ':', (size_t)n)) != NULL)
+		rc = credential((const char *)raw, (size_t)(colon -
+		    (const char *)raw), id, idsz) && credential(colon + 1,
+		    (size_t)((const char *)raw + n - colon - 1), secret, secsz);
+	explicit_bzero(raw, sizeof(raw));
+	return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -30,6 +31,9 @@ static const struct {
 	/* ERR_INVALID_TOKEN */
 	{ 401, "invalid_token", "the token is missing, malformed, expired "
 	    "or revoked", "Bearer error=\"invalid_token\"", 0 },
+	/* ERR_INVALID_CLIENT: a resource server's credentials (RFC 6749 5.2). */
+	{ 401, "invalid_client", "the client credentials are missing or "
+	    "wrong", "Basic realm=\"fcgi-auth\"", 0 },
 	/* ERR_FORBIDDEN */
 	{ 403, "forbidden", "not allowed", NULL, 0 },
 	/* ERR_NOT_FOUND */
@@ -100,6 +104,10 @@ resp_init(struct resp *p)
 	 * nheaders. */
 	p->status = 0;
 	p->body = NULL;
+	p->text = NULL;
+	p->textlen = 0;
+	p->type = NULL;
+	p->cache = NULL;
 	p->nheaders = 0;
 }
 
@@ -110,6 +118,13 @@ resp_free(struct resp *p)
 
 	json_object_put(p->body);
 	p->body = NULL;
+	/* Most answers are JSON: no free() call for them. */
+	if (p->text != NULL) {
+		free(p->text);
+		p->text = NULL;
+	}
+	p->textlen = 0;
+	p->type = NULL;
 }
 
 /*
@@ -147,10 +162,41 @@ int
 resp_reply(struct resp *p, int status, struct json_object *body)
 {
 
-	json_object_put(p->body);
+	resp_free(p);
 	p->status = status;
 	p->body = body;
 	return body != NULL || status == 204;
+}
+
+/*
+ * Set a response whose body is not JSON: status, len bytes of text
+ * (malloc'd, owned from now on) as type (a string constant, such as
+ * "text/plain; version=0.0.4").  Any other answer set later, an error
+ * included, is JSON again.  Returns 1.
+ */
+int
+resp_text(struct resp *p, int status, const char *type, char *text,
+    size_t len)
+{
+
+	resp_free(p);
+	p->status = status;
+	p->text = text;
+	p->textlen = len;
+	p->type = type;
+	return 1;
+}
+
+/*
+ * Let this answer be cached, as Cache-Control value says (a string
+ * constant), instead of "no-store" and "Pragma: no-cache".  Returns 1.
+ */
+int
+resp_cache(struct resp *p, const char *value)
+{
+
+	p->cache = value;
+	return 1;
 }
 
 /*
@@ -180,13 +226,15 @@ resp_fail(struct resp *p, enum err e, const char *field, const char *message)
 	return 1;
 }
 
-/* The headers every answer carries, after the status line. */
+/* The headers every answer carries, after the status line and type. */
 static const char	 common_headers[] =
-	"Content-Type: application/json\r\n"
-	"Cache-Control: no-store\r\n"
-	"Pragma: no-cache\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"X-Frame-Options: DENY\r\n";
+
+/* And unless the answer may be cached (resp_cache()). */
+static const char	 no_store[] =
+	"Cache-Control: no-store\r\n"
+	"Pragma: no-cache\r\n";
 
 /*
  * Append len bytes of s to the block b of size bytes, *n of them used.
@@ -213,6 +261,7 @@ head_of(const struct resp *p, char *hdr, size_t size)
 {
 	char		 code[4];
 	const char	*why;
+	const char	*type = p->type != NULL ? p->type : "application/json";
 	size_t		 n = 0, i;
 	int		 status = p->status, ok;
 
@@ -226,7 +275,16 @@ head_of(const struct resp *p, char *hdr, size_t size)
 	ok = put(hdr, size, &n, "Status: ", 8) && put(hdr, size, &n, code, 4) &&
 	    put(hdr, size, &n, why, strlen(why)) &&
 	    put(hdr, size, &n, "\r\n", 2) &&
+	    put(hdr, size, &n, "Content-Type: ", 14) &&
+	    put(hdr, size, &n, type, strlen(type)) &&
+	    put(hdr, size, &n, "\r\n", 2) &&
 	    put(hdr, size, &n, common_headers, sizeof(common_headers) - 1);
+	if (p->cache == NULL)
+		ok = ok && put(hdr, size, &n, no_store, sizeof(no_store) - 1);
+	else
+		ok = ok && put(hdr, size, &n, "Cache-Control: ", 15) &&
+		    put(hdr, size, &n, p->cache, strlen(p->cache)) &&
+		    put(hdr, size, &n, "\r\n", 2);
 	for (i = 0; ok && i < p->nheaders; i++)
 		ok = put(hdr, size, &n, p->headers[i].name,
 		    strlen(p->headers[i].name)) &&
@@ -242,8 +300,9 @@ head_of(const struct resp *p, char *hdr, size_t size)
 }
 
 /*
- * Write the response: status, the headers every answer carries, the
- * handler's headers, then the body unless the request was HEAD.
+ * Write the response: status, its type (JSON unless resp_text() set
+ * another), the headers every answer carries, the handler's headers,
+ * then the body unless the request was HEAD.
  */
 void
 resp_write(const struct resp *p, int head)
@@ -255,7 +314,11 @@ resp_write(const struct resp *p, int head)
 	if ((n = head_of(p, hdr, sizeof(hdr))) == 0)
 		return;
 	io_write(hdr, n);
-	if (p->body != NULL && !head) {
+	if (head)
+		return;
+	if (p->text != NULL)
+		io_write(p->text, p->textlen);
+	else if (p->body != NULL) {
 		body = jsonout(p->body, &len);
 		io_write(body, len);
 		io_write("\n", 1);

@@ -1,7 +1,9 @@
 /*
  * The accept loop and dispatch: read the request, match the route,
  * check the body's type and the caller, read the body, run the
- * handler, write the answer, hand off its mail, free the request.
+ * handler, write the answer, count it, hand off its mail, free the
+ * request.  The request's address, agent and caller are the audit
+ * context while it is served (audit.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,14 +16,20 @@
 #include <openssl/crypto.h>
 
 #include "api.h"
+#include "audit.h"
 #include "body.h"
 #include "browser.h"
+#include "client.h"
 #include "config.h"
 #include "db.h"
 #include "io.h"
+#include "keyset.h"
 #include "mail.h"
+#include "metrics.h"
+#include "reply.h"
 #include "request.h"
 #include "response.h"
+#include "throttle.h"
 #include "util.h"
 
 static volatile sig_atomic_t	 stopping;
@@ -116,7 +124,40 @@ route_find(struct req *r, struct resp *p)
 }
 
 /*
- * Check the caller for a route that needs a token.
+ * Check a resource server's HTTP Basic credentials (ACCESS_CLIENT):
+ * 429 while its address has had too many wrong ones, 401
+ * invalid_client without them or with wrong ones (counted).
+ * Returns 1 to go on, 0 with the response set, -1 on internal error.
+ */
+static int
+authenticate_client(struct req *r, struct resp *p)
+{
+	char	 id[CLIENT_NAME_MAX + 2], secret[CLIENT_SECRET_MAX + 2];
+	int64_t	 retry;
+	int	 rc;
+
+	if ((rc = throttle_reached(LIMIT_CLIENT, r->ip, &retry)) != 0) {
+		if (rc == 1)
+			reply_throttled(p, retry, "too many failed client "
+			    "authentications; try again later");
+		return rc == 1 ? 0 : -1;
+	}
+	if (!req_basic(id, sizeof(id), secret, sizeof(secret))) {
+		resp_fail(p, ERR_INVALID_CLIENT, NULL, "client credentials "
+		    "(HTTP Basic) are required");
+		return 0;
+	}
+	rc = client_verify(id, secret);
+	explicit_bzero(secret, sizeof(secret));
+	if (rc == 0) {
+		resp_fail(p, ERR_INVALID_CLIENT, NULL, NULL);
+		rc = throttle_failed(LIMIT_CLIENT, r->ip) == -1 ? -1 : 0;
+	}
+	return rc;
+}
+
+/*
+ * Check the caller for a route that needs a token or a client.
  * Returns 1 to go on, 0 with the response set, -1 on internal error.
  */
 static int
@@ -127,6 +168,8 @@ authenticate(struct req *r, struct resp *p, enum access access)
 
 	if (access == ACCESS_PUBLIC)
 		return 1;
+	if (access == ACCESS_CLIENT)
+		return authenticate_client(r, p);
 	if (r->bearer == NULL) {
 		resp_fail(p, ERR_INVALID_TOKEN, NULL,
 		    "a bearer token is required");
@@ -144,6 +187,7 @@ authenticate(struct req *r, struct resp *p, enum access access)
 		    "the token's fingerprint cookie is missing or wrong");
 		return 0;
 	}
+	audit_actor(r->auth.user.id, r->auth.sid);
 	if (access == ACCESS_ADMIN && !user_is_admin(&r->auth.user)) {
 		resp_fail(p, ERR_FORBIDDEN, NULL, "administrators only");
 		return 0;
@@ -163,7 +207,7 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 
 	if ((rt = route_find(r, p)) == NULL)
 		return 1;
-	if (!body_type_ok(r->method))
+	if (!body_type_ok(rt, r->method))
 		return resp_fail(p, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
 	if ((rc = authenticate(r, p, rt->access)) != 1)
 		return rc == 0;
@@ -173,20 +217,21 @@ dispatch(struct req *r, struct resp *p, struct json_object **root)
 	return rt->handle(r, p);
 }
 
-/* Serve the request io_start() pointed at. */
-static void
+/* Serve the request io_start() pointed at; returns the status answered. */
+static int
 serve_one(void)
 {
 	struct req		 r;
 	struct req_store	 st;
 	struct resp		 p;
 	struct json_object	*root = NULL;
-	int			 head;
+	int			 head, status;
 
 	memset(&r, 0, sizeof(r));
 	resp_init(&p);
 	r.params = params;
 	req_read(&r, &st, &head);
+	audit_context(r.ip, r.user_agent);
 	if (!dispatch(&r, &p, &root)) {
 		/* Nothing half-written nor mailed: undo, then say so. */
 		mail_drop();
@@ -198,13 +243,16 @@ serve_one(void)
 	if (r.method != METHOD_OPTIONS || p.status != 204)
 		browser_cors(&p, r.origin, NULL);
 	resp_write(&p, head);
+	status = p.status;
 
 	db_rollback();
 	db_busy();
+	audit_context(NULL, NULL);
 	body_params_clear(params, nfields);
 	json_object_put(root);
 	resp_free(&p);
 	explicit_bzero(&r.auth, sizeof(r.auth));
+	return status;
 }
 
 /* Stop cleanly on SIGTERM (lighttpd, Apache) and SIGINT (Ctrl-C). */
@@ -225,11 +273,12 @@ signals(void)
 
 /*
  * Everything a program needs before its first request: settings, the
- * list of common passwords, the store (a PostgreSQL server that is
- * down is connected to later), the body parser.  OpenSSL reads
- * its configuration now, not in the first request that hashes, and
- * without its error strings (450 KiB more of libcrypto per process,
- * for text nothing here prints).  Returns 1, or -1 (said on stderr).
+ * list of common passwords, the signing keys (made at first start),
+ * the store (a PostgreSQL server that is down is connected to later),
+ * the body parser.  OpenSSL reads its configuration now, not in the
+ * first request that hashes, and without its error strings (450 KiB
+ * more of libcrypto per process, for text nothing here prints).
+ * Returns 1, or -1 (said on stderr).
  */
 static int
 start(void)
@@ -239,8 +288,20 @@ start(void)
 	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG |
 	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	if (config_load(err, sizeof(err)) != 1 ||
-	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) != 1) {
+	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) != 1 ||
+	    keyset_open(err, sizeof(err)) != 1) {
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
+		return -1;
+	}
+	/*
+	 * The counts are a host's own: a PostgreSQL database has no
+	 * folder of this host's to keep them beside.  (authctl, which
+	 * counts nothing, needs no file.)
+	 */
+	if (cfg->metrics_file == NULL && db_remote(cfg->db)) {
+		fprintf(stderr, "%s: AUTH_DB is PostgreSQL: set "
+		    "AUTH_METRICS_FILE, a file of this host's own\n",
+		    program_invocation_short_name);
 		return -1;
 	}
 	/* A database server that does not answer yet is a 503, not an exit. */
@@ -252,6 +313,8 @@ start(void)
 	if (body_init() == -1 ||
 	    (params = calloc(nfields + 1, sizeof(*params))) == NULL)
 		return -1;
+	/* Without its file a program still serves, uncounted (logged). */
+	metrics_open(cfg->metrics_file, program_invocation_short_name);
 	return 1;
 }
 
@@ -262,10 +325,12 @@ stop(void)
 
 	free(params);
 	params = NULL;
+	metrics_close();
 	body_free();
 	db_close();
 	pw_denylist_free();
 	token_free();
+	keyset_close();
 	config_free();
 }
 
@@ -274,14 +339,18 @@ static int
 serve_fastcgi(void)
 {
 	FCGX_Request	 fr;
+	int64_t		 t0;
+	int		 status;
 
 	if (FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return -1;
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		t0 = util_monotonic_ns();
 		io_start(&fr);
-		serve_one();
+		status = serve_one();
 		FCGX_Finish_r(&fr);
+		metrics_request(status, util_monotonic_ns() - t0);
 		mail_flush();
 	}
 	FCGX_Free(&fr, 1);
@@ -297,6 +366,7 @@ int
 api_serve(const struct route *rts, size_t nrts, const struct field *fs,
     size_t nfs)
 {
+	int64_t	 t0;
 	int	 status = 1;
 
 	routes = rts;
@@ -308,13 +378,15 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 		if (!FCGX_IsCGI())
 			status = serve_fastcgi() == 1 ? 0 : 1;
 		else {
+			t0 = util_monotonic_ns();
 			io_start(NULL);
-			serve_one();
+			status = serve_one();
 			/* Drain what was not read (mod_cgid resets the
-			 * connection otherwise), end the answer, then hand
-			 * off its mail. */
+			 * connection otherwise), end the answer, count it,
+			 * then hand off its mail. */
 			io_finish();
 			fflush(stdout);
+			metrics_request(status, util_monotonic_ns() - t0);
 			mail_flush();
 			status = 0;
 		}

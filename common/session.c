@@ -9,31 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
+#include "notice.h"
 #include "session.h"
 #include "util.h"
 
 /* Store a new refresh token for session sid.  Returns 1, or -1. */
 static int
-refresh_insert(const char *token, int64_t sid)
+refresh_insert(const char *token, int64_t sid, int64_t now)
 {
 	unsigned char	 hash[SHA256_LEN];
 
 	token_refresh_hash(token, hash);
 	return db_exec(SQL_REFRESH_INSERT, DB_ARGS(DB_BLOB(hash, sizeof(hash)),
-	    DB_INT(sid))) == 1 ? 1 : -1;
-}
-
-/* Copy a User-Agent, printable ASCII only, cut at AGENT_MAX bytes. */
-static void
-clean_agent(const char *in, char out[AGENT_MAX + 1])
-{
-	size_t	 i;
-
-	for (i = 0; in != NULL && in[i] != '\0' && i < AGENT_MAX; i++)
-		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
-	out[i] = '\0';
+	    DB_INT(sid), DB_INT(now))) == 1 ? 1 : -1;
 }
 
 /*
@@ -79,7 +71,7 @@ first_int(const struct db_row *row, void *arg)
  * user (parallel logins of one account take turns, so each counts the
  * sessions the last one left), purge a few dead sessions, keep max - 1
  * active ones (so the new one makes max), insert the session (t->sid)
- * and its refresh token.
+ * and its refresh token, and record the login.
  */
 static int
 open_locked(const struct user *u, const char *ip, const char *agent,
@@ -95,16 +87,17 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(u->id), DB_INT(now),
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
 	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL),
-	    first_int, &t->sid) != DB_DONE)
+	    first_int, &t->sid) != DB_DONE ||
+	    refresh_insert(t->refresh, t->sid, now) == -1)
 		return -1;
-	return refresh_insert(t->refresh, t->sid);
+	return audit_record(AUDIT_LOGIN_SUCCESS, u->id, t->sid);
 }
 
 /*
  * Open a session for u from address ip and agent ua, revoking the least
- * recently used ones beyond AUTH_MAX_SESSIONS, in one transaction.  In
- * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
- * t filled, or -1.
+ * recently used ones beyond AUTH_MAX_SESSIONS, and record login.success,
+ * in one transaction.  In cookie mode the session gets a fingerprint
+ * (t->fgp).  Returns 1 with t filled, or -1.
  */
 int
 session_open(const struct user *u, const char *ip, const char *ua,
@@ -113,21 +106,27 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
 	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
 	int64_t		 now = util_now();
+	struct grant	 g = { u->id, 0, u->role, NULL, now, "pwd" };
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	clean_agent(ua, agent);
+	util_printable(ua, agent, AGENT_MAX);
 	t->expires_at = first_expiry(now);
 	if (token_random(raw, t->refresh) == -1 ||
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
 	    db_begin() == -1)
 		goto out;
+	g.fgp = cfg->cookie_mode ? claim : NULL;
 	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, t,
-	    now) == 1 && token_access_issue(u->id, t->sid, u->role,
-	    cfg->cookie_mode ? claim : NULL, &t->access) == 1 &&
-	    db_commit() == 1)
-		rc = 1;
-	else
+	    now) == 1) {
+		g.sid = t->sid;
+		if (token_access_issue(&g, &t->access) == 1 &&
+		    db_commit() == 1) {
+			metrics_add(METRIC_LOGIN_SUCCESS, 1);
+			rc = 1;
+		}
+	}
+	if (rc == -1)
 		db_rollback();
 out:
 	explicit_bzero(raw, sizeof(raw));
@@ -181,7 +180,7 @@ rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
 	token_refresh_seal(raw, old, sealed);
 	if (db_exec(SQL_REFRESH_ROTATE, DB_ARGS(DB_INT(now),
 	    DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(h, SHA256_LEN))) == 1 &&
-	    refresh_insert(t->refresh, sid) == 1 && prune(sid, h) == 1)
+	    refresh_insert(t->refresh, sid, now) == 1 && prune(sid, h) == 1)
 		rc = 1;
 	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(sealed, sizeof(sealed));
@@ -219,6 +218,8 @@ struct presented {
 	int		 bound;		/* the session has a fingerprint */
 	unsigned char	 sealed[REFRESH_RAW];
 	unsigned char	 fgp[SHA256_LEN];
+	int64_t		 auth_time;	/* the last password proof */
+	char		 amr[AMR_MAX + 1];
 };
 
 /* A db_get() callback: fill the struct presented at arg. */
@@ -241,6 +242,8 @@ presented_row(const struct db_row *row, void *arg)
 	b = db_blob(row, 5, &len);
 	if ((pr->bound = len == SHA256_LEN))
 		memcpy(pr->fgp, b, SHA256_LEN);
+	pr->auth_time = db_int(row, 6);
+	snprintf(pr->amr, sizeof(pr->amr), "%s", db_text(row, 7));
 	return 0;
 }
 
@@ -272,13 +275,15 @@ fingerprint_match(const struct presented *pr, const char *fgp,
 /*
  * Take the token of hash h one step, once its session and fingerprint
  * passed: rotate a fresh one, answer one rotated within the grace
- * window, or treat any other as stolen and revoke its session.
+ * window, or treat any other as stolen: revoke its session, record
+ * refresh.reuse and keep the owner's address for the notice (to).
  */
 static enum refresh
 advance(const char *token, const unsigned char h[SHA256_LEN],
-    struct presented *pr, struct tokens *t)
+    struct presented *pr, struct tokens *t, char to[EMAIL_MAX + 1])
 {
-	int	 rc;
+	struct user	 u;
+	int		 rc;
 
 	if (pr->fresh)
 		rc = rotate(token, h, pr->sid, pr->now, t);
@@ -288,11 +293,29 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
 		rc = 0;
 	if (rc != 0)
 		return rc == 1 ? REFRESH_OK : REFRESH_ERROR;
-	if (session_revoke(pr->uid, pr->sid) == -1)
+	if (session_revoke(pr->uid, pr->sid) == -1 ||
+	    audit_record(AUDIT_REFRESH_REUSE, pr->uid, pr->sid) == -1 ||
+	    user_load(pr->uid, &u) != 1)
 		return REFRESH_ERROR;
+	memcpy(to, u.email, EMAIL_MAX + 1);
 	LOG("session %lld: refresh token reused; session revoked",
 	    (long long)pr->sid);
 	return REFRESH_REUSED;
+}
+
+/* The grant of a refresh's access token, in g. */
+static const struct grant *
+grant_of(const struct presented *pr, const struct user *u,
+    const char *claim, struct grant *g)
+{
+
+	g->uid = pr->uid;
+	g->sid = pr->sid;
+	g->role = u->role;
+	g->fgp = claim[0] != '\0' ? claim : NULL;
+	g->auth_time = pr->auth_time;
+	g->amr = pr->amr;
+	return g;
 }
 
 /*
@@ -302,10 +325,11 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
  */
 static enum refresh
 refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
-    const char *fgp, struct tokens *t)
+    const char *fgp, struct tokens *t, char to[EMAIL_MAX + 1])
 {
 	struct presented	 pr;
 	struct user		 u;
+	struct grant		 g;
 	char			 claim[2 * SHA256_LEN + 1];
 	enum refresh		 rc;
 	int			 found;
@@ -320,29 +344,37 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 		rc = REFRESH_ERROR;
 	else if (!found || !pr.active || !fingerprint_match(&pr, fgp, t, claim))
 		rc = REFRESH_INVALID;
-	else if ((rc = advance(token, h, &pr, t)) == REFRESH_OK &&
+	else if ((rc = advance(token, h, &pr, t, to)) == REFRESH_OK &&
 	    (user_load(pr.uid, &u) != 1 ||
 	    extend(pr.sid, pr.now, &t->expires_at) == -1 ||
-	    token_access_issue(pr.uid, pr.sid, u.role,
-	    claim[0] != '\0' ? claim : NULL, &t->access) == -1))
+	    token_access_issue(grant_of(&pr, &u, claim, &g), &t->access) == -1))
 		rc = REFRESH_ERROR;
 	t->sid = pr.sid;
 	explicit_bzero(&pr, sizeof(pr));
 	return rc;
 }
 
+/* Each outcome's counter. */
+static const enum metric outcomes[] = {
+	METRIC_REFRESH_SUCCESS,		/* REFRESH_OK */
+	METRIC_REFRESH_INVALID,		/* REFRESH_INVALID */
+	METRIC_REFRESH_REUSED,		/* REFRESH_REUSED */
+	METRIC_REFRESH_ERROR,		/* REFRESH_ERROR */
+};
+
 /*
  * Exchange a refresh token for new tokens, in one transaction, so that
  * parallel refreshes of one token are serialised: the first rotates,
  * the rest see a token rotated within the grace window and get the
  * same successor.  fgp is the fingerprint cookie's value, or NULL.
- * A reuse commits the revocation it made; anything else but success
- * writes nothing.
+ * A reuse commits the revocation it made and its audit entry, then
+ * tells the owner by mail; anything else but success writes nothing.
  */
 enum refresh
 session_refresh(const char *token, const char *fgp, struct tokens *t)
 {
 	unsigned char	 h[SHA256_LEN];
+	char		 to[EMAIL_MAX + 1] = "";
 	enum refresh	 rc = REFRESH_INVALID;
 
 	memset(t, 0, sizeof(*t));
@@ -352,12 +384,17 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 		rc = REFRESH_ERROR;
 		goto out;
 	}
-	rc = refresh_locked(token, h, fgp, t);
+	rc = refresh_locked(token, h, fgp, t, to);
 	if ((rc == REFRESH_OK || rc == REFRESH_REUSED) && db_commit() == -1)
 		rc = REFRESH_ERROR;
 	if (rc != REFRESH_OK && rc != REFRESH_REUSED)
 		db_rollback();
+	if (rc == REFRESH_REUSED) {
+		metrics_add(METRIC_REUSE_DETECTED, 1);
+		notice_mail(NOTICE_REFRESH_REUSE, to, NULL);
+	}
 out:
+	metrics_add(outcomes[rc], 1);
 	if (rc != REFRESH_OK)
 		tokens_free(t);
 	return rc;
@@ -380,6 +417,28 @@ verified_row(const struct db_row *row, void *arg)
 }
 
 /*
+ * The session and user of access token token, if the token verifies
+ * (c gets its claims) and its session is active: a->user from the
+ * database, *last its session's last use.  Returns 1, 0, -1.
+ */
+static int
+live(const char *token, struct claims *c, struct auth *a, int64_t *last)
+{
+	struct verified	 v = { a, 0 };
+	int		 rc;
+
+	if (!token_access_verify(token, c))
+		return 0;
+	if ((rc = db_get(SQL_SESSION_AUTH, DB_ARGS(DB_INT(c->sid),
+	    DB_INT(c->uid), DB_INT(util_now())), verified_row, &v)) != 1)
+		return rc;
+	a->sid = c->sid;
+	memcpy(a->fgp, c->fgp, sizeof(a->fgp));
+	*last = v.last;
+	return 1;
+}
+
+/*
  * Authenticate a bearer token: a valid JWT whose session is active and
  * whose user exists.  The user, and so the role, come from the
  * database.  Returns 1 with a filled, 0 if the token is refused, -1.
@@ -387,23 +446,116 @@ verified_row(const struct db_row *row, void *arg)
 int
 session_authenticate(const char *token, struct auth *a)
 {
-	struct verified	 v = { a, 0 };
 	struct claims	 c;
-	int64_t		 now = util_now();
+	int64_t		 now = util_now(), last;
 	int		 rc;
 
-	if (!token_access_verify(token, &c))
-		return 0;
-	if ((rc = db_get(SQL_SESSION_AUTH, DB_ARGS(DB_INT(c.sid), DB_INT(c.uid),
-	    DB_INT(now)), verified_row, &v)) != 1)
+	if ((rc = live(token, &c, a, &last)) != 1)
 		return rc;
-	a->sid = c.sid;
-	memcpy(a->fgp, c.fgp, sizeof(a->fgp));
-
 	/* Record use at most once a minute: no write per request. */
-	if (now - v.last >= TOUCH_INTERVAL)
+	if (now - last >= TOUCH_INTERVAL)
 		db_exec(SQL_SESSION_TOUCH, DB_ARGS(DB_INT(now), DB_INT(c.sid)));
 	return 1;
+}
+
+/*
+ * User uid proved a password in session sid (re-authentication): the
+ * session's next access tokens say so in auth_time.  Returns 1, -1.
+ */
+int
+session_proved(int64_t uid, int64_t sid)
+{
+
+	return db_exec(SQL_SESSION_PROVED, DB_ARGS(DB_INT(util_now()),
+	    DB_INT(sid), DB_INT(uid))) == -1 ? -1 : 1;
+}
+
+/* A db_get() callback: the struct inspection at arg, of a refresh token. */
+static int
+inspected_row(const struct db_row *row, void *arg)
+{
+	struct inspection	*in = arg;
+	int64_t			 end = db_int(row, 3);
+	int64_t			 max = db_int(row, 4) + cfg->session_max_age;
+
+	in->sid = db_int(row, 0);
+	in->uid = db_int(row, 1);
+	snprintf(in->role, sizeof(in->role), "%s", db_text(row, 2));
+	in->exp = end < max ? end : max;
+	in->iat = db_int(row, 5);
+	return 0;
+}
+
+/*
+ * What a resource server may know of token (RFC 7662): live if it is
+ * an access token whose session is active (one bound to a browser's
+ * fingerprint cookie is not: it is good only beside that cookie), or
+ * its session's current refresh token.  Nothing is written.  Returns
+ * 1 with in filled, 0 if it is not live, -1.
+ */
+int
+session_inspect(const char *token, struct inspection *in)
+{
+	struct claims	 c;
+	struct auth	 a;
+	unsigned char	 h[SHA256_LEN];
+	int64_t		 last, now = util_now();
+	int		 rc;
+
+	memset(in, 0, sizeof(*in));
+	if (token_refresh_hash(token, h)) {
+		in->refresh = 1;
+		return db_get(SQL_REFRESH_INSPECT, DB_ARGS(DB_BLOB(h,
+		    sizeof(h)), DB_INT(now), DB_INT(cfg->session_max_age)),
+		    inspected_row, in);
+	}
+	if ((rc = live(token, &c, &a, &last)) != 1 || c.fgp[0] != '\0')
+		rc = rc == -1 ? -1 : 0;
+	else {
+		in->uid = c.uid;
+		in->sid = c.sid;
+		memcpy(in->role, a.user.role, sizeof(in->role));
+		in->exp = c.exp;
+		in->iat = c.iat;
+	}
+	explicit_bzero(&a, sizeof(a));
+	return rc;
+}
+
+/* A db_get() callback of SQL_REFRESH_FIND: session and user ids. */
+static int
+owner_row(const struct db_row *row, void *arg)
+{
+	int64_t	*ids = arg;
+
+	ids[0] = db_int(row, 0);
+	ids[1] = db_int(row, 3);
+	return 0;
+}
+
+/*
+ * Revoke the session of token (RFC 7009): an access token that
+ * verifies, or a refresh token of the session, current or kept.
+ * Returns 1 if a session was revoked, 0 if none was (an unknown or
+ * spent token, a session revoked already), -1.
+ */
+int
+session_revoke_token(const char *token)
+{
+	struct claims	 c;
+	unsigned char	 h[SHA256_LEN];
+	int64_t		 ids[2];
+	int		 rc;
+
+	if (token_access_verify(token, &c))
+		return session_revoke(c.uid, c.sid);
+	if (!token_refresh_hash(token, h))
+		return 0;
+	if ((rc = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, sizeof(h)),
+	    DB_INT(util_now()), DB_INT(cfg->session_max_age)), owner_row,
+	    ids)) != 1)
+		return rc;
+	return session_revoke(ids[1], ids[0]);
 }
 
 /*
@@ -447,6 +599,58 @@ session_revoke_user(int64_t uid, int64_t keep)
 
 	return db_exec(SQL_SESSION_REVOKE_USER, DB_ARGS(DB_INT(util_now()),
 	    DB_INT(uid), DB_INT(keep)));
+}
+
+/*
+ * End session sid of user uid and record event e (logout,
+ * session.revoked), in one transaction.  Returns 1 if it was active,
+ * 0 if not (nothing recorded), -1.
+ */
+int
+session_close(int64_t uid, int64_t sid, enum audit_event e)
+{
+	int	 rc;
+
+	if (db_begin() == -1)
+		return -1;
+	if ((rc = session_revoke(uid, sid)) == 1 &&
+	    audit_record(e, uid, sid) == -1)
+		rc = -1;
+	if (rc != 1 || db_commit() == -1) {
+		db_rollback();
+		return rc == 0 ? 0 : -1;
+	}
+	return 1;
+}
+
+/*
+ * Revoke every active session of user uid, each recorded as
+ * session.revoked, in one transaction.  The user is held first, as a
+ * login holds it, so that the sessions recorded are the sessions
+ * revoked on PostgreSQL too.  Returns how many, or -1.
+ */
+int
+session_revoke_all(int64_t uid)
+{
+	struct user	 held;
+	int		 n;
+
+	if (db_begin() == -1)
+		return -1;
+	if (user_lock(uid, &held) == -1 || audit_sessions(uid) == -1 ||
+	    (n = session_revoke_user(uid, 0)) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return n;
+}
+
+/* How many sessions are active, into *n.  Returns 1, or -1. */
+int
+session_active(int64_t *n)
+{
+
+	return db_count(SQL_SESSION_ACTIVE, DB_ARGS(DB_INT(util_now())), n);
 }
 
 /* What session_each() hands its rows to. */

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
 #include "throttle.h"
 #include "user.h"
 #include "util.h"
@@ -36,20 +37,30 @@
 /* A setting of type long, by its offset in struct config; 0: none. */
 #define SETTING(f)	offsetof(struct config, f)
 
-/* Each limit: the label its keys are made with, its maximum, its window. */
+/*
+ * Each limit: the label its keys are made with, its maximum, its
+ * window, and the metric a refusal counts on.
+ */
 static const struct {
 	const char	*label;
 	size_t		 max;
 	size_t		 window;	/* 0: an hour */
+	enum metric	 refused;
 } limits[LIMIT__MAX] = {
 	/* LIMIT_ACCOUNT */
-	{ "account", SETTING(login_max_failures), SETTING(login_window) },
+	{ "account", SETTING(login_max_failures), SETTING(login_window),
+	    METRIC_THROTTLED_LOGIN },
 	/* LIMIT_ADDRESS */
-	{ "address", SETTING(login_max_failures_addr), SETTING(login_window) },
+	{ "address", SETTING(login_max_failures_addr), SETTING(login_window),
+	    METRIC_THROTTLED_LOGIN },
 	/* LIMIT_REGISTER */
-	{ "register", SETTING(register_per_hour), 0 },
+	{ "register", SETTING(register_per_hour), 0,
+	    METRIC_THROTTLED_REGISTER },
 	/* LIMIT_MAIL */
-	{ "mail", SETTING(mail_per_hour), 0 },
+	{ "mail", SETTING(mail_per_hour), 0, METRIC_THROTTLED_MAIL },
+	/* LIMIT_CLIENT: as many as failed logins from one address */
+	{ "client", SETTING(login_max_failures_addr), SETTING(login_window),
+	    METRIC_THROTTLED_CLIENT },
 };
 
 /* The value of the setting at offset off. */
@@ -237,7 +248,7 @@ throttle_check(const struct throttle *t, int64_t *retry)
 
 	/* A throttled attempt, the bulk of an attack, takes no lock. */
 	if ((rc = allowed(t, now, retry)) != 1)
-		return rc;
+		goto out;
 	if (db_begin() == -1)
 		return -1;
 	*retry = 0;
@@ -247,11 +258,17 @@ throttle_check(const struct throttle *t, int64_t *retry)
 		db_rollback();
 		return -1;
 	}
-	if (!a || !b) {
+	rc = a && b;
+	if (!rc) {
 		db_rollback();
-		return 0;
+		goto out;
 	}
-	return db_commit();
+	if (db_commit() == -1)
+		return -1;
+out:
+	if (rc == 0)
+		metrics_add(limits[LIMIT_ACCOUNT].refused, 1);
+	return rc;
 }
 
 /*
@@ -291,7 +308,7 @@ throttle_request(enum limit l, const char *ip, int64_t *retry)
 	address_key(l, ip, k);
 	*retry = 0;
 	if ((rc = over(l, k, now, retry)) != 0)
-		return rc == 1 ? 0 : -1;
+		goto out;
 	if (db_begin() == -1)
 		return -1;
 	if (purge(now) == -1 || (rc = hit(l, k, now, retry)) == -1) {
@@ -299,8 +316,55 @@ throttle_request(enum limit l, const char *ip, int64_t *retry)
 		return -1;
 	}
 	if (rc == 0) {
+		/* Over the limit: as refused as if over() had seen it. */
 		db_rollback();
-		return 0;
+		rc = 1;
+		goto out;
 	}
-	return db_commit();
+	if (db_commit() == -1)
+		return -1;
+	return 1;
+out:
+	if (rc == 1)
+		metrics_add(limits[l].refused, 1);
+	return rc == 1 ? 0 : -1;
+}
+
+/*
+ * Has address ip reached limit l (LIMIT_CLIENT)?  Nothing is counted:
+ * throttle_failed() counts a failure once it is one.  Returns 1 with
+ * *retry set, 0 if not, -1 on error.
+ */
+int
+throttle_reached(enum limit l, const char *ip, int64_t *retry)
+{
+	unsigned char	 k[KEY_LEN];
+
+	address_key(l, ip, k);
+	*retry = 0;
+	return over(l, k, util_now(), retry);
+}
+
+/*
+ * Count one failure of limit l from address ip, in a transaction of
+ * its own.  Counted after the fact, unlike a password check: what it
+ * counts (a client's secret, 256 random bits) is checked in
+ * microseconds, so parallel guesses gain nothing.  Returns 1, or -1.
+ */
+int
+throttle_failed(enum limit l, const char *ip)
+{
+	unsigned char	 k[KEY_LEN];
+	int64_t		 now = util_now(), wait = 0;
+
+	address_key(l, ip, k);
+	if (db_begin() == -1)
+		return -1;
+	/* A failure past the limit is counted all the same. */
+	if (purge(now) == -1 || hit(l, k, now, &wait) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
 }

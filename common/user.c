@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 #include "user.h"
 #include "util.h"
@@ -73,6 +74,27 @@ user_insert(const char *email, const char *username, const char *hash,
 	return db_write(SQL_USER_INSERT, DB_ARGS(DB_TEXT(email),
 	    DB_TEXT(username), DB_TEXT(hash), DB_TEXT(role), DB_INT(now),
 	    DB_INT(now)), first_id, id);
+}
+
+/*
+ * Register a user: user_insert() and its register entry, in one
+ * transaction.  Returns DB_DONE with *id set, DB_CONFLICT if the email
+ * or username is taken, or DB_ERROR.
+ */
+int
+user_create(const char *email, const char *username, const char *hash,
+    const char *role, int64_t *id)
+{
+	int	 rc;
+
+	if (db_begin() == -1)
+		return DB_ERROR;
+	if ((rc = user_insert(email, username, hash, role, id)) == DB_DONE &&
+	    (audit_record(AUDIT_REGISTER, *id, 0) == -1 || db_commit() == -1))
+		rc = DB_ERROR;
+	if (rc != DB_DONE)
+		db_rollback();
+	return rc;
 }
 
 /* What user_find_login() reads: an id and a hash. */
@@ -316,12 +338,12 @@ user_delete(int64_t id)
 }
 
 /*
- * Open the transaction of an admin's change to user id and load (and
- * lock) it into u; when the change takes admin rights away (demote),
- * check in the same transaction that it is not the last admin, so two
- * admins demoting each other at once cannot both succeed.  The admins
- * are counted first, which on PostgreSQL locks them all in one order:
- * the second demotion waits for the first, then counts what it left.
+ * Open the transaction of a change to user id and load (and lock) it
+ * into u; when the change takes admin rights away (demote), check in
+ * the same transaction that it is not the last admin, so two admins
+ * demoting each other at once cannot both succeed.  The admins are
+ * counted first, which on PostgreSQL locks them all in one order: the
+ * second demotion waits for the first, then counts what it left.
  * Returns USER_CHANGED with the transaction open, or why not with it
  * closed.
  */
@@ -353,38 +375,84 @@ out:
 }
 
 /*
- * An admin's change: set user id's role (NULL keeps it) and
- * email_verified (-1 keeps it), in one transaction with the last-admin
- * guard.  u gets the user as it now is.
+ * Set user id's role (NULL keeps it) and email_verified (-1 keeps it),
+ * a role that changes recorded as role.changed, in one transaction;
+ * with guarded, not if it would leave no admin.  u gets the user as it
+ * now is.
  */
-enum user_change
-user_update(int64_t id, const char *role, int verified, struct user *u)
+static enum user_change
+update(int64_t id, const char *role, int verified, int guarded,
+    struct user *u)
 {
 	enum user_change	 rc;
+	int			 changes;
 
-	if ((rc = guard(id, role != NULL && strcmp(role, "admin") != 0,
-	    u)) != USER_CHANGED)
+	if ((rc = guard(id, guarded && role != NULL &&
+	    strcmp(role, "admin") != 0, u)) != USER_CHANGED)
 		return rc;
+	changes = role != NULL && strcmp(role, u->role) != 0;
 	if ((role != NULL || verified != -1) &&
-	    (user_set(id, role, verified) != 1 || user_load(id, u) != 1)) {
+	    (user_set(id, role, verified) != 1 || user_load(id, u) != 1 ||
+	    (changes && audit_record(AUDIT_ROLE_CHANGED, id, 0) == -1))) {
 		db_rollback();
 		return USER_FAILED;
 	}
 	return db_commit() == 1 ? USER_CHANGED : USER_FAILED;
 }
 
-/* Delete user id, in one transaction with the last-admin guard. */
-enum user_change
-user_remove(int64_t id)
+/*
+ * Delete user id, recorded as user.deleted, in one transaction; with
+ * guarded, not the last admin.
+ */
+static enum user_change
+remove_user(int64_t id, int guarded)
 {
 	enum user_change	 rc;
 	struct user		 u;
 
-	if ((rc = guard(id, 1, &u)) != USER_CHANGED)
+	if ((rc = guard(id, guarded, &u)) != USER_CHANGED)
 		return rc;
-	if (user_delete(id) != 1) {
+	if (user_delete(id) != 1 ||
+	    audit_record(AUDIT_USER_DELETED, id, 0) == -1) {
 		db_rollback();
 		return USER_FAILED;
 	}
 	return db_commit() == 1 ? USER_CHANGED : USER_FAILED;
+}
+
+/*
+ * An admin's change through the API: user id's role and
+ * email_verified, never leaving the service without an admin.
+ */
+enum user_change
+user_update(int64_t id, const char *role, int verified, struct user *u)
+{
+
+	return update(id, role, verified, 1, u);
+}
+
+/* Delete user id through the API: never the last admin. */
+enum user_change
+user_remove(int64_t id)
+{
+
+	return remove_user(id, 1);
+}
+
+/*
+ * authctl's: set a role or delete a user without the last-admin
+ * guard, since authctl is also the tool that makes admins (it warns).
+ */
+enum user_change
+user_update_forced(int64_t id, const char *role, struct user *u)
+{
+
+	return update(id, role, -1, 0, u);
+}
+
+enum user_change
+user_remove_forced(int64_t id)
+{
+
+	return remove_user(id, 0);
 }

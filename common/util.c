@@ -2,16 +2,20 @@
  * Small helpers shared by every module.
  */
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "util.h"
@@ -57,11 +61,27 @@ util_random(void *buf, size_t len)
 	return 1;
 }
 
+/*
+ * SHA-256 of len bytes.  OpenSSL 3's one-shot SHA256() fetches the
+ * digest and makes a context on every call, which costs as much as
+ * hashing a token; the digest and a context are kept here instead
+ * (each program is one thread).  They stay for the process's life.
+ */
 void
 util_sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 {
+	static EVP_MD		*md;
+	static EVP_MD_CTX	*ctx;
 
-	SHA256(data, len, out);
+	if (md == NULL)
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (ctx == NULL)
+		ctx = EVP_MD_CTX_new();
+	if (md == NULL || ctx == NULL ||
+	    EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+		SHA256(data, len, out);
 }
 
 /* Compare two equal-length secrets in constant time; 1 when equal. */
@@ -127,6 +147,71 @@ util_base64url_decode(const char *in, size_t len, unsigned char *out)
 		if ((bits += 6) >= 8) {
 			bits -= 8;
 			out[o++] = (unsigned char)(v >> bits);
+		}
+	}
+	return (long)o;
+}
+
+/*
+ * Decode len bytes of padded base64 (RFC 4648 section 4, as HTTP Basic
+ * sends it) into out (at least len * 3 / 4 bytes).  Returns the
+ * decoded length, or -1 if it is not canonical base64: a length that
+ * is not a multiple of 4, a character outside the alphabet, padding
+ * anywhere but at the end, or bits set after the last byte.
+ */
+long
+util_base64_decode(const char *in, size_t len, unsigned char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char	*c;
+	uint32_t	 v = 0;
+	size_t		 i, o = 0, pad = 0;
+	int		 bits = 0;
+
+	if (len % 4 != 0)
+		return -1;
+	while (pad < 2 && pad < len && in[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++) {
+		if (in[i] == '\0' || (c = strchr(abc, in[i])) == NULL)
+			return -1;
+		v = v << 6 | (uint32_t)(c - abc);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(v >> bits);
+		}
+	}
+	if ((v & ((1u << bits) - 1)) != 0)
+		return -1;
+	return (long)o;
+}
+
+/*
+ * Decode len bytes of application/x-www-form-urlencoded text (a name or
+ * a value: '+' is a space, %XX a byte) into out (at least len bytes).
+ * Returns the decoded length, or -1 for a '%' not followed by two hex
+ * digits.  The result may hold any byte, NUL included: the caller
+ * decides.
+ */
+long
+util_form_decode(const char *in, size_t len, char *out)
+{
+	size_t	 i, o = 0;
+	long	 b;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == '+')
+			out[o++] = ' ';
+		else if (in[i] != '%')
+			out[o++] = in[i];
+		else {
+			/* Two hex digits: \uXXXX's reader, given "00XX". */
+			if (len - i < 3 || (b = util_hex4((const char[]){ '0',
+			    '0', in[i + 1], in[i + 2] }, 4)) < 0)
+				return -1;
+			out[o++] = (char)b;
+			i += 2;
 		}
 	}
 	return (long)o;
@@ -201,6 +286,31 @@ util_monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Monotonic nanoseconds, for durations. */
+int64_t
+util_monotonic_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Copy what a client sent (a User-Agent) for keeping and showing:
+ * printable ASCII only, anything else as '?', cut at max bytes; out
+ * holds max + 1.  NULL copies as "".
+ */
+void
+util_printable(const char *in, char *out, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; in != NULL && in[i] != '\0' && i < max; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
 /*
  * Format a Unix time as an RFC 3339 UTC string, by hand rather than
  * with strftime(), which reads the locale: every user resource has two.
@@ -267,4 +377,35 @@ util_parse_id(const char *s, size_t len, int64_t *out)
 	}
 	*out = v;
 	return 1;
+}
+
+/*
+ * Read a secret file (a master secret, a private key) into buf, at most
+ * size bytes: it must be a regular file, not a link, and private to
+ * its owner (mode 0600 or less), as ssh insists for keys.  Returns its
+ * length, or -1 with *why saying what is wrong.
+ */
+ssize_t
+util_read_private(const char *path, void *buf, size_t size,
+    const char **why)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	*why = NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if (st.st_mode & 077)
+		*why = "readable by others (chmod 600 it)";
+	while (*why == NULL && len < size &&
+	    (n = read(fd, (char *)buf + len, size - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	return *why == NULL ? (ssize_t)len : -1;
 }

@@ -190,6 +190,17 @@ valid_token(struct json_object *v, struct param *p)
 	return string(v, p, TOKEN_FIELD_MAX);
 }
 
+/*
+ * A short name, as OAuth's token_type_hint: 1 to 64 bytes.  Any value
+ * is taken (RFC 7009 2.1 lets a server ignore it), none needs parsing.
+ */
+int
+valid_name(struct json_object *v, struct param *p)
+{
+
+	return string(v, p, 64);
+}
+
 /* Whether s is one of the roles: "user" or "admin". */
 int
 valid_role_text(const char *s)

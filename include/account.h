@@ -2,7 +2,11 @@
  * Accounts: proving a password (logins and re-authentication, both
  * through the throttle) and the changes that could hand an account to
  * someone else.  account_password_store() needs the caller's
- * transaction; the other changes open their own.
+ * transaction and records nothing; the other changes open their own
+ * and record their audit entries in it (password.changed,
+ * password.reset, email.change_requested, email.changed), their
+ * notices mailed once it committed.  A wrong or throttled password is
+ * noted on its own (login.failure, login.throttled).
  */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H
@@ -43,7 +47,7 @@ enum change {
 
 enum proof	 account_login(const char *, const char *, const char *,
 		    const char *, int64_t *, int64_t *);
-enum proof	 account_prove(int64_t, const char *, const char *,
+enum proof	 account_prove(int64_t, int64_t, const char *, const char *,
 		    int64_t *);
 int		 account_password_store(int64_t, const char *, int64_t);
 int		 account_password_change(int64_t, const char *, int64_t);

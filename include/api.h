@@ -14,7 +14,8 @@
  * handler runs it has matched the route exactly (404, 405), checked the
  * body's type (415) and the bearer token (401, 403), and read, capped,
  * parsed and validated the body (413, 400).  Handlers never print: they
- * fill in a struct resp through resp_*() (response.c) and return 1, or
+ * fill in a struct resp through resp_*() (response.c), JSON unless a
+ * handler sets another type with resp_text(), and return 1, or
  * return 0 on internal failure (a logged 500, or 503 when the database
  * was locked).  Mail a handler's change queued goes out once the answer
  * is out, or not at all if the handler failed.  The answers several
@@ -46,6 +47,9 @@ enum access {
 	ACCESS_PUBLIC,	/* no token needed */
 	ACCESS_BEARER,	/* a valid access token */
 	ACCESS_ADMIN,	/* a valid access token of an admin */
+	ACCESS_CLIENT,	/* a resource server's HTTP Basic credentials;
+			 * these are the OAuth endpoints (RFC 7662, RFC
+			 * 7009), whose bodies may also be form-encoded */
 };
 
 /*
@@ -56,6 +60,7 @@ enum err {
 	ERR_INVALID_REQUEST,		/* 400 */
 	ERR_INVALID_CREDENTIALS,	/* 401 */
 	ERR_INVALID_TOKEN,		/* 401, WWW-Authenticate: Bearer */
+	ERR_INVALID_CLIENT,		/* 401, WWW-Authenticate: Basic */
 	ERR_FORBIDDEN,			/* 403 */
 	ERR_NOT_FOUND,			/* 404 */
 	ERR_METHOD_NOT_ALLOWED,		/* 405 */
@@ -84,6 +89,8 @@ struct field {
 struct req {
 	enum method	 method;
 	const char	*path;		/* the URL path routed */
+	const char	*base;		/* the path it is served under: "" or
+					   "/auth", never ending in "/" */
 	int64_t		 id;		/* the {id} in the path, or 0 */
 	const char	*query;		/* QUERY_STRING, never NULL */
 	const char	*ip;		/* the client's address */
@@ -104,6 +111,10 @@ struct header {
 struct resp {
 	int		 status;
 	struct json_object *body;	/* NULL: no body (204) */
+	char		*text;		/* a body that is not JSON, or NULL */
+	size_t		 textlen;
+	const char	*type;		/* its Content-Type (static) */
+	const char	*cache;		/* Cache-Control; NULL: no-store */
 	struct header	 headers[RESP_HEADERS];
 	size_t		 nheaders;
 };
@@ -125,8 +136,10 @@ int		 api_serve(const struct route *, size_t, const struct field *,
 int		 resp_fail(struct resp *, enum err, const char *,
 		    const char *);
 int		 resp_reply(struct resp *, int, struct json_object *);
+int		 resp_text(struct resp *, int, const char *, char *, size_t);
 int		 resp_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+int		 resp_cache(struct resp *, const char *);
 
 /* browser.c: cookie mode (no-ops without it) */
 void		 browser_tokens(struct resp *, const struct tokens *);
@@ -139,5 +152,8 @@ const char	*req_env(const char *);
 int		 req_cookie(const char *, char *, size_t);
 int		 req_query_long(const struct req *, const char *, long, long,
 		    long, long *);
+int		 req_query_text(const struct req *, const char *, char *,
+		    size_t);
+int		 req_loopback(const struct req *);
 
 #endif

@@ -9,6 +9,15 @@
 #define SECRET_MIN	32	/* bytes; libjwt 1.10 accepts anything with "" */
 #define SECRET_MAX	4096
 
+/* The algorithms access tokens are signed with (AUTH_JWT_ALG). */
+enum alg {
+	ALG_ES256,	/* ECDSA P-256 SHA-256, the default */
+	ALG_EDDSA,	/* Ed25519 */
+	ALG_RS256,	/* RSASSA-PKCS1-v1_5 SHA-256, 2048 bits and up */
+	ALG_HS256,	/* HMAC SHA-256 under a key derived from the secret */
+	ALG__MAX
+};
+
 struct config {
 	char		*db;			/* AUTH_DB */
 	unsigned char	*jwt_secret;		/* AUTH_JWT_SECRET{,_FILE} */
@@ -37,12 +46,23 @@ struct config {
 	long		 session_max_age;	/* AUTH_SESSION_MAX_AGE */
 	long		 register_per_hour;	/* AUTH_REGISTER_PER_HOUR */
 	long		 mail_per_hour;		/* AUTH_MAIL_PER_HOUR */
+	long		 audit_days;		/* AUTH_AUDIT_DAYS */
+	char		*metrics_token;		/* AUTH_METRICS_TOKEN */
+	char		*metrics_file;		/* AUTH_METRICS_FILE */
+	char		*jwt_alg_name;		/* AUTH_JWT_ALG */
+	enum alg	 jwt_alg;		/* ... as parsed */
+	char		*key_dir;		/* AUTH_KEY_DIR */
+	char		*audience;		/* AUTH_AUDIENCE */
+	long		 key_publish_ahead;	/* AUTH_KEY_PUBLISH_AHEAD */
 };
 
 /* The process-wide settings, valid after config_load() succeeded. */
 extern const struct config *cfg;
 
-int	 config_load(char *, size_t);
-void	 config_free(void);
+int		 config_load(char *, size_t);
+int		 config_check(char *, size_t);
+int		 config_known(const char *);
+void		 config_free(void);
+const char	*config_alg_name(enum alg);
 
 #endif

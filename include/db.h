@@ -32,6 +32,19 @@
 
 /* Every statement the project runs, by table: SQL_<TABLE>_<OP>. */
 enum sql {
+	SQL_AUDIT_HOURLY,
+	SQL_AUDIT_INSERT,
+	SQL_AUDIT_LIST,
+	SQL_AUDIT_LIST_EVENT,
+	SQL_AUDIT_LIST_USER,
+	SQL_AUDIT_LIST_USER_EVENT,
+	SQL_AUDIT_NOTED,
+	SQL_AUDIT_PURGE,
+	SQL_AUDIT_SESSIONS,
+	SQL_CLIENT_DELETE,
+	SQL_CLIENT_GET,
+	SQL_CLIENT_INSERT,
+	SQL_CLIENT_LIST,
 	SQL_HEALTH,
 	SQL_MAIL_LOG_COUNT,
 	SQL_MAIL_LOG_INSERT,
@@ -44,16 +57,19 @@ enum sql {
 	SQL_MAIL_TOKEN_USE,
 	SQL_REFRESH_FIND,
 	SQL_REFRESH_INSERT,
+	SQL_REFRESH_INSPECT,
 	SQL_REFRESH_IS_CURRENT,
 	SQL_REFRESH_PRUNE,
 	SQL_REFRESH_ROTATE,
 	SQL_REFRESH_UNSEAL_OLD,
 	SQL_REFRESH_UNSEAL_SESSION,
+	SQL_SESSION_ACTIVE,
 	SQL_SESSION_AUTH,
 	SQL_SESSION_EVICT,
 	SQL_SESSION_EXTEND,
 	SQL_SESSION_INSERT,
 	SQL_SESSION_LIST,
+	SQL_SESSION_PROVED,
 	SQL_SESSION_PURGE,
 	SQL_SESSION_REVOKE,
 	SQL_SESSION_REVOKE_USER,
@@ -134,6 +150,7 @@ int		 db_null(const struct db_row *, int);
  * says so) until a later one connects by itself; -1 on an error that
  * waiting cannot mend.
  */
+int		 db_remote(const char *);
 int		 db_open(const char *);
 void		 db_close(void);
 const char	*db_where(void);

@@ -17,6 +17,7 @@ enum key_use {
 	KEY_THROTTLE,	/* the throttle's counter keys */
 	KEY_SEAL,	/* the sealed successor of a rotated refresh token */
 	KEY_MAIL,	/* the stored hashes of mailed tokens */
+	KEY_CLIENT,	/* the stored hashes of resource servers' secrets */
 	KEY__MAX
 };
 

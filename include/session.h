@@ -1,14 +1,19 @@
 /*
  * Sessions: opened by a login, each with one refresh token at a time
- * and any number of access tokens minted from it.  session_open() and
- * session_refresh() run in transactions of their own; the others are
- * one statement each.
+ * and any number of access tokens minted from it.  session_open(),
+ * session_refresh(), session_close() and session_revoke_all() run in
+ * transactions of their own and record their audit entries there;
+ * the others are one statement each (session_revoke() and
+ * session_revoke_user() record nothing: their caller's change does;
+ * session_inspect() and session_revoke_token() are a read, then at
+ * most one write).
  */
 #ifndef SESSION_H
 #define SESSION_H
 
 #include <stdint.h>
 
+#include "audit.h"
 #include "token.h"
 #include "user.h"
 
@@ -55,6 +60,16 @@ struct session {
 	char		 user_agent[AGENT_MAX + 1];
 };
 
+/* What introspection (RFC 7662) tells of a live token. */
+struct inspection {
+	int		 refresh;	/* a refresh token, not an access one */
+	int64_t		 uid;
+	int64_t		 sid;
+	char		 role[ROLE_MAX + 1];	/* the database's */
+	int64_t		 exp;
+	int64_t		 iat;
+};
+
 enum refresh {
 	REFRESH_OK,		/* rotated, or answered within the grace */
 	REFRESH_INVALID,	/* unknown, expired or revoked */
@@ -67,8 +82,14 @@ int		 session_open(const struct user *, const char *, const char *,
 enum refresh	 session_refresh(const char *, const char *, struct tokens *);
 int		 session_authenticate(const char *, struct auth *);
 int		 session_fingerprint_ok(const struct auth *, const char *);
+int		 session_proved(int64_t, int64_t);
+int		 session_inspect(const char *, struct inspection *);
+int		 session_revoke_token(const char *);
 int		 session_revoke(int64_t, int64_t);
 int		 session_revoke_user(int64_t, int64_t);
+int		 session_close(int64_t, int64_t, enum audit_event);
+int		 session_revoke_all(int64_t);
+int		 session_active(int64_t *);
 int		 session_each(int64_t, int (*)(const struct session *, void *),
 		    void *);
 long		 tokens_left(const struct tokens *);

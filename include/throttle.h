@@ -1,10 +1,11 @@
 /*
  * Throttling: requests counted per subject in fixed windows, in the
  * database, so every process of every program sees the same counts.
- * throttle_check(), throttle_clear() and throttle_request() each run
- * in a transaction of their own.
+ * throttle_check(), throttle_clear(), throttle_request() and
+ * throttle_failed() each run in a transaction of their own.
  * Password checks count per account and per client address; anonymous
- * writes (registrations, mail requests) per client address and hour.
+ * writes (registrations, mail requests) per client address and hour;
+ * failed resource-server (client) authentications per address.
  */
 #ifndef THROTTLE_H
 #define THROTTLE_H
@@ -19,6 +20,7 @@ enum limit {
 	LIMIT_ADDRESS,	/* failed password checks from one address */
 	LIMIT_REGISTER,	/* registrations from one address, per hour */
 	LIMIT_MAIL,	/* mail requests from one address, per hour */
+	LIMIT_CLIENT,	/* failed client authentications from one address */
 	LIMIT__MAX
 };
 
@@ -33,5 +35,7 @@ void	 throttle_password(struct throttle *, int64_t, const char *,
 int	 throttle_check(const struct throttle *, int64_t *);
 int	 throttle_clear(const struct throttle *);
 int	 throttle_request(enum limit, const char *, int64_t *);
+int	 throttle_reached(enum limit, const char *, int64_t *);
+int	 throttle_failed(enum limit, const char *);
 
 #endif

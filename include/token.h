@@ -1,6 +1,7 @@
 /*
- * Tokens: HS256 access JWTs (libjwt 1.10), and the opaque 256-bit
- * tokens that refresh tokens and mailed tokens are.
+ * Tokens: access JWTs (RFC 9068 profile) signed with the key set
+ * (ES256, EdDSA, RS256) or the derived HS256 key, and the opaque
+ * 256-bit tokens that refresh tokens and mailed tokens are.
  */
 #ifndef TOKEN_H
 #define TOKEN_H
@@ -13,16 +14,28 @@
 #define REFRESH_LEN	43	/* their unpadded base64url */
 #define TOKEN_MAX	4096	/* longer bearer tokens are refused unread */
 
+#define AMR_MAX		64	/* "pwd otp ...": methods, space-separated */
+
+/* What an access token is issued for. */
+struct grant {
+	int64_t		 uid;
+	int64_t		 sid;
+	const char	*role;
+	const char	*fgp;		/* hex SHA-256 of the cookie, or NULL */
+	int64_t		 auth_time;	/* the last password proof */
+	const char	*amr;		/* "pwd", "pwd otp": RFC 8176 names */
+};
+
 /* What a verified access token says. */
 struct claims {
 	int64_t	 uid;		/* sub */
 	int64_t	 sid;		/* sid */
 	int64_t	 exp;
+	int64_t	 iat;
 	char	 fgp[2 * SHA256_LEN + 1];	/* "" when absent */
 };
 
-int	 token_access_issue(int64_t, int64_t, const char *, const char *,
-	    char **);
+int	 token_access_issue(const struct grant *, char **);
 int	 token_access_verify(const char *, struct claims *);
 void	 token_free(void);
 int	 token_random(unsigned char [REFRESH_RAW], char [REFRESH_LEN + 1]);

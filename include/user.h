@@ -1,8 +1,10 @@
 /*
  * Users: the rows of the users table.  Functions without a note run
- * one statement (atomic on its own); user_lock() and user_last_admin()
- * need the caller's transaction; user_update() and user_remove() open
- * their own.
+ * one statement (atomic on its own) and record nothing; user_lock()
+ * and user_last_admin() need the caller's transaction; user_create(),
+ * user_update(), user_remove() and their _forced variants open their
+ * own and record their audit entries in it (register, role.changed,
+ * user.deleted).
  */
 #ifndef USER_H
 #define USER_H
@@ -41,6 +43,8 @@ int		 user_load(int64_t, struct user *);
 int		 user_lock(int64_t, struct user *);
 int		 user_insert(const char *, const char *, const char *,
 		    const char *, int64_t *);
+int		 user_create(const char *, const char *, const char *,
+		    const char *, int64_t *);
 int		 user_find_login(const char *, const char *, int64_t *,
 		    char [HASH_MAX]);
 int		 user_find_email(const char *, struct user *);
@@ -61,5 +65,7 @@ int		 user_name_set(int64_t, const char *);
 int		 user_delete(int64_t);
 enum user_change user_update(int64_t, const char *, int, struct user *);
 enum user_change user_remove(int64_t);
+enum user_change user_update_forced(int64_t, const char *, struct user *);
+enum user_change user_remove_forced(int64_t);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,12 +29,17 @@ void	 util_sha256(const void *, size_t, unsigned char [SHA256_LEN]);
 int	 util_equal(const void *, const void *, size_t);
 size_t	 util_base64url(const unsigned char *, size_t, char *);
 long	 util_base64url_decode(const char *, size_t, unsigned char *);
+long	 util_base64_decode(const char *, size_t, unsigned char *);
+long	 util_form_decode(const char *, size_t, char *);
 void	 util_hex(const unsigned char *, size_t, char *);
 long	 util_hex4(const char *, size_t);
 int64_t	 util_now(void);
 int64_t	 util_monotonic_ms(void);
+int64_t	 util_monotonic_ns(void);
+void	 util_printable(const char *, char *, size_t);
 void	 util_rfc3339(int64_t, char [RFC3339_LEN]);
 int	 util_parse_long(const char *, long, long, long *);
 int	 util_parse_id(const char *, size_t, int64_t *);
+ssize_t	 util_read_private(const char *, void *, size_t, const char **);
 
 #endif

@@ -248,7 +248,7 @@ post_bytes() {
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
 	cgidb=$(store_db "$BATS_TEST_TMPDIR/cgi.db")
-	run timeout 20 env -i AUTH_DB="$cgidb" \
+	run timeout 20 env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH=100000000 \
 	    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" \
@@ -258,7 +258,7 @@ post_bytes() {
 	[[ ${lines[0]} == "Status: 413 "* ]]
 	[[ $output == *'"error":"payload_too_large"'* ]]
 	for cl in -1 abc 1e3 99999999999999999999; do
-		run env -i AUTH_DB="$cgidb" \
+		run env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 		    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 		    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH="$cl" \
 		    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" </dev/null

@@ -4,8 +4,14 @@
 
 load lib/server
 load lib/users
+load lib/mail
 
-setup_file() { server_start; }
+# Mail goes to the capturing mailer, authctl's own notices too: the
+# settings reach it through SERVER_ENV (split on spaces: no arguments).
+setup_file() {
+	mailer_make
+	server_start AUTH_SENDMAIL="$MAILER"
+}
 teardown_file() { server_stop; }
 setup() { load_helpers; }
 
@@ -228,6 +234,14 @@ add() {
 	run authctl set-password "$EMAIL" <<<'reset by admin'
 	assert_success
 	assert_output "password set for $EMAIL; 1 sessions revoked"
+	# The owner is told (authctl waits for nothing: its courier has
+	# filed the mail once the output ended), without the password.
+	notice=$(mails_to "$EMAIL" | tail -n 1)
+	grep -q '^Subject: Your password was changed$' "$notice"
+	refute grep -q 'reset by admin' "$notice"
+	[ "$(db "SELECT event || ' ' || coalesce(ip, '-') || ' ' || user_agent
+	    FROM audit WHERE user_id = $ID ORDER BY id DESC LIMIT 1")" = \
+	    'password.changed - authctl' ]
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_error 401 invalid_token
 	req POST /login "{\"email\":\"$EMAIL\",\"password\":\"correct horse\"}"
@@ -335,7 +349,7 @@ add() {
 	# A fresh database is created and migrated.
 	new=$(store_db "$BATS_TEST_TMPDIR/new.db")
 	run env AUTH_DB="$new" ${SERVER_SECRET:+AUTH_JWT_SECRET_FILE="$SERVER_SECRET"} \
-	    "$ROOT/tools/authctl" migrate
+	    $(store_files "$BATS_TEST_TMPDIR") "$ROOT/tools/authctl" migrate
 	assert_success
 	[ "$(SERVER_DB=$new db 'SELECT count(*) FROM users')" = 0 ]
 }

@@ -36,13 +36,38 @@ setup() { load_helpers; }
 	assert_line --index 0 'Status: 404 Not Found'
 }
 
+@test "cgi: under a prefix, SCRIPT_NAME is where the API is and PATH_INFO the path" {
+	cgi health GET /health '' SCRIPT_NAME=/auth PATH_INFO=/health
+	assert_line --index 0 'Status: 200 OK'
+	cgi register POST /register '{"email":"pre@example.com","password":"correct horse"}' \
+	    SCRIPT_NAME=/auth PATH_INFO=/register
+	assert_line --index 0 'Status: 201 Created'
+	assert_line --regexp '^Location: /auth/users/[0-9]+$'
+	# The prefix is the server's to strip: in the path it is no route.
+	cgi health GET /auth/health
+	assert_line --index 0 'Status: 404 Not Found'
+	cgi health GET /health '' SCRIPT_NAME=/auth PATH_INFO=/auth/health
+	assert_line --index 0 'Status: 404 Not Found'
+}
+
+@test "cgi: the Apache snippet's files for 413 and 500 are the error program's answers" {
+	local s
+	for s in 413 500; do
+		cgi error GET /.error '' REDIRECT_STATUS=$s
+		assert_line --regexp "^Status: $s "
+		[ "${lines[-1]}" = "$(cat "$ROOT/conf/errors/$s.json")" ]
+	done
+}
+
 @test "cgi: a bad setting stops the program with one line and status 1" {
-	run env -i AUTH_DB="$(store_db "$CGI_DB")" AUTH_JWT_SECRET=short REQUEST_METHOD=GET \
+	run env -i AUTH_DB="$(store_db "$CGI_DB")" \
+	    $(store_files "$BATS_FILE_TMPDIR") AUTH_JWT_SECRET=short REQUEST_METHOD=GET \
 	    SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
 	assert_failure 1
 	assert_output --partial AUTH_JWT_SECRET
 	[ "${#lines[@]}" -eq 1 ]
-	run env -i AUTH_DB="$(store_db "$CGI_DB")" AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
+	run env -i AUTH_DB="$(store_db "$CGI_DB")" \
+	    $(store_files "$BATS_FILE_TMPDIR") AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    AUTH_ACCESS_TTL=ten REQUEST_METHOD=GET SCRIPT_NAME=/health \
 	    "$ROOT/cgi-bin/health.fcgi"
 	assert_failure 1
@@ -53,7 +78,7 @@ setup() { load_helpers; }
 	if [ "$DB" = postgresql ]; then
 		# No folder to make one in: every host is given the same.
 		run env -i AUTH_DB="$(store_db "$BATS_FILE_TMPDIR/gen/auth.db")" \
-		    REQUEST_METHOD=GET SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
+		    $(store_files "$BATS_FILE_TMPDIR") REQUEST_METHOD=GET SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
 		assert_failure 1
 		assert_output --partial 'AUTH_DB is PostgreSQL: set AUTH_JWT_SECRET or AUTH_JWT_SECRET_FILE'
 		return

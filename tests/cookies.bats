@@ -5,6 +5,7 @@
 # its cookie.  curl keeps the cookies in a jar per test, as a browser.
 
 load lib/server
+load lib/users
 
 setup_file() {
 	server_start --tls AUTH_COOKIE_MODE=on AUTH_REFRESH_GRACE=2 \
@@ -192,4 +193,18 @@ set_cookie() {
 	req GET /health '' -H 'Origin: https://evil.example.com'
 	refute_header Access-Control-Allow-Credentials
 	refute_header Access-Control-Allow-Origin
+}
+
+@test "cookies: introspection answers a token bound to its cookie as not live" {
+	browser_login
+	secret=$(authctl clients add "c-$RANDOM" 2>/dev/null |
+	    awk '$1 == "secret" { print $2 }')
+	name=$(authctl clients list | awk 'NR == 2 { print $1 }')
+	req POST /introspect '' --data-urlencode "token=$ACCESS" \
+	    -u "$name:$secret"
+	assert_status 200
+	[ "$BODY" = '{"active":false}' ]
+	# The control: beside its cookie, the token works.
+	req GET /user-info '' -H "$(auth "$ACCESS")" -b "$JAR"
+	assert_status 200
 }

@@ -71,3 +71,24 @@ setup() { load_helpers; }
 	    select(test("^(get|put|post|patch|delete)$")) |
 	    "\(ascii_upcase) \($p)"' "$ROOT/docs/openapi.json")
 }
+
+@test "docs: without Swagger UI the page says so and links the description" {
+	local dom docs=$STATE/bare-docs
+	command -v chromium >/dev/null ||
+	    fail "no chromium: make deps-docs did not install it"
+	# Served from a copy without Swagger UI's two files, where
+	# Apache's user may read it.
+	mkdir "$docs"
+	cp "$ROOT/docs/openapi.json" "$ROOT/docs/index.html" "$ROOT/docs/docs.js" "$docs/"
+	chmod -R a+rX "$docs"
+	server_stop
+	SITE_DOCS=$docs server_start
+	req GET /docs/swagger-ui-bundle.js
+	assert_error 404 not_found
+	dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
+	    --virtual-time-budget=5000 --dump-dom "$BASE/docs" 2>/dev/null)
+	[[ $dom == *'Swagger UI is not installed here (make deps-docs); the API'"'"'s description is <a href="openapi.json">openapi.json</a>.'* ]]
+}

@@ -77,7 +77,7 @@ setup() { load_helpers; }
 }
 
 @test "hosting: a site in a folder of its own (.htaccess)" {
-	skip_on lighttpd apache "lighttpd.conf and httpd.conf serve the API from the root"
+	skip_on lighttpd apache debian "only the .htaccess is copied into a folder"
 	local www=$STATE/www
 	mkdir "$www/auth"
 	cp -r "$www/cgi-bin" "$www/docs" "$www/auth/"
@@ -89,7 +89,8 @@ setup() { load_helpers; }
 	assert_status 200
 	req POST /auth/register '{"email":"folder@example.com","password":"correct horse"}'
 	assert_status 201
-	assert_header Location "/users/$(jq -r .id <<<"$BODY")"
+	# The folder is part of the URL the program hands out.
+	assert_header Location "/auth/users/$(jq -r .id <<<"$BODY")"
 	login folder@example.com
 	req GET /auth/me '' -H "$(auth "$ACCESS")"
 	assert_status 200

@@ -23,7 +23,7 @@ setup() { load_helpers; }
 		assert_header X-Content-Type-Options nosniff
 		# Apache cannot leave Server out; ServerTokens Prod leaves
 		# the name alone.
-		if [ "$HOST" = lighttpd ]; then
+		if [ "$HOST" = lighttpd ] || [ "$HOST" = debian ]; then
 			refute_header Server
 		else
 			assert_header Server Apache
@@ -45,6 +45,7 @@ setup() { load_helpers; }
 }
 
 @test "a POST without Content-Length is JSON (lighttpd's 411)" {
+	skip_on debian "lighttpd answers it before it reads the URL: under the Debian snippet, the site's own page"
 	STATUS=$(curl -s -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' -X POST \
 	    "$BASE/logout")
 	BODY=$(cat "$BATS_TEST_TMPDIR/body")
@@ -58,6 +59,7 @@ setup() { load_helpers; }
 
 @test "a NUL in the path is JSON 400 (Apache: 404)" {
 	skip_on cgi "Apache refuses %00 in a path before any .htaccess is read, with its own HTML 404"
+	skip_on debian "lighttpd answers it before it reads the URL: under the Debian snippet, the site's own page"
 	req GET '/register%00x'
 	if [ "$HOST" = lighttpd ]; then
 		assert_error 400 invalid_request
@@ -68,11 +70,13 @@ setup() { load_helpers; }
 
 @test "oversized headers are JSON 400" {
 	skip_on apache cgi "Apache answers a request whose headers it cannot read with its own HTML 400; ErrorDocument does not apply"
+	skip_on debian "lighttpd answers it before it reads the URL: under the Debian snippet, the site's own page"
 	req GET /user-info '' -H "Authorization: Bearer $(head -c 70000 /dev/zero | tr '\0' a)"
 	assert_error 400 invalid_request
 }
 
 @test "an unknown method is JSON" {
+	skip_on debian "lighttpd answers it before it reads the URL: under the Debian snippet, the site's own page"
 	req FOO /register
 	[ "$STATUS" -ge 400 ]
 	assert_json '.error | type' string
@@ -94,6 +98,7 @@ setup() { load_helpers; }
 
 @test "lighttpd's document root is an empty folder of its own" {
 	skip_on apache cgi "lighttpd's configuration"
+	skip_on debian "the snippet serves a site whose document root is the site's"
 	root=$(PORT=1 FCGI_AUTH_HOME="$ROOT" FCGI_AUTH_DOCS="$ROOT/docs" \
 	    FCGI_AUTH_STATE="$STATE" FCGI_AUTH_PROCS=1 \
 	    lighttpd -p -f "$ROOT/lighttpd.conf" |
@@ -110,6 +115,10 @@ setup() { load_helpers; }
 		[[ $BODY != *"$secret"* ]]
 		if [ "$f" != %2e%2e/jwt.secret ] || [ "$HOST" = lighttpd ]; then
 			assert_error 404 not_found
+		elif [ "$HOST" = debian ]; then
+			# Out of /auth/ once lighttpd removes the dot-dot:
+			# the site's own 404.
+			assert_status 404
 		elif [ "$HOST" = apache ]; then
 			# Apache refuses a dot-dot segment itself (AH10244).
 			assert_error 400 invalid_request

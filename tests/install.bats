@@ -16,7 +16,7 @@ mk() {
 setup_file() {
 	export DEST=$BATS_FILE_TMPDIR/dest
 	export P=$DEST/usr/local
-	mk install DESTDIR="$DEST" >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
+	mk install install-conf DESTDIR="$DEST" >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
 	    { cat "$BATS_FILE_TMPDIR/install.log" >&2; return 1; }
 }
 teardown_file() { server_stop; }
@@ -47,6 +47,10 @@ setup() { load_helpers; }
 		cmp "$ROOT/$f" "$P/share/doc/fcgi-auth/examples/$f"
 	done
 	[ -x "$P/share/doc/fcgi-auth/examples/apache/run" ]
+	for f in verify.py verify.php; do
+		cmp "$ROOT/examples/verify/$f" "$P/share/doc/fcgi-auth/examples/verify/$f"
+		[ -x "$P/share/doc/fcgi-auth/examples/verify/$f" ]
+	done
 	[ -f "$P/share/man/man8/authctl.8" ]
 	[ -f "$P/share/man/man7/fcgi-auth.7" ]
 	[ -f "$P/share/man/man5/fcgi-auth.conf.5" ]
@@ -59,7 +63,8 @@ setup() { load_helpers; }
 	local cgi=$P/libexec/fcgi-auth/cgi-bin db secret
 	db=$(store_db "$BATS_TEST_TMPDIR/cgi.db")
 	# A PostgreSQL store has no folder for a secret of its own making.
-	[ "$DB" = sqlite ] || secret=AUTH_JWT_SECRET=install-test-secret-0123456789abcdef
+	[ "$DB" = sqlite ] || secret="AUTH_JWT_SECRET=install-test-secret-0123456789abcdef
+	    $(store_files "$BATS_TEST_TMPDIR")"
 	run env -i AUTH_DB="$db" $secret AUTH_BCRYPT_COST=4 REQUEST_METHOD=GET \
 	    SCRIPT_NAME=/health "$cgi/health.fcgi"
 	assert_success
@@ -98,6 +103,40 @@ setup() { load_helpers; }
 		assert_error 404 not_found
 	fi
 	server_stop
+}
+
+@test "install: the installed TLS example serves the installed tree" {
+	export SITE_HOME=$P/libexec/fcgi-auth SITE_DOCS=$P/share/fcgi-auth/docs
+	export SITE_CONF=$P/share/doc/fcgi-auth/examples
+	server_start --tls
+	req GET /health
+	assert_status 200
+	server_stop
+}
+
+@test "install-conf: the settings file and the Debian snippets, with the installed paths" {
+	local f
+	for f in "$P/etc/fcgi-auth/fcgi-auth.conf" \
+	    "$P/etc/lighttpd/conf-available/50-fcgi-auth.conf" \
+	    "$P/etc/apache2/conf-available/fcgi-auth.conf" \
+	    "$P/libexec/fcgi-auth/server-settings"; do
+		[ -s "$f" ]
+		run grep -n '@[a-z]*dir@' "$f"
+		assert_output ''
+	done
+	[ "$(stat -c %a "$P/etc/fcgi-auth/fcgi-auth.conf")" = 640 ]
+	[ -x "$P/libexec/fcgi-auth/server-settings" ]
+	grep -qx 'AUTH_DB=/usr/local/var/lib/fcgi-auth/auth.db' \
+	    "$P/etc/fcgi-auth/fcgi-auth.conf"
+	grep -qF 'include_shell "/usr/local/libexec/fcgi-auth/server-settings lighttpd"' \
+	    "$P/etc/lighttpd/conf-available/50-fcgi-auth.conf"
+	grep -qF 'Include /usr/local/etc/fcgi-auth/apache-env.conf' \
+	    "$P/etc/apache2/conf-available/fcgi-auth.conf"
+	grep -qx 'authctl=/usr/local/sbin/authctl' "$P/libexec/fcgi-auth/server-settings"
+	# The settings file is one authctl takes as it is.
+	run env FCGI_AUTH_CONF="$P/etc/fcgi-auth/fcgi-auth.conf" "$ROOT/tools/authctl" settings
+	assert_success
+	assert_output 'AUTH_DB=/usr/local/var/lib/fcgi-auth/auth.db'
 }
 
 @test "install: the manual pages render without a warning" {

@@ -32,8 +32,15 @@ setup() { load_helpers; }
 	[ "$(jq -r .role <<<"$claims")" = user ]
 	[ "$(jq -r '.jti | length' <<<"$claims")" = 32 ]
 	[ "$(jq -r '.exp - .iat' <<<"$claims")" = 600 ]
-	[ "$(jq -r .alg <<<"$header")" = HS256 ]
-	[ "$(jq -r .typ <<<"$header")" = JWT ]
+	# RFC 9068: the audience, the last password proof, how it was made.
+	[ "$(jq -r .aud <<<"$claims")" = fcgi-auth ]
+	[ "$(jq -r '.auth_time == .iat' <<<"$claims")" = true ]
+	[ "$(jq -c .amr <<<"$claims")" = '["pwd"]' ]
+	# ES256 by default, typ at+jwt, and the key's id: nothing else.
+	[ "$(jq -r .alg <<<"$header")" = ES256 ]
+	[ "$(jq -r .typ <<<"$header")" = at+jwt ]
+	[ "$(jq -r '.kid | length' <<<"$header")" = 43 ]
+	[ "$(jq -r 'keys | join(",")' <<<"$header")" = alg,kid,typ ]
 }
 
 @test "login: by username, in any case, and with the user synonym" {

@@ -28,6 +28,7 @@ cgi() {
 	local prog=$1 body=$2
 	shift 2
 	run env -i AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/cgi.db")" AUTH_BCRYPT_COST=4 \
+	    $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME="/$prog" CONTENT_LENGTH=${#body} \
 	    CONTENT_TYPE=application/json REMOTE_ADDR=127.0.0.1 "$@" \

@@ -16,7 +16,7 @@ setup() { load_helpers; }
 	assert_json .email_verified false
 	assert_json '.id | type' number
 	assert_json '.created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' true
-	assert_header Location "/users/$(jq -r .id <<<"$BODY")"
+	assert_header Location "$SITE_PREFIX/users/$(jq -r .id <<<"$BODY")"
 	assert_json 'has("password") or has("password_hash")' false
 }
 

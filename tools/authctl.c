@@ -8,13 +8,21 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "account.h"
+#include "audit.h"
+#include "conffile.h"
+#include "client.h"
 #include "config.h"
+#include "ctlconf.h"
 #include "db.h"
+#include "mail.h"
+#include "keyset.h"
 #include "pw.h"
 #include "session.h"
 #include "user.h"
@@ -245,7 +253,7 @@ cmd_add_user(int argc, char *argv[])
 		fprintf(stderr, "authctl: cannot hash the password\n");
 		goto out;
 	}
-	switch (user_insert(norm, name, hash, role, &id)) {
+	switch (user_create(norm, name, hash, role, &id)) {
 	case DB_DONE:
 		printf("created user %lld %s (%s)\n", (long long)id, norm, role);
 		rc = 0;
@@ -282,7 +290,7 @@ cmd_set_role(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (strcmp(argv[1], "user") == 0 && user_last_admin(&u) == 1)
 		warn_no_admin();
-	if (user_set(u.id, argv[1], -1) != 1) {
+	if (user_update_forced(u.id, argv[1], &u) != USER_CHANGED) {
 		fprintf(stderr, "authctl: cannot write the database\n");
 		return EXIT_FAIL;
 	}
@@ -365,7 +373,7 @@ cmd_revoke_sessions(int argc, char *argv[])
 		return EXIT_USAGE;
 	if (!find_user(argv[0], &u))
 		return EXIT_FAIL;
-	if ((n = session_revoke_user(u.id, 0)) == -1) {
+	if ((n = session_revoke_all(u.id)) == -1) {
 		fprintf(stderr, "authctl: cannot write the database\n");
 		return EXIT_FAIL;
 	}
@@ -385,11 +393,217 @@ cmd_delete_user(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (user_last_admin(&u) == 1)
 		warn_no_admin();
-	if (user_delete(u.id) != 1) {
+	if (user_remove_forced(u.id) != USER_CHANGED) {
 		fprintf(stderr, "authctl: cannot delete the user\n");
 		return EXIT_FAIL;
 	}
 	printf("deleted user %lld %s\n", (long long)u.id, u.email);
+	return 0;
+}
+
+/*
+ * A time for --since: an RFC 3339 UTC time ("2026-11-21T22:48:18Z"), a
+ * day ("2026-11-21", its midnight UTC), or an age ("90m", "24h", "7d":
+ * that long ago).  Returns 1 with *t set, or 0.
+ */
+static int
+parse_since(const char *s, int64_t *t)
+{
+	struct tm	 tm;
+	const char	*end;
+	long		 n;
+	char		 unit;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) != NULL &&
+	    *end == '\0') {
+		*t = timegm(&tm);
+		return 1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0') {
+		*t = timegm(&tm);
+		return 1;
+	}
+	if (sscanf(s, "%ld%c", &n, &unit) != 2 || n < 0 || n > 36500L * 24 ||
+	    strchr("mhd", unit) == NULL || s[strspn(s, "0123456789") + 1] !=
+	    '\0')
+		return 0;
+	*t = util_now() - n * (unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400);
+	return 1;
+}
+
+/*
+ * The user a --user argument names: an id (a deleted user's too), or
+ * an email.  Returns 1 with *id set, or 0 after saying why not.
+ */
+static int
+user_arg(const char *arg, int64_t *id)
+{
+	struct user	 u;
+
+	if (util_parse_id(arg, strlen(arg), id))
+		return 1;
+	if (!find_user(arg, &u))
+		return 0;
+	*id = u.id;
+	return 1;
+}
+
+/* The arguments of audit: --user U, --event E, --since T. */
+static int
+audit_args(int argc, char *argv[], struct audit_query *q)
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (i + 1 == argc || argv[i][0] != '-') {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		if (strcmp(argv[i], "--user") == 0) {
+			if (!user_arg(argv[++i], &q->user_id))
+				return EXIT_FAIL;
+		} else if (strcmp(argv[i], "--event") == 0) {
+			if ((q->event = audit_event_parse(argv[++i])) == -1) {
+				fprintf(stderr, "authctl: no event \"%s\"\n",
+				    argv[i]);
+				return EXIT_FAIL;
+			}
+		} else if (strcmp(argv[i], "--since") == 0) {
+			if (!parse_since(argv[++i], &q->since)) {
+				fprintf(stderr, "authctl: --since takes a time "
+				    "(2026-11-21T22:48:18Z), a day (2026-11-21) "
+				    "or an age (90m, 24h, 7d)\n");
+				return EXIT_FAIL;
+			}
+		} else {
+			fprintf(stderr, "authctl: unexpected \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* An id column: the number, or "-". */
+static void
+print_id(int64_t id)
+{
+
+	if (id > 0)
+		printf("%lld\t", (long long)id);
+	else
+		fputs("-\t", stdout);
+}
+
+/* audit_each() callback: one tab-separated line per entry. */
+static int
+print_entry(const struct audit_entry *a, void *arg)
+{
+	char	 t[RFC3339_LEN], hex[2 * KEY_LEN + 1];
+
+	((struct audit_query *)arg)->before = a->id;
+	util_rfc3339(a->time, t);
+	printf("%lld\t%s\t%s\t", (long long)a->id, t, a->event);
+	if (a->user_id == 0 && a->has_subject) {
+		/* An unknown name, by its throttle key: never the name. */
+		util_hex(a->subject, 8, hex);
+		printf("name:%s\t", hex);
+	} else
+		print_id(a->user_id);
+	print_id(a->session_id);
+	print_id(a->actor_id);
+	printf("%s\t%s\t%s\n", a->ip != NULL ? a->ip : "-", a->outcome,
+	    a->user_agent != NULL ? a->user_agent : "-");
+	return 0;
+}
+
+/* audit [--user U] [--event E] [--since T]: newest first. */
+static int
+cmd_audit(int argc, char *argv[])
+{
+	struct audit_query	 q = { 0, -1, 0, 0, 200 };
+	int64_t			 before;
+	int			 rc;
+
+	if ((rc = audit_args(argc, argv, &q)) != 0)
+		return rc;
+	printf("ID\tTIME\tEVENT\tUSER\tSESSION\tBY\tIP\tOUTCOME\t"
+	    "USER-AGENT\n");
+	/* A page at a time, by cursor, so a long log is never held. */
+	do {
+		before = q.before;
+		if (audit_each(&q, print_entry, &q) == -1) {
+			fprintf(stderr, "authctl: cannot read the database\n");
+			return EXIT_FAIL;
+		}
+	} while (q.before != before);
+	return 0;
+}
+
+/* A bar of n marks of c, for the chart. */
+static void
+bar(int64_t n, char c)
+{
+
+	while (n-- > 0)
+		putchar(c);
+}
+
+/*
+ * stats: the last 24 hours, an hour a line, as counts and a bar chart:
+ * logins ok (#) and failed (x), throttled logins (!), refresh reuses
+ * (R), from the audit log.
+ */
+static int
+cmd_stats(int argc, char *argv[])
+{
+	struct audit_hour	 h[24];
+	int64_t			 start, max = 0, sum, scale;
+	char			 t[RFC3339_LEN];
+	int			 i;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	start = (util_now() / 3600 - 23) * 3600;
+	if (audit_hourly(start, h) == -1) {
+		fprintf(stderr, "authctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < 24; i++)
+		if ((sum = h[i].ok + h[i].failed + h[i].throttled +
+		    h[i].reuse) > max)
+			max = sum;
+	scale = max > 50 ? (max + 49) / 50 : 1;
+	util_rfc3339(start, t);
+	printf("the last 24 hours from %.13s:00Z, an hour a line (UTC)\n\n"
+	    "hour      ok  failed  throttled  reuse\n", t);
+	for (i = 0; i < 24; i++) {
+		util_rfc3339(start + i * 3600, t);
+		printf("%.5s %6lld %7lld %10lld %6lld  ", t + 11,
+		    (long long)h[i].ok, (long long)h[i].failed,
+		    (long long)h[i].throttled, (long long)h[i].reuse);
+		bar((h[i].ok + scale - 1) / scale, '#');
+		bar((h[i].failed + scale - 1) / scale, 'x');
+		bar((h[i].throttled + scale - 1) / scale, '!');
+		bar((h[i].reuse + scale - 1) / scale, 'R');
+		putchar('\n');
+	}
+	printf("\n# login  x failed login  ! throttled login  R refresh "
+	    "reuse; a mark is %lld or fewer\n", (long long)scale);
+	return 0;
+}
+
+/* Open the key set (making the first key if there is none). */
+static int
+open_keys(void)
+{
+	char	 err[512];
+
+	if (keyset_open(err, sizeof(err)) == 1)
+		return 1;
+	fprintf(stderr, "authctl: %s\n", err);
 	return 0;
 }
 
@@ -400,12 +614,196 @@ cmd_migrate(int argc, char *argv[])
 	(void)argv;
 	if (argc != 0)
 		return EXIT_USAGE;
-	/* db_open() has already migrated. */
+	/* db_open() has already migrated; the keys are made now. */
+	if (!open_keys())
+		return EXIT_FAIL;
 	printf("database %s is at schema %d\n", db_where(), db_schema());
 	return 0;
 }
 
-/* Each usage is one synopsis line, then what the command does. */
+/* A time for people: RFC 3339, or "-" for none. */
+static const char *
+when(int64_t t, char buf[RFC3339_LEN])
+{
+
+	if (t == 0)
+		return "-";
+	util_rfc3339(t, buf);
+	return buf;
+}
+
+/* keyset_each() callback: one tab-separated line per key. */
+static int
+print_key(const struct key_info *k, void *arg)
+{
+	static const char *const states[] = { "signing", "next", "standby",
+	    "retired" };
+	char	 a[RFC3339_LEN], b[RFC3339_LEN], c[RFC3339_LEN];
+	char	 d[RFC3339_LEN];
+
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->kid, k->alg,
+	    states[k->state], when(k->created, a), when(k->from, b),
+	    when(k->retired, c), when(k->deleted, d));
+	return 0;
+}
+
+/* keys retire KID: what it took for a key to sign now, said. */
+static int
+keys_retire(const char *kid)
+{
+	enum retire	 rc = keyset_retire(kid);
+
+	switch (rc) {
+	case RETIRE_UNKNOWN:
+		fprintf(stderr, "authctl: no %s key \"%s\" (authctl keys "
+		    "list)\n", cfg->jwt_alg_name, kid);
+		return EXIT_FAIL;
+	case RETIRE_ALREADY:
+		fprintf(stderr, "authctl: key %s is retired already\n", kid);
+		return EXIT_FAIL;
+	case RETIRE_ERROR:
+		fprintf(stderr, "authctl: cannot change the key set in %s\n",
+		    cfg->key_dir);
+		return EXIT_FAIL;
+	default:
+		break;
+	}
+	printf("key %s retired: it signs nothing more, and its tokens are "
+	    "accepted until they expire\n", kid);
+	if (rc != RETIRE_DONE)
+		printf("warning: %s signs now, without being published ahead: "
+		    "a verifier holding an older copy of the key set refuses "
+		    "its tokens until it fetches the set again\n",
+		    rc == RETIRE_PROMOTED ? "the next key" : "a new key");
+	return 0;
+}
+
+/* keys list | rotate | retire KID */
+static int
+cmd_keys(int argc, char *argv[])
+{
+	char	 kid[64], t[RFC3339_LEN];
+	int64_t	 from;
+
+	if (argc < 1 || (strcmp(argv[0], "retire") == 0) != (argc == 2) ||
+	    argc > 2)
+		return EXIT_USAGE;
+	if (cfg->jwt_alg == ALG_HS256) {
+		fprintf(stderr, "authctl: AUTH_JWT_ALG is HS256: tokens are "
+		    "signed with one shared secret, there is no key set\n");
+		return EXIT_FAIL;
+	}
+	if (!open_keys())
+		return EXIT_FAIL;
+	if (strcmp(argv[0], "list") == 0) {
+		printf("KID\tALG\tSTATE\tPUBLISHED\tSIGNS FROM\tRETIRED\t"
+		    "DELETED\n");
+		return keyset_each(print_key, NULL) == 1 ? 0 : EXIT_FAIL;
+	}
+	if (strcmp(argv[0], "retire") == 0)
+		return keys_retire(argv[1]);
+	if (strcmp(argv[0], "rotate") != 0)
+		return EXIT_USAGE;
+	if (keyset_rotate(kid, sizeof(kid), &from) != 1) {
+		fprintf(stderr, "authctl: cannot change the key set in %s\n",
+		    cfg->key_dir);
+		return EXIT_FAIL;
+	}
+	printf("key %s (%s) published now; it signs from %s, when the key "
+	    "signing now retires\n", kid, cfg->jwt_alg_name, when(from, t));
+	return 0;
+}
+
+/* client_each() callback: one tab-separated line per client. */
+static int
+print_client(const char *name, int64_t created, void *arg)
+{
+	char	 t[RFC3339_LEN];
+
+	(void)arg;
+	printf("%s\t%s\n", name, when(created, t));
+	return 0;
+}
+
+/* clients add NAME: the secret is printed once, never stored. */
+static int
+clients_add(const char *name)
+{
+	char	 secret[CLIENT_SECRET_LEN + 1];
+	int	 rc;
+
+	if (!client_name_ok(name)) {
+		fprintf(stderr, "authctl: a client name is 1 to %d of A-Z a-z "
+		    "0-9 . _ -\n", CLIENT_NAME_MAX);
+		return EXIT_FAIL;
+	}
+	if ((rc = client_add(name, secret)) == DB_CONFLICT) {
+		fprintf(stderr, "authctl: client %s exists already\n", name);
+		return EXIT_FAIL;
+	}
+	if (rc != DB_DONE) {
+		fprintf(stderr, "authctl: cannot write the database\n");
+		return EXIT_FAIL;
+	}
+	printf("client %s\nsecret %s\n", name, secret);
+	explicit_bzero(secret, sizeof(secret));
+	fprintf(stderr, "authctl: the secret is shown this once: keep it "
+	    "now\n");
+	return 0;
+}
+
+/* clients add NAME | list | remove NAME */
+static int
+cmd_clients(int argc, char *argv[])
+{
+	int	 rc;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		printf("NAME\tCREATED\n");
+		if (client_each(print_client, NULL) == 1)
+			return 0;
+		fprintf(stderr, "authctl: cannot read the database\n");
+		return EXIT_FAIL;
+	}
+	if (argc != 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[0], "add") == 0)
+		return clients_add(argv[1]);
+	if (strcmp(argv[0], "remove") != 0)
+		return EXIT_USAGE;
+	if ((rc = client_remove(argv[1])) == 1) {
+		printf("removed client %s\n", argv[1]);
+		return 0;
+	}
+	fprintf(stderr, rc == 0 ? "authctl: no client %s\n" :
+	    "authctl: cannot write the database (%s)\n", argv[1]);
+	return EXIT_FAIL;
+}
+
+/*
+ * settings: the settings file's settings, checked, one NAME=value a
+ * line; what the web servers' configurations are written from.
+ */
+static int
+cmd_settings(int argc, char *argv[])
+{
+	char	 err[512];
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	if (ctlconf_print(err, sizeof(err)) == -1) {
+		fprintf(stderr, "authctl: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * Each usage is one synopsis line, then what the command does.  Every
+ * command but settings works on the database.
+ */
 static const struct command {
 	const char	*name;
 	int		(*run)(int, char *[]);
@@ -431,8 +829,34 @@ static const struct command {
 	    "\ttokens stop working at once." },
 	{ "delete-user", cmd_delete_user, "delete-user EMAIL\n"
 	    "\tDelete a user with their sessions and tokens." },
+	{ "audit", cmd_audit, "audit [--user USER] [--event EVENT] "
+	    "[--since TIME]\n"
+	    "\tPrint the audit log, newest first, tab-separated: id, time,\n"
+	    "\tevent, user (or name:HMAC for an unknown login name),\n"
+	    "\tsession, by (the signed-in caller), address, outcome, user\n"
+	    "\tagent.  USER is an email or an id; TIME is\n"
+	    "\t2026-11-21T22:48:18Z, 2026-11-21 or an age (90m, 24h, 7d)." },
+	{ "stats", cmd_stats, "stats\n"
+	    "\tChart the last 24 hours from the audit log, an hour a line:\n"
+	    "\tlogins ok and failed, throttled logins, refresh reuses." },
 	{ "migrate", cmd_migrate, "migrate\n"
-	    "\tCreate the database, or bring its schema up to date." },
+	    "\tCreate the database, or bring its schema up to date, and\n"
+	    "\tmake the first signing key if there is none." },
+	{ "keys", cmd_keys, "keys list | rotate | retire KID\n"
+	    "\tThe keys that sign access tokens (AUTH_JWT_ALG ES256, EdDSA\n"
+	    "\tor RS256), in AUTH_KEY_DIR.  list: each key, its state and\n"
+	    "\ttimes.  rotate: make the next key, published at once, signing\n"
+	    "\tfrom AUTH_KEY_PUBLISH_AHEAD seconds on, when the keys signing\n"
+	    "\tnow retire.  retire: stop a key signing now; it stays in the\n"
+	    "\tkey set until its last token has expired, then is deleted.\n"
+	    "\tEvery program sees a change within a second." },
+	{ "clients", cmd_clients, "clients add NAME | list | remove NAME\n"
+	    "\tThe resource servers that may call /introspect and /revoke\n"
+	    "\twith HTTP Basic credentials.  add prints the secret, once;\n"
+	    "\tonly its HMAC is stored." },
+	{ "settings", cmd_settings, "settings\n"
+	    "\tCheck the settings file and print its settings, one\n"
+	    "\tNAME=value a line (the environment plays no part)." },
 };
 
 static void
@@ -442,7 +866,9 @@ usage(FILE *f)
 
 	fprintf(f, "usage: authctl COMMAND [ARGS]\n\n"
 	    "Settings come from the same AUTH_* variables as the programs "
-	    "(AUTH_DB, ...).\n\nCommands:\n");
+	    "(AUTH_DB, ...),\nand from %s for those not set.\n"
+	    "Run as root, authctl acts as the owner of the database's "
+	    "folder.\n\nCommands:\n", conffile_path());
 	for (i = 0; i < nitems(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fprintf(f, "\nEmails are matched as the programs match them (trimmed, "
@@ -488,7 +914,16 @@ main(int argc, char *argv[])
 		printf("usage: authctl %s\n", c->usage);
 		return 0;
 	}
-	if (config_load(err, sizeof(err)) == -1 ||
+	if (c->run == cmd_settings) {
+		if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
+			synopsis(stderr, c);
+		return rc;
+	}
+	/* The file under the environment; root acts as the programs. */
+	if (ctlconf_apply(err, sizeof(err)) == -1 ||
+	    config_check(err, sizeof(err)) == -1 ||
+	    ctlconf_drop_root(cfg->db, err, sizeof(err)) == -1 ||
+	    config_load(err, sizeof(err)) == -1 ||
 	    pw_denylist_load(cfg->password_denylist, err, sizeof(err)) == -1) {
 		fprintf(stderr, "authctl: %s\n", err);
 		config_free();
@@ -501,8 +936,12 @@ main(int argc, char *argv[])
 		config_free();
 		return EXIT_FAIL;
 	}
+	/* What this tool records has no address; its agent is its name. */
+	audit_context(NULL, "authctl");
 	if ((rc = c->run(argc - 2, argv + 2)) == EXIT_USAGE)
 		synopsis(stderr, c);
+	/* The notices of a change (set-password), after it committed. */
+	mail_flush();
 	db_close();
 	pw_denylist_free();
 	config_free();

@@ -51,7 +51,7 @@ if [ "${1:-}" = docs ]; then
 fi
 
 PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev libpq-dev
-libjson-c-dev libjwt-dev libcrypt-dev libssl-dev lighttpd lighttpd-mod-openssl
+libjson-c-dev libcrypt-dev libssl-dev lighttpd lighttpd-mod-openssl
 bats bats-assert
 bats-support curl jq sqlite3 man-db groff-base openssl procps libfcgi-bin
 spawn-fcgi"

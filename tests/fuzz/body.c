@@ -39,11 +39,15 @@ static const struct field fields[FIELD__MAX] = {
 
 #define ALL	((1u << FIELD__MAX) - 1)
 
-/* One route takes every field and needs none, one needs a password. */
+/*
+ * One route takes every field and needs none, one needs a password;
+ * the third, an OAuth endpoint's, reads the input as a form.
+ */
 static const struct route routes[] = {
 	{ METHOD_POST, "/fuzz", ACCESS_PUBLIC, ALL, 0, NULL },
 	{ METHOD_POST, "/fuzz", ACCESS_PUBLIC, ALL & ~F(FIELD_ROLE),
 	    F(FIELD_PASSWORD), NULL },
+	{ METHOD_POST, "/fuzz", ACCESS_CLIENT, ALL, 0, NULL },
 };
 
 static struct param	 params[FIELD__MAX];
@@ -60,6 +64,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setenv("AUTH_JWT_SECRET", "fuzz-secret-0123456789abcdef0123456789", 1);
 	setenv("AUTH_DB", ":memory:", 1);
+	setenv("AUTH_JWT_ALG", "HS256", 1);
 	if (config_load(err, sizeof(err)) != 1 || body_init() == -1)
 		abort();
 	return 0;
@@ -106,8 +111,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	memset(&r, 0, sizeof(r));
 	memset(&p, 0, sizeof(p));
 	r.params = params;
-	rc = body_parse_text(&r, &p, rt, fields, FIELD__MAX,
-	    (const char *)data, len, &root);
+	if (rt->access == ACCESS_CLIENT)
+		rc = body_parse_form_text(&r, &p, rt, fields, FIELD__MAX,
+		    (const char *)data, len, &root);
+	else
+		rc = body_parse_text(&r, &p, rt, fields, FIELD__MAX,
+		    (const char *)data, len, &root);
 	if (rc) {
 		if (p.body != NULL)
 			abort();

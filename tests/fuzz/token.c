@@ -2,9 +2,9 @@
  * libFuzzer harness for token verification, with a fixed configuration.
  * Each input is tried three ways: as a bearer token for
  * token_access_verify(), as a refresh token for token_refresh_hash(),
- * and as "header JSON\npayload JSON" signed here with the configured
- * secret, so that the checks after the signature (alg, typ, iss, exp,
- * iat, nbf, sub, sid, fgp) see every shape of claims.  In the payload
+ * and as "header JSON\npayload JSON" signed here with the HS256 key,
+ * so that the checks after the signature (alg, typ, iss, aud, exp,
+ * iat, nbf, auth_time, amr, sub, sid, fgp) see every shape of claims.  In the payload
  * the numbers 1700000000 and 1700000600 become now and now + 300, so
  * inputs get past the expiry check to the claims behind it.  A token
  * that passes must carry what verify promises.
@@ -34,6 +34,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setenv("AUTH_JWT_SECRET", "fuzz-secret-0123456789abcdef0123456789", 1);
 	setenv("AUTH_DB", ":memory:", 1);
+	/* HS256: the harness signs with the derived key itself. */
+	setenv("AUTH_JWT_ALG", "HS256", 1);
 	if (config_load(err, sizeof(err)) != 1)
 		abort();
 	return 0;

@@ -17,7 +17,9 @@ cgi() {
 	local prog=$1 method=$2 path=$3 body=${4:-}
 	shift 3
 	[ $# -gt 0 ] && shift
-	run env -i AUTH_DB="$(store_db "${CGI_DB:-$BATS_FILE_TMPDIR/cgi.db}")" \
+	local db=${CGI_DB:-$BATS_FILE_TMPDIR/cgi.db}
+	# shellcheck disable=SC2046
+	run env -i AUTH_DB="$(store_db "$db")" $(store_files "$(dirname "$db")") \
 	    AUTH_BCRYPT_COST=4 \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD="$method" SCRIPT_NAME="$path" \

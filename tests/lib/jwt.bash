@@ -9,6 +9,10 @@
 #       sha384, sha512) under KEY: a string, or "hex:HEX" for raw bytes;
 #       ALG "-" leaves the signature empty.
 #   sign HEADER.PAYLOAD KEY  the same for parts already encoded (sha256)
+#   resign HEADER.PAYLOAD    signed as the server signs: the HS256 key,
+#                            or the key file ($STATE/key-KID.pem) the
+#                            header's kid names (ES256, EdDSA, RS256)
+#   jwks_thumbprint JWK      the RFC 7638 thumbprint of a public JWK
 
 b64url() {
 	basenc --base64url -w0 | tr -d '='
@@ -56,4 +60,37 @@ jwt_sign() {
 
 sign() {
 	printf '%s.%s' "$1" "$(printf '%s' "$1" | mac sha256 "$2" | b64url)"
+}
+
+# der_to_jws: an ECDSA signature from DER (stdin) to JWS's r || s,
+# each 32 bytes (stdout, binary).
+der_to_jws() {
+	openssl asn1parse -inform DER | awk -F: '/INTEGER/ {print $NF}' |
+	    while read -r n; do
+		while [ ${#n} -lt 64 ]; do n="0$n"; done
+		printf '%s' "${n: -64}"
+	    done | basenc --base16 -d
+}
+
+resign() {
+	local alg kid key
+	alg=$(jwt_part "$1" 1 | jq -r .alg)
+	kid=$(jwt_part "$1" 1 | jq -r .kid)
+	key=$STATE/key-$kid.pem
+	case $alg in
+	HS256) sign "$1" "$(jwt_key)" ;;
+	ES256) printf '%s.%s' "$1" "$(printf '%s' "$1" |
+	    openssl dgst -sha256 -sign "$key" | der_to_jws | b64url)" ;;
+	RS256) printf '%s.%s' "$1" "$(printf '%s' "$1" |
+	    openssl dgst -sha256 -sign "$key" | b64url)" ;;
+	EdDSA) printf '%s' "$1" >"$BATS_TEST_TMPDIR/signing-input"
+	    printf '%s.%s' "$1" "$(openssl pkeyutl -sign -rawin -inkey "$key" \
+	    -in "$BATS_TEST_TMPDIR/signing-input" | b64url)" ;;
+	esac
+}
+
+jwks_thumbprint() {
+	jq -cj 'if .kty == "EC" then {crv, kty, x, y}
+	    elif .kty == "OKP" then {crv, kty, x} else {e, kty, n} end' <<<"$1" |
+	    openssl dgst -sha256 -binary | b64url
 }

@@ -7,6 +7,9 @@
 #   httpd_routes     REGEX PROGRAM         apache/httpd.conf (AliasMatch)
 #   htaccess_routes  REGEX PROGRAM         apache/htaccess (RewriteRule),
 #                                          with the leading "/" put back
+#   deblighttpd_routes  REGEX PROGRAM      conf/lighttpd.conf, the Debian
+#   debapache_routes    REGEX PROGRAM      snippets (conf/apache.conf):
+#                                          below the prefix, taken out
 #
 # The error program and static files are left out; lighttpd_catch_all,
 # httpd_catch_all and htaccess_catch_all print each config's last rule,
@@ -61,6 +64,28 @@ htaccess_routes() {
 	}' "$ROOT/apache/htaccess"
 }
 
+deblighttpd_routes() {
+	awk '/\$HTTP\["url"\] =~ "\^" \+ var.fcgi_auth_prefix \+ "/ {
+		match($0, /fcgi_auth_prefix \+ "[^"]*"/)
+		re = "^" substr($0, RSTART + 20, RLENGTH - 21)
+	}
+	/"bin-path"/ && re != "" {
+		match($0, /cgi-bin\/[^"]*\.fcgi/)
+		prog = substr($0, RSTART + 8, RLENGTH - 13)
+		if (prog != "error") print re, prog
+		re = ""
+	}' "$ROOT/conf/lighttpd.conf"
+}
+
+debapache_routes() {
+	awk '$1 == "AliasMatch" && $3 ~ /cgi-bin\// {
+		re = $2; gsub(/"/, "", re)
+		sub(/^\^\$\{FCGI_AUTH_PREFIX\}\(/, "^", re); sub(/\)\$$/, "$", re)
+		prog = $3; sub(/.*cgi-bin\//, "", prog); sub(/\.fcgi\$1"$/, "", prog)
+		if (prog != "error") print re, prog
+	}' "$ROOT/conf/apache.conf"
+}
+
 # The last rule of each config (lighttpd.conf: its program).
 lighttpd_catch_all() {
 	grep -o 'cgi-bin/[^"]*\.fcgi' "$ROOT/lighttpd.conf" | tail -n 1
@@ -101,12 +126,13 @@ paths_overlap() {
 }
 
 gen_copy() {
-	mkdir -p "$1/tools" "$1/cgi-bin" "$1/common" "$1/apache"
+	mkdir -p "$1/tools" "$1/cgi-bin" "$1/common" "$1/apache" "$1/conf"
 	cp "$ROOT/tools/gen-routes.sh" "$1/tools/"
 	cp "$ROOT"/cgi-bin/*.c "$1/cgi-bin/"
 	cp "$ROOT"/common/*.c "$1/common/"
 	cp "$ROOT/lighttpd.conf" "$1/"
 	cp "$ROOT/apache/httpd.conf" "$ROOT/apache/htaccess" "$1/apache/"
+	cp "$ROOT/conf/lighttpd.conf" "$ROOT/conf/apache.conf" "$1/conf/"
 }
 
 # route_of TABLE URL: the program the first matching regex of TABLE

@@ -6,14 +6,23 @@
 #   apache     apache/httpd.conf, Apache with mod_fcgid
 #   cgi        apache/cgi.conf and apache/htaccess, Apache running the
 #              programs as plain CGI, as on shared hosting
+#   debian     the installed Debian package: Debian's lighttpd.conf with
+#              its snippet, conf-available/50-fcgi-auth.conf, serving
+#              the API under /auth/ with the settings written into a
+#              settings file (tests/lib/debian-lighttpd; make test-deb;
+#              DEBIAN_LIGHTTPD_ARGS=--system: as installed)
 #
 # SITE_HOME (cgi-bin/), SITE_DOCS and SITE_CONF (lighttpd.conf, apache/)
-# serve another tree than this one, such as an installed one.
+# serve another tree than this one, such as an installed one;
+# SITE_PREFIX is the path the API is served under ("" or "/auth"), in
+# front of every path req() sends; AUTHCTL the authctl that goes with
+# the programs.
 #
 # DB picks the store (make test DB=...): sqlite (a file in the state
 # folder, the default) or postgresql (a database of its own per suite
-# file in tests/run.sh's cluster, $FCGI_AUTH_PG, with the secret in
-# the state folder's jwt.secret, as SQLite's default keeps it).
+# file in tests/run.sh's cluster, $FCGI_AUTH_PG, with the secret, the
+# keys and the metrics file in the state folder, where SQLite's
+# defaults keep them).
 #
 #   setup_file()    { server_start [--tls] [AUTH_X=value ...]; }
 #   teardown_file() { server_stop; }
@@ -28,6 +37,7 @@
 #   db SQL                  run SQL on the server's database
 #   store_db PATH           the AUTH_DB of another database
 #   store_env               AUTH_DB and the secret, as the server has them
+#   store_files DIR         the keys and metrics settings of another one
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lib/jwt.bash
@@ -80,18 +90,32 @@ store_db() {
 	echo "$uri"
 }
 
+# store_files DIR: with DB=postgresql, the settings that put what a
+# SQLite file keeps beside it in folder DIR (the keys, the metrics
+# file), for a program started by hand on a database of store_db;
+# nothing on SQLite.
+store_files() {
+	[ "$DB" != postgresql ] ||
+	    echo "AUTH_KEY_DIR=$1 AUTH_METRICS_FILE=$1/metrics.shm"
+}
+
 # skip_on_store STORE REASON: skip this test on that store, saying why.
 skip_on_store() {
 	[ "$DB" != "$1" ] || skip "$DB: $2"
 }
 
 # store_env: the settings that name the server's store (AUTH_DB, and
-# with PostgreSQL the secret's file), for programs started by hand.
+# with PostgreSQL what a SQLite file has beside it: the secret's file,
+# the keys' folder every host shares, this host's metrics file), for
+# programs started by hand.
 store_env() {
 	printf 'AUTH_DB=%s' "$SERVER_DB"
 	[ -z "${SERVER_SECRET:-}" ] ||
 	    [[ " ${SERVER_ENV:-} " == *" AUTH_JWT_SECRET"* ]] ||
 	    printf ' AUTH_JWT_SECRET_FILE=%s' "$SERVER_SECRET"
+	[ -z "${SERVER_KEYS:-}" ] ||
+	    printf ' AUTH_KEY_DIR=%s AUTH_METRICS_FILE=%s/metrics.shm' \
+	    "$SERVER_KEYS" "$STATE"
 	echo
 }
 
@@ -173,6 +197,30 @@ db_waiting() {
 	return 0
 }
 
+# db_fail_inserts TABLE [CONDITION]: from now on, an insert into TABLE
+# (where CONDITION holds, on NEW) fails with an error that is no
+# constraint's, as a broken database would: a trigger in either
+# dialect.  db_fail_inserts_off TABLE drops it.
+db_fail_inserts() {
+	if [ "$DB" = postgresql ]; then
+		db "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql
+		    AS 'BEGIN RAISE EXCEPTION ''test failure''; END';
+		    CREATE TRIGGER test_fail BEFORE INSERT ON $1 FOR EACH ROW
+		    ${2:+WHEN ($2)} EXECUTE FUNCTION test_fail()"
+	else
+		db "CREATE TRIGGER test_fail BEFORE INSERT ON $1 ${2:+WHEN $2}
+		    BEGIN SELECT RAISE(ABORT, 'test failure'); END"
+	fi
+}
+
+db_fail_inserts_off() {
+	if [ "$DB" = postgresql ]; then
+		db "DROP TRIGGER test_fail ON $1; DROP FUNCTION test_fail()"
+	else
+		db "DROP TRIGGER test_fail"
+	fi
+}
+
 # db_dump [TABLE]: what the server's database (or one table) holds, as
 # SQL text: CREATE and INSERT statements.
 db_dump() {
@@ -182,6 +230,13 @@ db_dump() {
 		sqlite3 "$SERVER_DB" ".dump ${1:-}"
 	fi
 }
+
+if [ "$HOST" = debian ]; then
+	: "${SITE_HOME:=/usr/lib/fcgi-auth}" "${SITE_PREFIX:=/auth}"
+	: "${AUTHCTL:=/usr/sbin/authctl}"
+	export SITE_HOME
+fi
+export SITE_PREFIX=${SITE_PREFIX:-} AUTHCTL=${AUTHCTL:-$ROOT/tools/authctl}
 
 # skip_on HOST... REASON: skip this test when running through one of
 # those hosts, saying why.
@@ -200,7 +255,8 @@ server_command() {
 	lighttpd) echo lighttpd -D -f "$conf/lighttpd${TLS:+-tls}.conf" ;;
 	apache) echo "$conf/apache/run" fcgid ;;
 	cgi) echo "$conf/apache/run" cgi ;;
-	*) echo "HOST=$HOST: lighttpd, apache or cgi" >&2; return 1 ;;
+	debian) echo "$ROOT/tests/lib/debian-lighttpd" ${DEBIAN_LIGHTTPD_ARGS:-} ;;
+	*) echo "HOST=$HOST: lighttpd, apache, cgi or debian" >&2; return 1 ;;
 	esac
 }
 
@@ -233,7 +289,8 @@ server_start() {
 	local try cmd
 	cmd=$(server_command) || return 1
 	# The store: kept across restarts, and given (SERVER_DB,
-	# SERVER_SECRET) when a second host shares the first one's.
+	# SERVER_SECRET, SERVER_KEYS) when a second host shares the first
+	# one's.
 	export SERVER_DB=${SERVER_DB:-$(store_db "$STATE/auth.db")}
 	[ -n "$SERVER_DB" ] || return 1
 	if [ "$DB" = postgresql ] && [ -z "${SERVER_SECRET:-}" ] &&
@@ -242,10 +299,11 @@ server_start() {
 		[ -e "$SERVER_SECRET" ] || (umask 077 &&
 		    od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$SERVER_SECRET")
 	fi
+	[ "$DB" != postgresql ] || export SERVER_KEYS=${SERVER_KEYS:-$STATE}
 	share_state
 	for try in 1 2 3 4 5; do
 		export PORT=$(free_port)
-		export BASE="$SCHEME://127.0.0.1:$PORT"
+		export BASE="$SCHEME://127.0.0.1:$PORT$SITE_PREFIX"
 		# bats keeps fds 3 and up open; a server holding them would
 		# make bats wait for it forever, so close them all.  The
 		# server leads a process group of its own (setsid), so that
@@ -268,6 +326,9 @@ server_start() {
 		# A restart inside a test cannot hand teardown_file the new
 		# pid through the environment; the state folder can.
 		echo "$SERVER_PID" >"$STATE/server.pid"
+		# Every server of this file, so that teardown_file stops one
+		# a failing test started and never stopped.
+		echo "$SERVER_PID" >>"$BATS_FILE_TMPDIR/servers"
 		# Ready when a program answers, not just the server (with
 		# SERVER_READY, that status: 503 for a store that is down).
 		local i
@@ -293,20 +354,34 @@ alive() {
 
 # Stop the server; Apache takes a second or two to end its workers.
 server_stop() {
-	local pid i
+	local pid
 
 	pid=$(cat "${STATE:-/nonexistent}/server.pid" 2>/dev/null) ||
 	    pid=${SERVER_PID:-}
 	rm -f "${STATE:-/nonexistent}/server.pid"
 	SERVER_PID=
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
+	[ -z "$pid" ] || stop_pid "$pid"
+	# Outside a test (teardown_file): whatever this file started.
+	if [ -z "${BATS_TEST_NAME:-}" ] && [ -f "$BATS_FILE_TMPDIR/servers" ]; then
+		while read -r pid; do
+			stop_pid "$pid"
+		done <"$BATS_FILE_TMPDIR/servers"
+		rm -f "$BATS_FILE_TMPDIR/servers"
+	fi
+	return 0
+}
+
+# stop_pid PID: end a server (a process group leader) and what it runs;
+# Apache takes a second or two to end its workers.
+stop_pid() {
+	local i
+
+	kill -TERM "$1" 2>/dev/null || return 0
 	for i in $(seq 200); do
-		alive "$pid" || return 0
+		alive "$1" || return 0
 		sleep 0.05
 	done
-	kill -KILL -- "-$pid" 2>/dev/null
-	return 0
+	kill -KILL -- "-$1" 2>/dev/null
 }
 
 # Restart with the same database and settings.

@@ -1,6 +1,7 @@
 # Helpers for the users, profile and authctl suites, on top of server.bash.
 #
-#   authctl ARGS...         tools/authctl against the test server's
+#   authctl ARGS...         authctl ($AUTHCTL: tools/authctl, or the
+#                           package's) against the test server's
 #                           database, with the server's settings
 #   make_admin EMAIL [PW]   an admin made with authctl; sets USER_ID
 #   admin_login             a fresh admin, logged in: sets ADMIN_ID,
@@ -11,7 +12,7 @@
 authctl() {
 	# shellcheck disable=SC2086
 	env $(store_env) AUTH_BCRYPT_COST=4 $SERVER_ENV \
-	    "$ROOT/tools/authctl" "$@"
+	    "$AUTHCTL" "$@"
 }
 
 make_admin() {

@@ -4,6 +4,7 @@
  * PostgreSQL database FCGI_AUTH_TEST_DB names, under make test
  * DB=postgresql) and a second connection to it.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,14 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "keyset.h"
 #include "pw.h"
 #include "tap.h"
 #include "token.h"
 
 static int	 count, failures;
+static char	 keydir[256];	/* AUTH_KEY_DIR: made once, gone at exit */
+static char	 metrics[300];	/* AUTH_METRICS_FILE, on PostgreSQL */
 
 /* Report one check; returns cond so callers can chain. */
 int
@@ -73,6 +77,12 @@ tap_env(void)
 	setenv("AUTH_BCRYPT_COST", "4", 1);
 	setenv("AUTH_DB", tap_pg() ? getenv("FCGI_AUTH_TEST_DB") : ":memory:",
 	    1);
+	setenv("AUTH_KEY_DIR", tap_keydir(), 1);
+	/* No folder beside a PostgreSQL database: the run's own file. */
+	if (tap_pg()) {
+		snprintf(metrics, sizeof(metrics), "%s/metrics.shm", keydir);
+		setenv("AUTH_METRICS_FILE", metrics, 1);
+	}
 }
 
 /* Do the tests run on PostgreSQL?  1 or 0. */
@@ -148,17 +158,53 @@ tap_sql(const char *fmt, ...)
 	return tap_pg() ? sql_pg(cfg->db, q) : sql_sqlite(cfg->db, q);
 }
 
+/* Remove the key folder and what the tests left in it. */
+static void
+keydir_remove(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 path[512];
+
+	if ((d = opendir(keydir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			snprintf(path, sizeof(path), "%s/%s", keydir, e->d_name);
+			if (e->d_name[0] != '.')
+				unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(keydir);
+}
+
+/* A private folder for the signing keys, made at the first call. */
+const char *
+tap_keydir(void)
+{
+	const char	*tmp = getenv("TMPDIR");
+
+	if (keydir[0] != '\0')
+		return keydir;
+	snprintf(keydir, sizeof(keydir), "%s/fcgi-auth-unit.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
+	if (mkdtemp(keydir) == NULL)
+		abort();
+	atexit(keydir_remove);
+	return keydir;
+}
+
 /*
  * What a program loads before its first request, but the store: the
- * settings and the list of common passwords.  Returns 1, or 0 with one
- * line in err.
+ * settings, the list of common passwords and the signing keys.
+ * Returns 1, or 0 with one line in err.
  */
 int
 tap_config(char *err, size_t size)
 {
 
 	return config_load(err, size) == 1 &&
-	    pw_denylist_load(cfg->password_denylist, err, size) == 1;
+	    pw_denylist_load(cfg->password_denylist, err, size) == 1 &&
+	    keyset_open(err, size) == 1;
 }
 
 /* Release what tap_config() loaded. */
@@ -168,5 +214,6 @@ tap_config_free(void)
 
 	pw_denylist_free();
 	token_free();
+	keyset_close();
 	config_free();
 }

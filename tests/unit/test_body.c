@@ -32,8 +32,37 @@ static const struct route route = {
 	NULL
 };
 
+/* An OAuth endpoint's route: its bodies may be forms. */
+static const struct route oauth = {
+	METHOD_POST, "/x", ACCESS_CLIENT,
+	F(FIELD_EMAIL) | F(FIELD_PASSWORD) | F(FIELD_FLAG), F(FIELD_EMAIL),
+	NULL
+};
+
 static struct param	 params[FIELD__MAX];
 static char		 message[256];
+static char		 email[256];	/* the email field, as validated */
+
+/* What body() and form() return, after keeping what they found. */
+static int
+done(int rc, struct resp *p, struct json_object *root)
+{
+	struct json_object	*m;
+
+	message[0] = email[0] = '\0';
+	if (rc && params[FIELD_EMAIL].set)
+		snprintf(email, sizeof(email), "%s", params[FIELD_EMAIL].str);
+	if (p->body != NULL && json_object_object_get_ex(p->body, "message",
+	    &m))
+		snprintf(message, sizeof(message), "%s",
+		    json_object_get_string(m));
+	if (!rc && p->status != 400 && p->status != 413)
+		rc = -1;
+	body_params_clear(params, FIELD__MAX);
+	json_object_put(root);
+	json_object_put(p->body);
+	return rc;
+}
 
 /* Parse len bytes of body; returns 1 if a handler would run. */
 static int
@@ -41,7 +70,7 @@ body(const char *text, size_t len)
 {
 	struct req		 r;
 	struct resp		 p;
-	struct json_object	*root = NULL, *m;
+	struct json_object	*root = NULL;
 	int			 rc;
 
 	memset(&r, 0, sizeof(r));
@@ -49,18 +78,25 @@ body(const char *text, size_t len)
 	r.params = params;
 	rc = body_parse_text(&r, &p, &route, fields, FIELD__MAX, text, len,
 	    &root);
-	message[0] = '\0';
-	if (p.body != NULL && json_object_object_get_ex(p.body, "message", &m))
-		snprintf(message, sizeof(message), "%s",
-		    json_object_get_string(m));
-	if (!rc && p.status != 400 && p.status != 413)
-		rc = -1;
-	body_params_clear(params, FIELD__MAX);
-	json_object_put(root);
-	json_object_put(p.body);
-	return rc;
+	return done(rc, &p, root);
 }
 
+/* Parse len bytes of form; returns 1 if a handler would run. */
+static int
+form(const char *text, size_t len)
+{
+	struct req		 r;
+	struct resp		 p;
+	struct json_object	*root = NULL;
+	int			 rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&p, 0, sizeof(p));
+	r.params = params;
+	rc = body_parse_form_text(&r, &p, &oauth, fields, FIELD__MAX, text,
+	    len, &root);
+	return done(rc, &p, root);
+}
 #define BODY(s)		body(s, sizeof(s) - 1)
 #define GOOD(s, what)	ok(BODY(s) == 1, "%s passes", what)
 #define BAD(s, what)	ok(BODY(s) == 0, "%s: 400 (%s)", what, message)
@@ -152,6 +188,40 @@ main(void)
 	memset(big, ' ', sizeof(big));
 	ok(body(big, sizeof(big)) == 0 && strstr(message, "size limit"),
 	    "a body over AUTH_MAX_BODY: 413 (%s)", message);
+
+#define FORM(s)		form(s, sizeof(s) - 1)
+#define GOODF(s, what)	ok(FORM(s) == 1, "form: %s passes", what)
+#define BADF(s, what)	ok(FORM(s) == 0, "form: %s: 400 (%s)", what, message)
+	GOODF("email=a%40b.cd&password=correct+horse+battery", "a plain form");
+	BADF("email=a%40b.cd&flag=true", "a form's values are strings: a "
+	    "boolean field");
+	ok(FORM("email=a%40b.cd") == 1 && strcmp(email, "a@b.cd") == 0,
+	    "form: %%XX decoded into the same validators");
+	ok(FORM("email=+A%40B.CD+") == 1 && strcmp(email, "a@b.cd") == 0,
+	    "form: + is a space (trimmed by the email validator)");
+	ok(FORM("%65mail=a%40b.cd") == 1, "form: an escaped name");
+	BADF("email=a%40b.cd&email=c%40d.ef", "a duplicate name");
+	BADF("email=a%40b.cd&%65mail=c%40d.ef", "a duplicate name spelt "
+	    "with an escape");
+	BADF("email=a%40b.cd&role=admin", "an unknown field");
+	BADF("password=correct+horse+battery", "a missing required field");
+	ok(strcmp(message, "email is required") == 0, "... named: %s", message);
+	BADF("email=a%40b.cd&&flag=1", "an empty pair");
+	BADF("email=a%40b.cd&", "a trailing &");
+	BADF("email", "a name without =");
+	BADF("=a%40b.cd", "an empty name");
+	BADF("email=a%40b%zz", "a bad escape");
+	BADF("email=a%40b.c%", "a cut escape");
+	BADF("email=a @b.cd", "a raw space");
+	BADF("email=a\xc3\xa4@b.cd", "raw non-ASCII");
+	BADF("email=a%c3@b.cd", "escaped bytes that are not UTF-8");
+	BADF("em%00ail=a%40b.cd", "a NUL in a name");
+	ok(strstr(message, "NUL") != NULL, "... named as a NUL");
+	ok(FORM("email=a%40b.cd&password=abcd%00efgh") == 0 &&
+	    strstr(message, "password") != NULL, "form: a NUL in a value: 400 "
+	    "naming the field (%s)", message);
+	ok(form(big, sizeof(big)) == 0 && strstr(message, "size limit"),
+	    "form: over AUTH_MAX_BODY: 413 (%s)", message);
 
 	body_free();
 	tap_config_free();

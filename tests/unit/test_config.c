@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,62 @@ test_mail(void)
 	refused("AUTH_VERIFY_TTL", "59");
 }
 
+/* The token settings: algorithm, audience, key folder. */
+static void
+test_tokens(void)
+{
+	char		 dir[] = "/tmp/fcgi-auth-test.XXXXXX", db[256];
+	char		 path[512];
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*e;
+	int		 keys = 0;
+
+	tap_env();
+	ok(tap_config(err, sizeof(err)) && cfg->jwt_alg == ALG_ES256 &&
+	    strcmp(cfg->audience, cfg->issuer) == 0 &&
+	    cfg->key_publish_ahead == 900, "ES256, the audience the issuer, "
+	    "keys published 900 s ahead by default");
+	tap_config_free();
+	ok(load_with("AUTH_JWT_ALG", "EdDSA"), "AUTH_JWT_ALG=EdDSA loads");
+	ok(load_with("AUTH_JWT_ALG", "RS256"), "AUTH_JWT_ALG=RS256 loads");
+	ok(load_with("AUTH_JWT_ALG", "HS256"), "AUTH_JWT_ALG=HS256 loads");
+	refused("AUTH_JWT_ALG", "es256");
+	refused("AUTH_JWT_ALG", "none");
+	refused("AUTH_JWT_ALG", "HS512");
+	refused("AUTH_JWT_ALG", "");
+	refused("AUTH_KEY_PUBLISH_AHEAD", "-1");
+	refused("AUTH_KEY_PUBLISH_AHEAD", "9999999");
+	refused("AUTH_KEY_DIR", "/nonexistent/keys");
+	refused("AUTH_AUDIENCE", "");
+	ok(load_with("AUTH_AUDIENCE", "https://api.example.com"),
+	    "AUTH_AUDIENCE loads");
+
+	/* Without AUTH_KEY_DIR: the keys are made beside the database. */
+	if (mkdtemp(dir) == NULL)
+		abort();
+	tap_env();
+	unsetenv("AUTH_KEY_DIR");
+	snprintf(db, sizeof(db), "%s/auth.db", dir);
+	setenv("AUTH_DB", db, 1);
+	ok(tap_config(err, sizeof(err)) && strcmp(cfg->key_dir, dir) == 0,
+	    "the key folder is the database's: %s", err);
+	tap_config_free();
+	if ((d = opendir(dir)) == NULL)
+		abort();
+	while ((e = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (strncmp(e->d_name, "key-", 4) == 0 &&
+		    stat(path, &st) == 0 && (st.st_mode & 0777) == 0600)
+			keys++;
+		if (e->d_name[0] != '.')
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+	ok(keys == 1, "one key made there, mode 0600");
+}
+
 static void
 test_secrets(void)
 {
@@ -171,6 +228,7 @@ main(void)
 
 	test_values();
 	test_mail();
+	test_tokens();
 	test_secrets();
 	return tap_done();
 }

@@ -155,6 +155,35 @@ test_requests(void)
 	    "an hour later, again");
 }
 
+/*
+ * Failed client authentications: counted after the fact, per address,
+ * against AUTH_LOGIN_MAX_FAILURES_ADDR, apart from the login counters.
+ */
+static void
+test_clients(void)
+{
+	int64_t	 retry;
+	int	 i, n = 0;
+
+	for (i = 0; i < 12; i++) {
+		if (throttle_reached(LIMIT_CLIENT, "192.0.2.7", &retry) != 0)
+			break;
+		n++;
+		throttle_failed(LIMIT_CLIENT, "192.0.2.7");
+	}
+	ok(n == 10, "10 failed client authentications, then refused (%d)", n);
+	ok(throttle_reached(LIMIT_CLIENT, "192.0.2.7", &retry) == 1 &&
+	    retry > 0 && retry <= 60, "with Retry-After within the window "
+	    "(%lld)", (long long)retry);
+	ok(throttle_reached(LIMIT_CLIENT, "192.0.2.8", &retry) == 0,
+	    "another address is not");
+	ok(throttle_reached(LIMIT_ADDRESS, "192.0.2.7", &retry) == 0,
+	    "nor are the address's logins");
+	sql("UPDATE throttle SET window_end = 1");
+	ok(throttle_reached(LIMIT_CLIENT, "192.0.2.7", &retry) == 0,
+	    "once the window has passed, it may try again");
+}
+
 int
 main(void)
 {
@@ -182,6 +211,8 @@ main(void)
 	test_address();
 	sql("DELETE FROM throttle");
 	test_requests();
+	sql("DELETE FROM throttle");
+	test_clients();
 
 	db_close();
 	tap_config_free();

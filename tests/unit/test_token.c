@@ -2,17 +2,23 @@
  * Token issue and verification, including tokens forged by hand:
  * every one of them must be refused.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 
 #include "api.h"
 #include "config.h"
 #include "db.h"
+#include "jwk.h"
+#include "keyset.h"
 #include "reply.h"
 #include "tap.h"
 
@@ -89,15 +95,18 @@ master_signed(const char *header, char *payload)
 	return out;
 }
 
+/* The claims every token carries besides those a test varies. */
+#define RFC9068	"\"aud\":\"fcgi-auth\",\"auth_time\":1000,\"amr\":[\"pwd\"]"
+
 /* A payload with valid claims for user 7, session 3, and exp/iat given. */
 static char *
 claims(long iat, const char *exp, const char *extra)
 {
 	char	*p;
 
-	if (asprintf(&p, "{\"iss\":\"fcgi-auth\",\"sub\":\"7\",\"sid\":3,"
-	    "\"jti\":\"x\",\"role\":\"admin\",\"iat\":%ld%s%s%s}", iat,
-	    exp != NULL ? ",\"exp\":" : "", exp != NULL ? exp : "",
+	if (asprintf(&p, "{\"iss\":\"fcgi-auth\"," RFC9068 ",\"sub\":\"7\","
+	    "\"sid\":3,\"jti\":\"x\",\"role\":\"admin\",\"iat\":%ld%s%s%s}",
+	    iat, exp != NULL ? ",\"exp\":" : "", exp != NULL ? exp : "",
 	    extra) < 0)
 		abort();
 	return p;
@@ -109,7 +118,7 @@ issued(long now, const char *iss)
 {
 	char	*p;
 
-	if (asprintf(&p, "{\"iss\":%s,\"sub\":\"7\",\"sid\":3,"
+	if (asprintf(&p, "{\"iss\":%s," RFC9068 ",\"sub\":\"7\",\"sid\":3,"
 	    "\"iat\":%ld,\"exp\":%ld}", iss, now, now + 60) < 0)
 		abort();
 	return p;
@@ -121,8 +130,8 @@ subsid(long now, const char *sub, const char *sid)
 {
 	char	*p;
 
-	if (asprintf(&p, "{\"iss\":\"fcgi-auth\",\"sub\":%s,\"sid\":%s,"
-	    "\"iat\":%ld,\"exp\":%ld}", sub, sid, now, now + 60) < 0)
+	if (asprintf(&p, "{\"iss\":\"fcgi-auth\"," RFC9068 ",\"sub\":%s,"
+	    "\"sid\":%s,\"iat\":%ld,\"exp\":%ld}", sub, sid, now, now + 60) < 0)
 		abort();
 	return p;
 }
@@ -141,10 +150,11 @@ check(char *token)
 static void
 test_roundtrip(void)
 {
+	struct grant	 grant = { 7, 3, "user", NULL, 1000, "pwd" };
 	struct claims	 c;
 	char		*t = NULL, *dot;
 
-	ok(token_access_issue(7, 3, "user", NULL, &t) == 1 && t != NULL,
+	ok(token_access_issue(&grant, &t) == 1 && t != NULL,
 	    "an access token is issued");
 	ok(token_access_verify(t, &c) == 1 && c.uid == 7 && c.sid == 3,
 	    "it verifies, with sub and sid");
@@ -158,7 +168,8 @@ test_roundtrip(void)
 	ok(token_access_verify(t, &c) == 0, "a changed payload is refused");
 	free(t);
 
-	ok(token_access_issue(7, 3, "user", "ab", &t) == 1, "issue with fgp");
+	grant.fgp = "ab";
+	ok(token_access_issue(&grant, &t) == 1, "issue with fgp");
 	ok(token_access_verify(t, &c) == 0, "a malformed fgp claim is refused");
 	free(t);
 }
@@ -166,7 +177,7 @@ test_roundtrip(void)
 static void
 test_forged(void)
 {
-	const char	*hs256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	const char	*hs256 = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}";
 	long		 now = (long)time(NULL);
 	char		 exp[32], old[32], far[32];
 
@@ -227,9 +238,13 @@ test_forged(void)
 	    NULL)) == 0, "another issuer refused");
 	ok(check(forge(hs256, issued(now, "null"), EVP_sha256(), SECRET,
 	    NULL)) == 0, "a null issuer refused");
-	ok(check(forge("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+	ok(check(forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
 	    claims(now, exp, ""), EVP_sha256(), SECRET, NULL)) == 0,
-	    "another typ refused");
+	    "another typ (JWT, not at+jwt) refused");
+	ok(check(forge("{\"alg\":\"HS256\"}", claims(now, exp, ""),
+	    EVP_sha256(), SECRET, NULL)) == 0, "no typ refused");
+	ok(check(forge(hs256, claims(now, exp, ",\"aud\":\"other\""),
+	    EVP_sha256(), SECRET, NULL)) == 0, "another audience refused");
 	ok(check(forge("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":"
 	    "\"/dev/null\"}", claims(now, exp, ""), EVP_sha256(), "", NULL))
 	    == 0, "a kid naming an empty file does not make the key empty");
@@ -253,7 +268,9 @@ spaced(long now)
 	char	*p;
 
 	if (asprintf(&p, " {\n\t\"iss\" : \"fcgi-auth\" ,\"sub\":\"7\",\r\n"
-	    "\"sid\" :3, \"iat\":%ld,\"exp\":\t%ld\n} ", now, now + 60) < 0)
+	    "\"sid\" :3, \"iat\":%ld,\"exp\":\t%ld, \"aud\" :\"fcgi-auth\","
+	    "\"auth_time\": 1000 ,\"amr\" : [ \"pwd\" , \"otp\" ]\n} ", now,
+	    now + 60) < 0)
 		abort();
 	return p;
 }
@@ -265,7 +282,7 @@ spaced(long now)
 static void
 test_claims_json(void)
 {
-	const char	*hs256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	const char	*hs256 = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}";
 	long		 now = (long)time(NULL);
 	struct claims	 c;
 	char		*t;
@@ -363,12 +380,283 @@ test_refresh(void)
 	ok(strcmp(back, b) != 0, "and not with anything else");
 }
 
+/*
+ * header.payload.signature, the signature made by key k (NULL: sig
+ * as given).  Takes payload (and frees it).
+ */
+static char *
+jws(const char *header, char *payload, const struct jwk *k, const char *sig)
+{
+	char	*t;
+	size_t	 n;
+
+	if ((t = malloc(TOKEN_MAX * 2)) == NULL)
+		abort();
+	n = util_base64url((const unsigned char *)header, strlen(header), t);
+	t[n++] = '.';
+	n += util_base64url((const unsigned char *)payload, strlen(payload),
+	    t + n);
+	free(payload);
+	if (k != NULL) {
+		t[n] = '.';
+		if (jwk_sign(k, t, n, t + n + 1, TOKEN_MAX) == -1)
+			abort();
+	} else
+		snprintf(t + n, TOKEN_MAX, ".%s", sig);
+	return t;
+}
+
+/* The header the key set's key kid would carry under alg. */
+static const char *
+header_of(const char *alg, const char *kid, const char *typ)
+{
+	static char	 h[256];
+
+	snprintf(h, sizeof(h), "{\"alg\":\"%s\",\"kid\":\"%s\","
+	    "\"typ\":\"%s\"}", alg, kid, typ);
+	return h;
+}
+
+/* The public key of k as PEM: what the classic confusion HMACs with. */
+static char *
+public_pem(const struct jwk *k)
+{
+	BIO	*bio = BIO_new(BIO_s_mem());
+	char	*data, *pem;
+	long	 n;
+
+	if (bio == NULL || PEM_write_bio_PUBKEY(bio, k->pkey) != 1 ||
+	    (n = BIO_get_mem_data(bio, &data)) <= 0 ||
+	    (pem = strndup(data, (size_t)n)) == NULL)
+		abort();
+	BIO_free(bio);
+	return pem;
+}
+
+/* Set key kid's retired time in the state file to t. */
+static void
+state_retire(const char *kid, long long t)
+{
+	char		 path[512], line[256], out[4096] = "";
+	char		 k[64], a[16];
+	long long	 c, f, r;
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/keys.state", tap_keydir());
+	if ((fp = fopen(path, "r")) == NULL)
+		abort();
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] != '#' && sscanf(line, "%63s %15s %lld %lld %lld",
+		    k, a, &c, &f, &r) == 5 && strcmp(k, kid) == 0)
+			snprintf(line, sizeof(line), "%s %s %lld %lld %lld\n", k,
+			    a, c, f, t);
+		strncat(out, line, sizeof(out) - strlen(out) - 1);
+	}
+	fclose(fp);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fputs(out, fp);
+	fclose(fp);
+}
+
+/* keyset_each() callback: count the published keys. */
+static int
+count_key(const struct key_info *k, void *arg)
+{
+
+	(void)k;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Does a token of grant g verify now?  1 or 0. */
+static int
+fresh(struct grant *g, char **t)
+{
+	struct claims	 c;
+
+	return token_access_issue(g, t) == 1 && token_access_verify(*t, &c);
+}
+
+/* The forgeries of the issue, against a key set of alg. */
+static void
+test_forged_signed(const char *alg, const struct jwk *k, const char *other)
+{
+	struct jwk	*k2 = NULL, *k3 = NULL;
+	char		*pem, *t;
+	long		 now = (long)time(NULL);
+	char		 exp[32];
+
+	snprintf(exp, sizeof(exp), "%ld", now + 300);
+	if (jwk_generate(k->alg, &k2) != 1)
+		abort();
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp, ""),
+	    k, NULL)) == 1, "%s control: a hand-made token signed with the "
+	    "key is accepted", alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp, ""),
+	    k2, NULL)) == 0, "%s: another key under the same kid refused", alg);
+	ok(check(jws(header_of(alg, k2->kid, "at+jwt"), claims(now, exp, ""),
+	    k2, NULL)) == 0, "%s: an unknown kid refused", alg);
+	pem = public_pem(k);
+	ok(check(forge(header_of("HS256", k->kid, "at+jwt"),
+	    claims(now, exp, ""), EVP_sha256(), pem, NULL)) == 0,
+	    "%s: HS256 keyed with the public key (PEM) refused", alg);
+	t = strdup(k->header);
+	ok(check(forge(header_of("HS256", k->kid, "at+jwt"),
+	    claims(now, exp, ""), EVP_sha256(), t, NULL)) == 0,
+	    "%s: HS256 keyed with anything public refused", alg);
+	free(t);
+	free(pem);
+	ok(check(jws(header_of(other, k->kid, "at+jwt"), claims(now, exp, ""),
+	    k, NULL)) == 0, "%s: alg swapped to %s refused", alg, other);
+	if (jwk_generate(strcmp(other, "EdDSA") == 0 ? ALG_EDDSA :
+	    strcmp(other, "RS256") == 0 ? ALG_RS256 : ALG_ES256, &k3) != 1)
+		abort();
+	ok(check(jws(header_of(other, k->kid, "at+jwt"), claims(now, exp, ""),
+	    k3, NULL)) == 0, "%s: signed by a %s key under its kid refused",
+	    alg, other);
+	ok(check(jws(header_of("none", k->kid, "at+jwt"), claims(now, exp, ""),
+	    NULL, "")) == 0, "%s: alg none refused", alg);
+	ok(check(jws(header_of(alg, k->kid, "JWT"), claims(now, exp, ""),
+	    k, NULL)) == 0, "%s: typ JWT refused", alg);
+	ok(check(jws("{\"kid\":\"x\"}", claims(now, exp, ""), k, NULL)) == 0,
+	    "%s: a header without alg refused", alg);
+	t = NULL;
+	if (asprintf(&t, "{\"kid\":\"%s\",\"alg\":\"%s\",\"typ\":\"at+jwt\"}",
+	    k->kid, alg) < 0)
+		abort();
+	ok(check(jws(t, claims(now, exp, ""), k, NULL)) == 0,
+	    "%s: the same header written in another order refused", alg);
+	free(t);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), subsid(now, "\"7\"",
+	    "3"), k, NULL)) == 1, "%s control: sub and sid as issued pass", alg);
+	if (asprintf(&t, "{\"iss\":\"fcgi-auth\",\"sub\":\"7\",\"sid\":3,"
+	    "\"auth_time\":1000,\"amr\":[\"pwd\"],\"iat\":%ld,\"exp\":%s}",
+	    now, exp) < 0)
+		abort();
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), t, k, NULL)) == 0,
+	    "%s: no aud refused", alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp,
+	    ",\"aud\":\"https://other.example\""), k, NULL)) == 0,
+	    "%s: another aud refused", alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp,
+	    ",\"aud\":[\"fcgi-auth\"]"), k, NULL)) == 0,
+	    "%s: aud as an array (not what is issued) refused", alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp,
+	    ",\"amr\":[]"), k, NULL)) == 0, "%s: an empty amr refused", alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp,
+	    ",\"amr\":\"pwd\""), k, NULL)) == 0, "%s: amr not an array refused",
+	    alg);
+	ok(check(jws(header_of(alg, k->kid, "at+jwt"), claims(now, exp,
+	    ",\"auth_time\":\"1000\""), k, NULL)) == 0,
+	    "%s: auth_time as a string refused", alg);
+	jwk_free(k2);
+	jwk_free(k3);
+}
+
+/*
+ * Is a token signed now by the key kid, published but not yet signing,
+ * refused?  (Its kid is in the set; its time has not come.)
+ */
+static int
+published_ahead(const char *alg, const char *kid)
+{
+	const struct jwk	*k;
+	char			 h[256], exp[32];
+	int64_t			 from, retired;
+	long			 now = (long)time(NULL);
+
+	util_base64url((const unsigned char *)header_of(alg, kid, "at+jwt"),
+	    strlen(header_of(alg, kid, "at+jwt")), h);
+	if ((k = keyset_key(h, strlen(h), &from, &retired)) == NULL)
+		return 0;
+	snprintf(exp, sizeof(exp), "%ld", now + 300);
+	return check(jws(header_of(alg, kid, "at+jwt"), claims(now, exp, ""),
+	    k, NULL)) == 0;
+}
+
+/* Issue and verify under the key set of alg; its rotation walk. */
+static void
+test_signed(const char *alg, const char *other)
+{
+	struct grant	 g = { 7, 3, "user", NULL, 1000, "pwd otp" };
+	const struct jwk *k = NULL;
+	struct claims	 c;
+	char		 err[256], old_kid[KID_LEN + 1], kid[64], path[512];
+	char		*t = NULL, *t2 = NULL, *h;
+	int64_t		 from, before;
+	int		 n = 0;
+
+	tap_config_free();
+	tap_env();
+	setenv("AUTH_JWT_ALG", alg, 1);
+	if (!ok(tap_config(err, sizeof(err)) && (k = keyset_signer()) != NULL,
+	    "%s: the key set opens: %s", alg, err))
+		return;
+	ok(token_access_issue(&g, &t) == 1 && token_access_verify(t, &c) &&
+	    c.uid == 7 && c.sid == 3 && c.iat > 0, "%s: issued and verified",
+	    alg);
+	h = strndup(t, strcspn(t, "."));
+	ok(h != NULL && strcmp(h, k->header) == 0, "%s: the header is the "
+	    "key's own", alg);
+	free(h);
+	ok(token_access_verify(t, &c) && c.uid == 7, "%s: verified again "
+	    "(remembered)", alg);
+	t[strlen(t) - 1] = t[strlen(t) - 1] == 'A' ? 'B' : 'A';
+	ok(!token_access_verify(t, &c), "%s: a changed signature refused",
+	    alg);
+	free(t);
+	test_forged_signed(alg, k, other);
+
+	/* Rotation: published now, signing later; old tokens stay good. */
+	memcpy(old_kid, k->kid, sizeof(old_kid));
+	ok(fresh(&g, &t), "%s: a token of the first key", alg);
+	before = util_now();
+	ok(keyset_rotate(kid, sizeof(kid), &from) == 1 &&
+	    from >= before + 900 && keyset_each(count_key, &n) == 1 &&
+	    n == 2, "%s: rotate publishes a second key, signing later", alg);
+	ok((k = keyset_signer()) != NULL && strcmp(k->kid, old_kid) == 0,
+	    "%s: the first key still signs", alg);
+	ok(published_ahead(alg, kid), "%s: a token of the next key, before "
+	    "it signs, is refused", alg);
+	/* The first key retired long ago: deleted, its tokens refused. */
+	state_retire(old_kid, (long long)util_now() - 3600);
+	ok(keyset_open(err, sizeof(err)) == 1 && (k = keyset_signer()) != NULL &&
+	    strcmp(k->kid, kid) == 0, "%s: the next key signs once the "
+	    "first is gone: %s", alg, err);
+	n = 0;
+	ok(keyset_each(count_key, &n) == 1 && n == 1, "%s: the retired and "
+	    "deleted key is no longer published", alg);
+	ok(!token_access_verify(t, &c), "%s: its token is refused, though "
+	    "verified before", alg);
+	free(t);
+	ok(fresh(&g, &t2), "%s: a token of the next key verifies", alg);
+	free(t2);
+	snprintf(path, sizeof(path), "%s/key-%s.pem", tap_keydir(), old_kid);
+	ok(keyset_rotate(kid, sizeof(kid), &from) == 1 &&
+	    access(path, F_OK) == -1, "%s: its file is deleted by the next "
+	    "change", alg);
+	ok(keyset_retire(old_kid) == RETIRE_UNKNOWN, "%s: a deleted key cannot "
+	    "be retired again", alg);
+
+	/* A key file others may read is not used. */
+	k = keyset_signer();
+	snprintf(path, sizeof(path), "%s/key-%s.pem", tap_keydir(), k->kid);
+	chmod(path, 0644);
+	ok(keyset_open(err, sizeof(err)) == 1 && keyset_signer() == NULL,
+	    "%s: a key file readable by others is refused", alg);
+	chmod(path, 0600);
+	ok(keyset_open(err, sizeof(err)) == 1 && keyset_signer() != NULL,
+	    "%s: and used once it is private again", alg);
+}
+
 int
 main(void)
 {
 	char	 err[256];
 
 	tap_env();
+	setenv("AUTH_JWT_ALG", "HS256", 1);
 	if (!ok(tap_config(err, sizeof(err)), "config loads: %s", err))
 		return tap_done();
 	test_roundtrip();
@@ -376,6 +664,9 @@ main(void)
 	test_claims_json();
 	test_malformed();
 	test_refresh();
+	test_signed("ES256", "EdDSA");
+	test_signed("EdDSA", "ES256");
+	test_signed("RS256", "ES256");
 	tap_config_free();
 	return tap_done();
 }

@@ -23,6 +23,32 @@ main(void)
 	util_hex((const unsigned char *)"\x01\xab", 2, out);
 	ok(strcmp(out, "01ab") == 0, "hex");
 
+	ok(util_base64_decode("Zm9vYmFy", 8, (unsigned char *)out) == 6 &&
+	    memcmp(out, "foobar", 6) == 0, "base64 decodes (RFC 4648 10)");
+	ok(util_base64_decode("Zm8=", 4, (unsigned char *)out) == 2 &&
+	    memcmp(out, "fo", 2) == 0, "base64 with one pad");
+	ok(util_base64_decode("Zg==", 4, (unsigned char *)out) == 1 &&
+	    out[0] == 'f', "base64 with two pads");
+	ok(util_base64_decode("+/+/", 4, (unsigned char *)out) == 3,
+	    "base64 takes + and /");
+	ok(util_base64_decode("Zg=", 3, (unsigned char *)out) == -1,
+	    "base64 of a bad length refused");
+	ok(util_base64_decode("Zh==", 4, (unsigned char *)out) == -1,
+	    "base64 with bits after the last byte refused");
+	ok(util_base64_decode("Z===", 4, (unsigned char *)out) == -1,
+	    "base64 with three pads refused");
+	ok(util_base64_decode("Zg=a", 4, (unsigned char *)out) == -1,
+	    "base64 with padding inside refused");
+	ok(util_base64_decode("Zm-_", 4, (unsigned char *)out) == -1,
+	    "base64url's - and _ refused in base64");
+	ok(util_form_decode("a+b%20c%2Bd", 11, out) == 7 &&
+	    memcmp(out, "a b c+d", 7) == 0, "form decoding: + and %%XX");
+	ok(util_form_decode("%00%ff", 6, out) == 2 && out[0] == '\0' &&
+	    (unsigned char)out[1] == 0xff, "form decoding keeps any byte");
+	ok(util_form_decode("%zz", 3, out) == -1 &&
+	    util_form_decode("ab%4", 4, out) == -1 &&
+	    util_form_decode("%", 1, out) == -1, "a bad %%-escape refused");
+
 	ok(util_parse_id("42", 2, &id) && id == 42, "id 42");
 	ok(!util_parse_id("0", 1, &id), "id 0 refused");
 	ok(!util_parse_id("-1", 2, &id), "id -1 refused");
