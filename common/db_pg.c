@@ -123,8 +123,15 @@ static struct {
 /* Parameters of one statement, at most. */
 #define ARGS_MAX	16
 
-/* The migrations' lock, the same for every process and host. */
-#define MIGRATE_LOCK	"SELECT pg_advisory_xact_lock(1718052449, 16)"
+/*
+ * The migrations' lock, the same for every process and host: taken
+ * outright by the one process that migrates, shared by those that wait
+ * for it to finish.
+ */
+#define MIGRATE_KEY	"1718052449, 16"
+#define MIGRATE_TRY	"SELECT CASE WHEN pg_try_advisory_xact_lock(" \
+			MIGRATE_KEY ") THEN 1 ELSE 0 END"
+#define MIGRATE_WAIT	"SELECT pg_advisory_xact_lock_shared(" MIGRATE_KEY ")"
 
 /* The type oids a row's numbers come in (server/catalog/pg_type.h). */
 #define OID_BOOL	16
@@ -263,24 +270,41 @@ version(void)
  * in one transaction under an advisory lock, so that whichever process
  * starts first migrates and the others find it done.  The version is
  * read first without the lock: a program started on demand (Apache,
- * plain CGI) must not wait when there is nothing to do.  Returns 1, or
- * -1 (logged).
+ * plain CGI) must not wait when there is nothing to do.  The processes
+ * that start while one migrates (lighttpd starts them all at once) wait
+ * for it side by side, on the lock shared, rather than take it in turn
+ * each for its own look at the version.  Returns 1, or -1 (logged; busy
+ * noted if the migrating process gave up and a later statement may try
+ * again).
  */
 static int
 apply(void)
 {
 	const struct migration	*m = db_migrations_postgresql;
 	char			 set[96];
-	int			 i, v, latest;
+	int			 i, v, latest, mine;
 
 	latest = m[db_migrations_postgresql_count - 1].version;
 	if ((v = version()) == latest)
 		return 1;
 	if (v < 0 || exec("BEGIN") == -1)
 		return -1;
-	if (exec(MIGRATE_LOCK) == -1 || exec("CREATE TABLE IF NOT EXISTS "
-	    "schema_version (version INTEGER NOT NULL)") == -1 ||
-	    (v = version()) < 0)
+	if ((mine = query_int(MIGRATE_TRY)) == -1)
+		goto err;
+	if (!mine) {
+		if (exec(MIGRATE_WAIT) == -1 || (v = version()) < 0)
+			goto err;
+		if (v != latest) {
+			/* The one that migrated failed: try again later. */
+			LOG("PostgreSQL %s: schema %d, not %d, after another "
+			    "process's migration", where, v, latest);
+			busy = 1;
+			goto err;
+		}
+		return exec("COMMIT");
+	}
+	if (exec("CREATE TABLE IF NOT EXISTS schema_version "
+	    "(version INTEGER NOT NULL)") == -1 || (v = version()) < 0)
 		goto err;
 	if (v > latest) {
 		LOG("PostgreSQL %s: schema %d is newer than this program's %d",
