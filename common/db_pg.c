@@ -89,15 +89,10 @@ static struct {
 
 /*
  * Each connection's settings.  lock_timeout: how long a statement waits
- * for another transaction's lock (SQLite's busy timeout).
- * enable_seqscan: every statement is a lookup by key or by an indexed
- * range, but on a small table that churns (a refresh rewrites its
- * token's row three times) the planner picks a sequential scan from
- * statistics taken while it was small, keeps it in the cached plan,
- * and scans ever more dead row versions until the next ANALYZE; off,
- * it keeps to the indexes (a table with none is still scanned).
+ * for another transaction's lock (SQLite's busy timeout).  The planner
+ * is left alone: see db/README.md, "Plans".
  */
-#define SETTINGS	"SET lock_timeout = 5000; SET enable_seqscan = off"
+#define SETTINGS	"SET lock_timeout = 5000"
 
 /* How long a connection attempt may take, unless the URI says. */
 #define CONNECT_TIMEOUT	"5"
