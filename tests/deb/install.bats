@@ -101,7 +101,7 @@ users_of() {
 	local deb
 	deb=$(ls "$ROOT"/fcgi-auth_*.deb)
 	run dpkg-deb -f "$deb" Depends
-	for lib in libfcgi0ldbl libsqlite3-0 libjson-c5 libjwt0 libcrypt1 libssl3; do
+	for lib in libfcgi0ldbl libsqlite3-0 libjson-c5 libcrypt1 libssl3; do
 		assert_output --partial "$lib"
 	done
 	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
