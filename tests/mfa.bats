@@ -205,7 +205,13 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 		req POST /login/mfa "{\"mfa_token\":\"$MFA_TOKEN\",\"code\":\"$(totp_code "$SECRET" "$steps")\"}"
 		assert_error 401 invalid_credentials code
 	done
-	# The next step's code (a clock a little ahead) is taken.
+	# The previous step's code (a clock a little behind) is taken,
+	# computed well inside this step so it is still the previous one.
+	step_settled
+	req POST /login/mfa "{\"mfa_token\":\"$MFA_TOKEN\",\"code\":\"$(totp_code "$SECRET" -1)\"}"
+	assert_status 200
+	# So is the next step's (a clock a little ahead), after it.
+	mfa_login "$EMAIL"
 	req POST /login/mfa "{\"mfa_token\":\"$MFA_TOKEN\",\"code\":\"$(totp_code "$SECRET" 1)\"}"
 	assert_status 200
 	# And the step it was for is now the last: this step's code is
@@ -348,6 +354,29 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	req DELETE "/users/$ID" "{\"password\":\"battery staple horse\",\"code\":\"$(totp_code "$SECRET")\"}" -H "$(auth "$ACCESS")"
 	assert_status 204
 	[ "$(db "SELECT count(*) FROM users WHERE id = $ID")" = 0 ]
+	[ "$(db "SELECT count(*) FROM totp_secrets WHERE user_id = $ID")" = 0 ]
+	[ "$(db "SELECT count(*) FROM recovery_codes WHERE user_id = $ID")" = 0 ]
+}
+
+@test "mfa: the code asked is the caller's own: an admin changes and deletes a user with a factor without it" {
+	mfa_user
+	admin_login
+	new=moved-$EMAIL
+	req PUT "/profile/$ID" "{\"email\":\"$new\",\"current_password\":\"correct horse\"}" -H "$(auth "$ADMIN_ACCESS")"
+	assert_status 200
+	assert_json .email "$new"
+	assert_json .mfa_enabled true
+	# An admin with a factor of their own sends their own code.
+	ACCESS=$ADMIN_ACCESS mfa_enable
+	req PUT "/profile/$ID" '{"username":"mfa_admin_x","current_password":"correct horse"}' -H "$(auth "$ADMIN_ACCESS")"
+	assert_error 400 invalid_request code
+	req PUT "/profile/$ID" '{"username":"mfa_admin_x","current_password":"correct horse","code":"000000"}' -H "$(auth "$ADMIN_ACCESS")"
+	assert_error 401 invalid_credentials code
+	[ "$(db "SELECT count(*) FROM audit WHERE user_id = $ADMIN_ID AND event = 'mfa.failure'")" = 1 ]
+	[ "$(db "SELECT count(*) FROM audit WHERE user_id = $ID AND event = 'mfa.failure'")" = 0 ]
+	# Deleting another user takes the admin token alone.
+	req DELETE "/users/$ID" '' -H "$(auth "$ADMIN_ACCESS")"
+	assert_status 204
 	[ "$(db "SELECT count(*) FROM totp_secrets WHERE user_id = $ID")" = 0 ]
 	[ "$(db "SELECT count(*) FROM recovery_codes WHERE user_id = $ID")" = 0 ]
 }

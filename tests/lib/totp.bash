@@ -14,6 +14,9 @@
 #                             so a test can take another current code
 #   mfa_login EMAIL           POST /login for an account with a second
 #                             factor: sets MFA_TOKEN
+#   step_settled              wait, if need be, until the time step
+#                             has 5 s left, so that a code computed
+#                             now is for the step the server sees next
 
 totp_code() {
 	python3 - "$1" "${2:-0}" <<-'EOF'
@@ -51,4 +54,10 @@ mfa_login() {
 	assert_status 200 || return 1
 	assert_json .mfa_required true || return 1
 	MFA_TOKEN=$(jq -r .mfa_token <<<"$BODY")
+}
+
+step_settled() {
+	while [ $(($(date +%s) % 30)) -ge 25 ]; do
+		sleep 1
+	done
 }
