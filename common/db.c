@@ -248,7 +248,7 @@ static const char *const sqls[SQL__MAX] = {
 	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
 	"WHERE window_end <= ? LIMIT 100)",
 	/* SQL_THROTTLE_UNCOUNT: take back an attempt that succeeded. */
-	"UPDATE throttle SET hits = hits - 1 WHERE key = ? AND hits > 0",
+	"UPDATE throttle SET hits = hits - 1 WHERE key = ?1 AND hits > 0",
 
 	/* SQL_TOTP_ACTIVATE: the enrolment's first code came, at ?1. */
 	"UPDATE totp_secrets SET enabled_at = ?1 WHERE user_id = ?2 "
