@@ -445,6 +445,14 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	run authctl mfa reset "$ID"
 	assert_failure 1
 	assert_output "authctl: $EMAIL has no second factor"
+	# A pending enrolment goes too, unrecorded (nothing was enabled).
+	req POST /mfa/totp '{"current_password":"correct horse"}' -H "$(auth "$ACCESS")"
+	assert_status 200
+	run authctl mfa reset "$ID"
+	assert_success
+	assert_output "pending enrolment removed for $EMAIL (never confirmed: nothing to tell)"
+	[ "$(db "SELECT count(*) FROM totp_secrets WHERE user_id = $ID")" = 0 ]
+	[ "$(db "SELECT count(*) FROM audit WHERE user_id = $ID AND event = 'mfa.disabled'")" = 1 ]
 	run authctl mfa reset nobody@example.com
 	assert_failure 1
 	run authctl mfa reset

@@ -434,7 +434,8 @@ cmd_mfa(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	printf(rc == 1 ? "second factor removed for %s; the user was told "
-	    "by mail\n" : "enrolment not yet confirmed removed for %s\n",
+	    "by mail\n" : "pending enrolment removed for %s (never "
+	    "confirmed: nothing to tell)\n",
 	    u.email);
 	return 0;
 }
