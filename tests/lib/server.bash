@@ -221,6 +221,16 @@ db_fail_inserts_off() {
 	fi
 }
 
+# db_bytes TEXT: a SQL literal of TEXT's bytes as a blob, in either
+# dialect (TEXT without quotes).
+db_bytes() {
+	if [ "$DB" = postgresql ]; then
+		echo "convert_to('$1', 'UTF8')"
+	else
+		echo "CAST('$1' AS BLOB)"
+	fi
+}
+
 # db_dump [TABLE]: what the server's database (or one table) holds, as
 # SQL text: CREATE and INSERT statements.
 db_dump() {
