@@ -189,17 +189,6 @@ stop_pid() {
 	done
 	kill -KILL -- "-$1" 2>/dev/null
 }
-	rm -f "${STATE:-/nonexistent}/server.pid"
-	SERVER_PID=
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 200); do
-		alive "$pid" || return 0
-		sleep 0.05
-	done
-	kill -KILL -- "-$pid" 2>/dev/null
-	return 0
-}
 
 # Restart with the same database and settings.
 server_restart() {
