@@ -255,6 +255,7 @@ install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
 	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
 	  $(PKGDOC)/examples/verify \
+	  $(PKGLIBEXEC)/examples/private/admin $(PKGLIBEXEC)/examples/whoami \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
@@ -269,6 +270,13 @@ install: all
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 examples/verify/verify.py examples/verify/verify.php \
 	  $(PKGDOC)/examples/verify/
+# The pages the example configurations guard with the authorizer.
+	$(INSTALL) -m 644 examples/private/index.html examples/private/hello.txt \
+	  $(PKGLIBEXEC)/examples/private/
+	$(INSTALL) -m 644 examples/private/admin/index.html \
+	  $(PKGLIBEXEC)/examples/private/admin/
+	$(INSTALL) -m 755 examples/private/whoami.cgi $(PKGLIBEXEC)/examples/private/
+	$(INSTALL) -m 755 $(EXAMPLES) $(PKGLIBEXEC)/examples/whoami/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/
 	$(INSTALL) -m 644 man/fcgi-auth.conf.5 $(DESTDIR)$(mandir)/man5/
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
