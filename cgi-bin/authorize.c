@@ -36,6 +36,13 @@ enum role {
 	ROLE_OTHER,		/* anything else, a request for this URL */
 };
 
+/*
+ * How this request reached the program, from what only the server can
+ * set: FCGI_ROLE (libfcgi, from the FastCGI request itself),
+ * FCGI_APACHE_ROLE (mod_fcgid), REDIRECT_STATUS (Apache's internal
+ * redirect to an error document).  A client's headers come as HTTP_*
+ * and cannot pose as any of them.
+ */
 static enum role
 role_of(void)
 {
@@ -131,6 +138,12 @@ allow(const struct req *r, struct resp *p)
 	return 1;
 }
 
+/*
+ * Decide request r: let it through (allow()) or refuse it, as the
+ * server that asked can hear.  An error document never lets anything
+ * through: it only says why the checker refused.  Returns 1, or 0 on
+ * internal failure (serve.c answers 500 or 503).
+ */
 static int
 authorize(struct req *r, struct resp *p)
 {

@@ -17,7 +17,8 @@
 # name order; a program whose table has the "*" route is the catch-all
 # (the error program), which the configurations send everything else
 # to after the docs.  The authorizer (api_authorize(), no route table)
-# is no route: it guards locations the configurations name by hand.  Run by `make routes`; running it again changes
+# is no route: it guards locations the configurations name by hand.
+# Run by `make routes`; running it again changes
 # nothing, and tests/routes.bats fails when the committed blocks differ
 # from what it writes.
 set -eu
