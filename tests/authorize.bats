@@ -9,6 +9,7 @@
 
 load lib/server
 load lib/users
+load lib/totp
 bats_require_minimum_version 1.5.0
 
 # Plain CGI has no FastCGI roles at all; the package's snippets keep
@@ -343,6 +344,26 @@ sid_of() {
 	    -b "__Host-fgp=$(cookie __Host-fgp)"
 	assert_status 200
 	assert_json .AUTH_USER_ID "$ID"
+}
+
+@test "cookies: a session opened by /login/mfa opens /private/ as any other" {
+	skip_on cgi "$CGI_WHY"
+	cookie_server
+	browser_login
+	mfa_enable -b "$JAR"
+	jar=$BATS_TEST_TMPDIR/second
+	mfa_login "$EMAIL" -c "$jar"
+	# Before the second step: no session, no cookie, no page.
+	req GET /private/whoami.fcgi '' -b "$jar" -H 'Accept: application/json'
+	assert_error 401 invalid_token
+	forget_step "$ID"
+	req POST /login/mfa "{\"mfa_token\":\"$MFA_TOKEN\",\"code\":\"$(totp_code "$SECRET")\"}" -c "$jar"
+	assert_status 200
+	access=$(jq -r .access_token <<<"$BODY")
+	req GET /private/whoami.fcgi '' -b "$jar" "${NAV[@]}"
+	assert_status 200
+	assert_json .AUTH_USER_ID "$ID"
+	assert_json .AUTH_SESSION_ID "$(claim "$access" sid)"
 }
 
 @test "cookies: an access cookie counts only with its own fingerprint, while the session lives" {
