@@ -2,13 +2,17 @@
 #
 #   make            build everything
 #   make run        build, create the database, serve on http://127.0.0.1:$(PORT)
-#                   (TLS=1: HTTPS, self-signed unless TLS_CERT/TLS_KEY)
+#                   (TLS=1: HTTPS, self-signed unless TLS_CERT/TLS_KEY;
+#                   DB=postgresql: in a throwaway PostgreSQL cluster in
+#                   state/pg instead of SQLite's state/auth.db)
 #   make run-apache the same through Apache with mod_fcgid (run-cgi: as CGI)
 #   make test       unit tests and bats suites; SAN=1 for ASan and UBSan,
-#                   HOST=apache or HOST=cgi through Apache instead of lighttpd
+#                   HOST=apache or HOST=cgi through Apache instead of lighttpd,
+#                   DB=postgresql on a throwaway PostgreSQL cluster
 #   make valgrind   the unit tests under valgrind
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_TIME seconds each
-#   make bench      wrk against the programs and two baselines
+#   make bench      wrk against the programs and two baselines (DB=postgresql:
+#                   SQLite's figures beside PostgreSQL's)
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
 #   make deps-docs  Chromium for the /docs test and Swagger UI (npm);
@@ -23,6 +27,11 @@
 #                   under /auth/, purge it (root; changes the system)
 
 PKGS     = fcgi json-c sqlite3 libcrypt libcrypto
+# libpq: its header only; common/db_pg.c loads the library when AUTH_DB
+# is PostgreSQL, so that programs on SQLite never map it (and the
+# twenty libraries it brings).  The unit tests link it to look at the
+# store themselves.
+PQ_PKG   = libpq
 WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wshadow
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -36,15 +45,30 @@ HARDEN   = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 HARDLD   = -pie -fsanitize=address,undefined
 endif
 CFLAGS   = -g -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -Iinclude \
-           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+           $(shell pkg-config --cflags $(PKGS) $(PQ_PKG) 2>/dev/null)
 LDFLAGS  = $(HARDLD)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 PORT    ?= 3456
 PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
 STATE   ?= $(CURDIR)/state
-AUTH_DB ?= $(STATE)/auth.db
+DB      ?= sqlite
 HOST    ?= lighttpd
+
+# The store: a SQLite file, or (DB=postgresql) the database fcgiauth of
+# a throwaway cluster in $(STATE)/pg, reached by its unix socket only.
+PG_DIR   = $(STATE)/pg
+ifeq ($(DB),postgresql)
+AUTH_DB  = postgresql://fcgiauth@/fcgiauth?host=$(PG_DIR)
+else
+AUTH_DB ?= $(STATE)/auth.db
+endif
+# A PostgreSQL store has no folder beside it: make db writes a secret in
+# the state folder, and every program is given it, the state folder for
+# its keys and a metrics file there, where a SQLite file keeps them.
+SECRET_ENV = $(if $(filter postgres://% postgresql://%,$(AUTH_DB)),\
+	AUTH_JWT_SECRET_FILE=$(STATE)/jwt.secret AUTH_KEY_DIR=$(STATE) \
+	AUTH_METRICS_FILE=$(STATE)/metrics.shm)
 
 # Installation, after the GNU coding standards: the programs are run by
 # the web server, not by people, so they go in libexecdir (Debian
@@ -86,7 +110,8 @@ TOOLS      = tools/authctl
 # What the example configurations serve behind the authorizer.
 EXAMPLES   = examples/whoami/whoami.fcgi
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
-MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
+MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql db/sqlite/[0-9]*.sql \
+             db/postgresql/[0-9]*.sql))
 
 # libFuzzer harnesses (tests/fuzz/NAME.c), built by clang into their
 # own object tree so they never mix with the gcc build.
@@ -95,7 +120,8 @@ FUZZ_CC   ?= clang
 FUZZ_DIR   = fuzz-build
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE $(WARN) \
-             -Iinclude -Icommon $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+             -Iinclude -Icommon \
+             $(shell pkg-config --cflags $(PKGS) $(PQ_PKG) 2>/dev/null) \
              $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJ   = $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRC) $(COMMON_GEN))
 FUZZERS    = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/fuzz-%,\
@@ -117,7 +143,7 @@ common/conffile.o: CFLAGS += -DCONF_FILE='"$(CONF_FILE)"'
 
 # The migrations are compiled in, so a program never looks for db/ at run time.
 common/migrations.gen.c: $(MIGRATIONS) tools/embed-sql.sh
-	tools/embed-sql.sh $(MIGRATIONS) > $@
+	tools/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 # So is the list of common passwords the policy refuses.
 common/denylist.gen.c: db/common-passwords.txt tools/embed-denylist.sh
@@ -137,7 +163,8 @@ tools/authctl: tools/authctl.o tools/ctlconf.o common/libcommon.a
 tests/unit/%.o: CFLAGS += -Icommon
 
 tests/unit/%.t: tests/unit/%.o tests/unit/tap.o common/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< tests/unit/tap.o common/libcommon.a $(LDLIBS) \
+	  $(shell pkg-config --libs $(PQ_PKG) 2>/dev/null)
 
 # The web servers' routes and settings come from the C tables; the
 # configs are committed (users install them), so this runs by hand after
@@ -146,7 +173,7 @@ routes:
 	tools/gen-routes.sh
 
 deps:
-	@HOST=$(HOST) tools/deps.sh
+	@HOST=$(HOST) DB=$(DB) tools/deps.sh
 
 deps-docs:
 	@tools/deps.sh docs
@@ -159,7 +186,7 @@ $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 # Always the optimised build: a leftover SAN=1 build is rebuilt.
 bench: all bench/trivial.fcgi bench/hashtime bench/mint bench/metricstime
 	@tools/deps.sh wrk
-	@bench/run.sh
+	@DB=$(DB) bench/run.sh
 
 # Instructions and heap calls per request, under callgrind:
 # make profile [PROFILE=user-info] (bench/callgrind.sh).
@@ -176,10 +203,23 @@ bench/hashtime bench/mint bench/metricstime: %: %.o common/libcommon.a
 
 # The database is created (and migrated) by the same code the programs use.
 # The state folder is private: it holds the secret and the FastCGI
-# sockets, which would let a local user bypass lighttpd.
+# sockets, which would let a local user bypass lighttpd.  With
+# DB=postgresql, run as root, the postgres user may pass through it
+# (o+x, no listing) to its cluster in $(PG_DIR).
 db: all
 	@mkdir -p $(STATE) && chmod 700 $(STATE) && mkdir -p $(STATE)/docroot
-	AUTH_DB=$(AUTH_DB) tools/authctl migrate
+ifeq ($(DB),postgresql)
+	@[ "$$(id -u)" -ne 0 ] || chmod 711 $(STATE)
+	@mkdir -p $(PG_DIR) && tools/pg-cluster.sh start $(PG_DIR) && \
+	  tools/pg-cluster.sh createdb $(PG_DIR) fcgiauth >/dev/null
+endif
+	@[ -z "$(SECRET_ENV)" ] || [ -e $(STATE)/jwt.secret ] || \
+	  (umask 077 && openssl rand -hex 32 > $(STATE)/jwt.secret)
+	AUTH_DB='$(AUTH_DB)' $(SECRET_ENV) tools/authctl migrate
+
+# Stop make run DB=postgresql's cluster (make run stops it on its way out).
+stop-db:
+	@tools/pg-cluster.sh stop $(PG_DIR)
 
 # TLS=1 serves HTTPS: with TLS_CERT and TLS_KEY, or with a self-signed
 # pair made in the state folder (tools/make-cert.sh).
@@ -190,8 +230,17 @@ SCHEME    = $(if $(filter 1,$(TLS)),https,http)
 LIGHTTPD_CONF = $(if $(filter 1,$(TLS)),lighttpd-tls.conf,lighttpd.conf)
 
 SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
-	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
+	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB='$(AUTH_DB)' \
+	$(SECRET_ENV) \
 	$(if $(filter 1,$(TLS)),TLS=1 TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY))
+
+# The server in the foreground; with DB=postgresql the cluster stops
+# when it does.
+ifeq ($(DB),postgresql)
+FOREGROUND = trap 'tools/pg-cluster.sh stop $(PG_DIR)' EXIT INT TERM; $(SERVE)
+else
+FOREGROUND = $(SERVE) exec
+endif
 
 serve-setup: deps
 	@$(MAKE) --no-print-directory db
@@ -200,27 +249,27 @@ serve-setup: deps
 
 run: serve-setup
 	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) exec lighttpd -D -f $(LIGHTTPD_CONF)
+	@$(FOREGROUND) lighttpd -D -f $(LIGHTTPD_CONF)
 
 # Apache, in the foreground, with the same state folder (apache/run).
 run-apache run-cgi: HOST = apache
 run-apache: serve-setup
 	@echo "fcgi-auth: Apache serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) exec apache/run fcgid
+	@$(FOREGROUND) apache/run fcgid
 
 run-cgi: serve-setup
 	@echo "fcgi-auth: Apache (CGI) serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
-	@$(SERVE) exec apache/run cgi
+	@$(FOREGROUND) apache/run cgi
 
 # The docs suite installs what it needs itself (make deps-docs).
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@SAN=$(SAN) HOST=$(HOST) tests/run.sh
+	@SAN=$(SAN) HOST=$(HOST) DB=$(DB) tests/run.sh
 
 valgrind: deps
 	@tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@VALGRIND=1 tests/run.sh unit
+	@VALGRIND=1 DB=$(DB) tests/run.sh unit
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -253,14 +302,16 @@ fuzz: deps
 # with the same variables removes exactly what it put there.
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
-	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
-	  $(PKGDOC)/examples/verify \
+	  $(PKGDATA)/db/sqlite $(PKGDATA)/db/postgresql $(PKGDATA)/docs \
+	  $(PKGDOC)/examples/apache $(PKGDOC)/examples/verify \
 	  $(PKGLIBEXEC)/examples/private/admin $(PKGLIBEXEC)/examples/whoami \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
 	$(INSTALL) -m 755 tools/authctl $(DESTDIR)$(sbindir)/
-	$(INSTALL) -m 644 $(wildcard db/*.sql db/*.txt) $(PKGDATA)/db/
+	$(INSTALL) -m 644 db/common-passwords.txt $(PKGDATA)/db/
+	$(INSTALL) -m 644 $(wildcard db/sqlite/*.sql) $(PKGDATA)/db/sqlite/
+	$(INSTALL) -m 644 $(wildcard db/postgresql/*.sql) $(PKGDATA)/db/postgresql/
 	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
 	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
 	  "(make deps-docs): /docs will be empty, /openapi.json is there"
@@ -333,8 +384,9 @@ deb: deps
 test-deb: deb
 	@tests/deb/run.sh
 
-.PHONY: all routes deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
-	fuzz bench profile install install-conf uninstall deb test-deb clean FORCE
+.PHONY: all routes deps deps-docs db stop-db serve-setup run run-apache run-cgi \
+	test valgrind fuzz bench profile install install-conf uninstall deb \
+	test-deb clean FORCE
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \

@@ -25,8 +25,32 @@
 # Wall-clock numbers depend on what else the machine runs: the load
 # average is printed first, and bench/callgrind.sh counts instructions,
 # which do not.
+#
+# DB=postgresql (make bench DB=postgresql): the whole pass twice, on
+# SQLite and then on PostgreSQL (a throwaway cluster on this machine,
+# tools/pg-cluster.sh), one pass per store, each with its own table;
+# then bench/compare.sh puts each PostgreSQL figure beside SQLite's and
+# checks the targets of issue 16.  Both passes also run POST /login at
+# bcrypt cost 4 (a third server, at that cost, on the same database),
+# where the store's share of a login shows; on PostgreSQL, db/us is the
+# CPU time of the PostgreSQL server's processes per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${DB:-sqlite}" = postgresql ] && [ -z "${BENCH_STORE:-}" ]; then
+	out=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-bench-out.XXXXXX")
+	rc=0
+	BENCH_STORE=sqlite BENCH_OUT=$out/sqlite bench/run.sh || rc=1
+	BENCH_STORE=postgresql BENCH_OUT=$out/postgresql bench/run.sh || rc=1
+	bench/compare.sh "$out/sqlite" "$out/postgresql" || rc=1
+	rm -rf "$out"
+	exit "$rc"
+fi
+STORE=${BENCH_STORE:-sqlite}
+case $STORE in
+sqlite|postgresql) ;;
+*) echo "bench: DB=$STORE: sqlite or postgresql" >&2; exit 2 ;;
+esac
 
 T=${BENCH_TIME:-10}
 C=${BENCH_CONNECTIONS:-50}
@@ -46,15 +70,57 @@ if grep -q -- -fsanitize .build-flags 2>/dev/null ||
 	exit 1
 fi
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-bench.XXXXXX")
-chmod 700 "$STATE"
-LPID= HPID=
+# Under /tmp on PostgreSQL: a socket's path must be short, and the
+# postgres user must pass through to the cluster's folder.
+if [ "$STORE" = postgresql ]; then
+	STATE=$(mktemp -d /tmp/fcgi-auth-bench.XXXXXX)
+	chmod 711 "$STATE"
+else
+	STATE=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-bench.XXXXXX")
+	chmod 700 "$STATE"
+fi
+LPID= HPID= CPID= PGDIR=
 cleanup() {
 	[ -n "$HPID" ] && kill -TERM "$HPID" 2>/dev/null
+	[ -n "$CPID" ] && kill -TERM "$CPID" 2>/dev/null
 	[ -n "$LPID" ] && kill -TERM "$LPID" 2>/dev/null && sleep 1
+	[ -z "$PGDIR" ] || tools/pg-cluster.sh stop "$PGDIR"
 	rm -rf "$STATE"
 }
 trap cleanup EXIT
+
+# newdb NAME: the AUTH_DB of a new database: a file in the state folder,
+# or a database of the pass's cluster.
+newdb() {
+	if [ "$STORE" = postgresql ]; then
+		tools/pg-cluster.sh createdb "$PGDIR" "$1"
+	else
+		echo "$STATE/$1.db"
+	fi
+}
+
+# sql DB: the SQL on standard input, on database DB, rows out.
+sql() {
+	if [ "$STORE" = postgresql ]; then
+		psql -XAtq -v ON_ERROR_STOP=1 "$1"
+	else
+		sqlite3 "$1"
+	fi
+}
+
+# settings DB KEYS: the settings of a program on DB with its keys (and
+# the rest a SQLite file keeps beside it) in folder KEYS.
+settings() {
+	echo "AUTH_DB=$1 AUTH_JWT_SECRET=$SECRET"
+	[ "$STORE" != postgresql ] ||
+	    echo "AUTH_KEY_DIR=$2 AUTH_METRICS_FILE=$2/metrics.$RANDOM.shm"
+}
+
+if [ "$STORE" = postgresql ]; then
+	PGDIR=$STATE/pg
+	mkdir "$PGDIR"
+	tools/pg-cluster.sh start "$PGDIR"
+fi
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'bench: load average %s before the runs%s\n' "$LOAD" \
@@ -75,15 +141,16 @@ up() {
 	    "http://127.0.0.1:$1/health")" = 200 ]
 }
 
-# serve STATE PORT [AUTH_X=v ...]: lighttpd with both baselines, in the
-# background, until its programs answer; its pid in SPID.
+# serve STATE PORT DB KEYS [AUTH_X=v ...]: lighttpd with both baselines,
+# in the background, on database DB with its keys in KEYS, until its
+# programs answer; its pid in SPID.
 serve() {
-	local state=$1 port=$2
-	shift 2
+	local state=$1 port=$2 db=$3 keys=$4
+	shift 4
 	mkdir -p "$state/docroot/bench"
 	printf 'static 20-byte file\n' > "$state/docroot/bench/static.txt"
-	env AUTH_DB="$state/auth.db" AUTH_BCRYPT_COST="$COST" \
-	    AUTH_JWT_SECRET=$SECRET "$@" \
+	# shellcheck disable=SC2046
+	env $(settings "$db" "$keys") AUTH_BCRYPT_COST="$COST" "$@" \
 	    FCGI_AUTH_HOME="$PWD" FCGI_AUTH_DOCS="$PWD/docs" \
 	    FCGI_AUTH_STATE="$state" FCGI_AUTH_PROCS="$PROCS" PORT="$port" \
 	    lighttpd -D -f bench/lighttpd.conf >"$state/server.log" 2>&1 \
@@ -100,15 +167,17 @@ serve() {
 	fi
 }
 
-# The programs with ES256 (the default), and a second server with HS256.
+# The programs with ES256 (the default), and a second server with HS256
+# on a database of its own.
+DBURI=$(newdb auth)
 PORT=$(free_port)
 B=http://127.0.0.1:$PORT
-serve "$STATE" "$PORT"
+serve "$STATE" "$PORT" "$DBURI" "$STATE"
 LPID=$SPID
 PORT_HS=$(free_port)
 BHS=http://127.0.0.1:$PORT_HS
 mkdir -m 700 "$STATE/hs"
-serve "$STATE/hs" "$PORT_HS" AUTH_JWT_ALG=HS256
+serve "$STATE/hs" "$PORT_HS" "$(newdb hs)" "$STATE/hs" AUTH_JWT_ALG=HS256
 HPID=$SPID
 
 # The account, its access token, and one session per connection whose
@@ -121,18 +190,23 @@ curl -sf -X POST -H 'Content-Type: application/json' \
 curl -sf -X POST -H 'Content-Type: application/json' \
     -d "{\"email\":\"$EMAIL\",\"password\":\"benchmark password\"}" \
     "$B/login" | jq -r .access_token > "$STATE/access.one"
-UID_=$(sqlite3 "$STATE/auth.db" "SELECT id FROM users WHERE email = '$EMAIL'")
+UID_=$(echo "SELECT id FROM users WHERE email = '$EMAIL'" | sql "$DBURI")
+NOW=$(date +%s)
 {
 	echo "BEGIN;"
 	for _ in $(seq $((C + 2 * TH))); do
 		tok=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')
 		echo "$tok" >> "$STATE/refresh.tokens"
 		hash=$(printf '%s' "$tok" | sha256sum | cut -c1-64)
-		echo "INSERT INTO sessions (user_id, created_at, last_used_at, expires_at) VALUES ($UID_, strftime('%s','now'), strftime('%s','now'), strftime('%s','now') + 1209600);"
-		echo "INSERT INTO refresh_tokens (hash, session_id) VALUES (X'$hash', last_insert_rowid());"
+		echo "INSERT INTO sessions (user_id, created_at, last_used_at, expires_at) VALUES ($UID_, $NOW, $NOW, $NOW + 1209600);"
+		if [ "$STORE" = postgresql ]; then
+			echo "INSERT INTO refresh_tokens (hash, session_id) VALUES ('\\x$hash', lastval());"
+		else
+			echo "INSERT INTO refresh_tokens (hash, session_id) VALUES (X'$hash', last_insert_rowid());"
+		fi
 	done
 	echo "COMMIT;"
-} | sqlite3 "$STATE/auth.db"
+} | sql "$DBURI" >/dev/null
 export BENCH_ACCESS=$STATE/access.one BENCH_EMAIL=$EMAIL
 export BENCH_TOKENS=$STATE/refresh.tokens BENCH_THREADS=$TH
 
@@ -147,12 +221,13 @@ curl -sf -X POST -H 'Content-Type: application/json' \
 # BENCH_FRESH different ES256 tokens of the benchmark session, signed
 # with the server's key as a login would (bench/mint), and a resource
 # server's credentials for POST /introspect.
-SID=$(sqlite3 "$STATE/auth.db" "SELECT min(id) FROM sessions WHERE user_id = $UID_")
+SID=$(echo "SELECT min(id) FROM sessions WHERE user_id = $UID_" | sql "$DBURI")
+# shellcheck disable=SC2046
 awk -v n="${BENCH_FRESH:-20000}" -v l="$UID_ $SID" \
     'BEGIN { for (i = 0; i < n; i++) print l }' |
-    AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET bench/mint \
-    > "$STATE/access.fresh"
-CLIENT_SECRET=$(AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET \
+    env $(settings "$DBURI" "$STATE") bench/mint > "$STATE/access.fresh"
+# shellcheck disable=SC2046
+CLIENT_SECRET=$(env $(settings "$DBURI" "$STATE") \
     tools/authctl clients add bench 2>/dev/null | awk '$1 == "secret" {print $2}')
 export BENCH_BASIC="Basic $(printf 'bench:%s' "$CLIENT_SECRET" | base64 -w0)"
 
@@ -194,18 +269,32 @@ ticks() {
 	echo "$n"
 }
 
+# dbticks: the same for the PostgreSQL server's processes (a backend per
+# connection, its writers and vacuum); 0 on SQLite, which runs in the
+# programs.
+dbticks() {
+	local pid n=0
+	[ "$STORE" = postgresql ] || { echo 0; return 0; }
+	for pid in $(ps --ppid "$(head -n 1 "$PGDIR/data/postmaster.pid")" -o pid=); do
+		n=$((n + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null ||
+		    echo 0)))
+	done
+	echo "$n"
+}
+
 # run NAME CONNECTIONS URL SCRIPT PROGRAM [SAMPLE]: one wrk run after a
 # one-second warm-up, results in RPS, P50, P99 and ERR, and in CPU the
-# CPU time PROGRAM's processes spent per request (us; "-" without one).  With SAMPLE,
+# CPU time PROGRAM's processes spent per request (us; "-" without one),
+# in DBCPU the PostgreSQL server's (us; "-" on SQLite).  With SAMPLE,
 # PROGRAM's memory (mem) half-way through the run in MID and at the end
 # in END.  The refresh chains get no warm-up: it would spend their
 # tokens, and reuse of a spent token is theft (the sessions would be
 # revoked, as they should be).  Nor does the login: its warm-up would
 # leave bcrypt hashes for hung-up clients running into the measured run.
-declare -A RPS P50 P99 ERR CPU MID END
+declare -A RPS P50 P99 ERR CPU DBCPU MID END
 run() {
 	local name=$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
-	local args=(-t"$TH" -c"$conns" --latency --timeout 10s) out sampler t0
+	local args=(-t"$TH" -c"$conns" --latency --timeout 10s) out sampler t0 d0
 	[ -n "$script" ] && args+=(-s "$script")
 	case $script in
 	bench/refresh.lua|bench/login.lua) ;;
@@ -217,8 +306,10 @@ run() {
 		sampler=$!
 	fi
 	t0=$(ticks "$prog")
+	d0=$(dbticks)
 	out=$(wrk "${args[@]}" -d"${T}s" "$url")
 	CPU[$name]=$(( $(ticks "$prog") - t0 ))
+	DBCPU[$name]=$(( $(dbticks) - d0 ))
 	if [ -n "$sample" ]; then
 		wait "$sampler"
 		MID[$name]=$(cat "$STATE/mid")
@@ -232,6 +323,10 @@ run() {
 	CPU[$name]=$(awk -v t="${CPU[$name]}" -v hz="$HZ" -v r="${RPS[$name]}" \
 	    -v d="$T" -v p="$prog" 'BEGIN {
 		if (p == "") print "-"
+		else printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0) }')
+	DBCPU[$name]=$(awk -v t="${DBCPU[$name]}" -v hz="$HZ" -v r="${RPS[$name]}" \
+	    -v d="$T" -v s="$STORE" 'BEGIN {
+		if (s != "postgresql") print "-"
 		else printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0) }')
 }
 HZ=$(getconf CLK_TCK)
@@ -265,12 +360,18 @@ run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
 SEEDED=
 if [ "${BENCH_SEED:-1}" = 1 ]; then
 	t0=$(date +%s)
-	sqlite3 "$STATE/auth.db" ".parameter set @n $USERS" ".read bench/seed.sql"
+	if [ "$STORE" = postgresql ]; then
+		psql -XAtq -v ON_ERROR_STOP=1 -v n="$USERS" "$DBURI" \
+		    -f bench/seed-postgresql.sql >/dev/null
+	else
+		sqlite3 "$DBURI" ".parameter set @n $USERS" ".read bench/seed.sql"
+	fi
 	SEED_S=$(( $(date +%s) - t0 ))
 	# Tokens for sessions of seeded users, all over the table.
-	sqlite3 "$STATE/auth.db" "SELECT user_id, id FROM sessions WHERE
-	    user_agent = 'seed' ORDER BY random() LIMIT $SPREAD" | tr '|' ' ' |
-	    AUTH_DB="$STATE/auth.db" AUTH_JWT_SECRET=$SECRET bench/mint \
+	# shellcheck disable=SC2046
+	echo "SELECT user_id, id FROM sessions WHERE user_agent = 'seed'
+	    ORDER BY random() LIMIT $SPREAD" | sql "$DBURI" | tr '|' ' ' |
+	    env $(settings "$DBURI" "$STATE") bench/mint \
 	    > "$STATE/access.spread"
 	run "GET /user-info, seeded" "$C" "$B/user-info" bench/user-info.lua \
 	    user-info.fcgi
@@ -291,6 +392,22 @@ PAR=$(for _ in $(seq "$CORES"); do hash 3 & done; wait)
 run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua login.fcgi \
     sample
 
+# Logins at cost 4, where the store's share shows: a third server at
+# that cost on the same database and keys, and an account of its own
+# (a cost-12 hash would be checked at 12, then rehashed).
+PORT_C4=$(free_port)
+mkdir -m 700 "$STATE/c4"
+serve "$STATE/c4" "$PORT_C4" "$DBURI" "$STATE" AUTH_BCRYPT_COST=4
+CPID=$SPID
+curl -sf -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"bench4@example.com","password":"benchmark password"}' \
+    "http://127.0.0.1:$PORT_C4/register" >/dev/null
+BENCH_EMAIL=bench4@example.com PARENT=$CPID run "POST /login, cost 4" \
+    "$((2 * PROCS))" "http://127.0.0.1:$PORT_C4/login" bench/login.lua \
+    login.fcgi
+kill -TERM "$CPID" 2>/dev/null
+CPID=
+
 # What counting adds to a request, alone and with PROCS processes of
 # one program counting at once (their atomic adds share cache lines).
 count_ns() {
@@ -303,25 +420,32 @@ COUNTP=$(count_ns "$PROCS")
 # The table.
 trivial=${RPS["trivial FastCGI"]}
 static=${RPS["static file"]}
-printf '\nfcgi-auth benchmark: %s cores (%s), wrk -t%s -c%s -d%ss, %s processes per program\n\n' \
-    "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+printf '\nfcgi-auth benchmark on %s: %s cores (%s), wrk -t%s -c%s -d%ss, %s processes per program\n\n' \
+    "$STORE" "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
     "$TH" "$C" "$T" "$PROCS"
 NAMES=("static file" "trivial FastCGI" "GET /health" "protected static file"
     "GET /user-info"
     "GET /user-info, HS256" "GET /user-info (again)" "HS256 (again)"
     "ES256, fresh token each" "POST /introspect" "POST /refresh chains"
-    ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login")
-printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' scenario req/s p50/ms p99/ms \
-    errors cpu/us /trivial /static
+    ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login"
+    "POST /login, cost 4")
+printf '%-28s %9s %7s %7s %6s %8s %6s %8s %8s\n' scenario req/s p50/ms p99/ms \
+    errors cpu/us db/us /trivial /static
 for name in "${NAMES[@]}"; do
-	printf '%-28s %9s %7s %7s %6s %8s %8s %8s\n' "$name" "${RPS[$name]}" \
+	printf '%-28s %9s %7s %7s %6s %8s %6s %8s %8s\n' "$name" "${RPS[$name]}" \
 	    "${P50[$name]}" "${P99[$name]}" "${ERR[$name]}" "${CPU[$name]}" \
+	    "${DBCPU[$name]}" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
+	# For bench/compare.sh: one line a scenario.
+	[ -z "${BENCH_OUT:-}" ] ||
+	    printf '%s|%s|%s|%s|%s\n' "$name" "${RPS[$name]}" "${P99[$name]}" \
+	    "${CPU[$name]}" "${DBCPU[$name]}" >> "$BENCH_OUT"
 done
 printf '\ncpu/us: CPU time of the program'"'"'s processes per request (not lighttpd'"'"'s,\n'
-printf 'nor wrk'"'"'s).  POST /login: %s connections; the rest: %s.\n' \
-    "$((2 * PROCS))" "$C"
+printf 'nor wrk'"'"'s); db/us: the PostgreSQL server'"'"'s.  POST /login: %s connections;\n' \
+    "$((2 * PROCS))"
+printf 'the rest: %s.\n' "$C"
 printf 'GET /user-info: ES256 tokens (the default), one token reused; HS256 from\n'
 printf '  a second lighttpd with AUTH_JWT_ALG=HS256, run in turn; "fresh token\n'
 printf '  each": %s different ES256 tokens, none remembered by a process.\n' \

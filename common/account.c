@@ -380,7 +380,10 @@ change_email(const struct account_change *c, struct mailtoken *m)
 	return CHANGE_FAILED;
 }
 
-/* The writes of a change, inside its transaction; u gets the result. */
+/*
+ * The writes of a change, inside its transaction, the user held from
+ * the start; u gets the result.
+ */
 static enum change
 change_locked(const struct account_change *c, struct user *u,
     char old[EMAIL_MAX + 1], struct mailtoken *m)
@@ -388,7 +391,7 @@ change_locked(const struct account_change *c, struct user *u,
 	enum change	 rc;
 	int		 w;
 
-	if ((w = user_load(c->uid, u)) != 1)
+	if ((w = user_lock(c->uid, u)) != 1)
 		return w == 0 ? CHANGE_MISSING : CHANGE_FAILED;
 	memcpy(old, u->email, EMAIL_MAX + 1);
 	if (c->rename && (w = user_name_set(c->uid, c->username)) != DB_DONE)

@@ -273,16 +273,30 @@ check_secret(char *err, size_t errsz)
 	return 1;
 }
 
+/* Is AUTH_DB a PostgreSQL URI (as db_open() tells them)?  1 or 0. */
+static int
+db_server(void)
+{
+
+	return strncmp(config.db, "postgresql://", 13) == 0 ||
+	    strncmp(config.db, "postgres://", 11) == 0;
+}
+
 /*
  * The folder of the database file, into dir (size bytes), for what is
- * kept beside it.  Returns 1, or 0 with err set.
+ * kept beside it.  A PostgreSQL database has no folder: then setting
+ * (what to set instead) must be given.  Returns 1, or 0 with err set.
  */
 static int
-db_folder(char *dir, size_t size, char *err, size_t errsz)
+db_folder(char *dir, size_t size, const char *setting, char *err,
+    size_t errsz)
 {
 	char	*dbcopy;
 	int	 n;
 
+	if (db_server())
+		return fail(err, errsz, "AUTH_DB is PostgreSQL: set %s",
+		    setting);
 	if ((dbcopy = strdup(config.db)) == NULL)
 		return fail(err, errsz, "AUTH_DB: out of memory");
 	n = snprintf(dir, size, "%s", dirname(dbcopy));
@@ -294,7 +308,7 @@ db_folder(char *dir, size_t size, char *err, size_t errsz)
 
 /*
  * The JWT secret comes from AUTH_JWT_SECRET, from the file named by
- * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside the database,
+ * AUTH_JWT_SECRET_FILE, or from "jwt.secret" beside a SQLite database,
  * made on first start.  Returns 1, or 0 with err set.
  */
 static int
@@ -313,7 +327,9 @@ load_secret(char *err, size_t errsz)
 	if (file != NULL)
 		return read_secret("AUTH_JWT_SECRET_FILE", file, err, errsz);
 
-	if (!db_folder(dir, sizeof(dir), err, errsz))
+	/* Every host must sign with the same secret: no default. */
+	if (!db_folder(dir, sizeof(dir), "AUTH_JWT_SECRET or "
+	    "AUTH_JWT_SECRET_FILE, the same on every host", err, errsz))
 		return 0;
 	n = snprintf(path, sizeof(path), "%s/jwt.secret", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
@@ -386,8 +402,14 @@ check_tokens(char *err, size_t errsz)
 	if (config.audience == NULL &&
 	    (config.audience = strdup(config.issuer)) == NULL)
 		return fail(err, errsz, "AUTH_AUDIENCE: out of memory");
-	if (config.key_dir == NULL) {
-		if (!db_folder(dir, sizeof(dir), err, errsz))
+	/*
+	 * Every host must publish and sign with one key set: no default
+	 * on PostgreSQL.  HS256 keeps no keys.
+	 */
+	if (config.key_dir == NULL && (!db_server() ||
+	    config.jwt_alg != ALG_HS256)) {
+		if (!db_folder(dir, sizeof(dir), "AUTH_KEY_DIR, a folder "
+		    "every host shares", err, errsz))
 			return 0;
 		if ((config.key_dir = strdup(dir)) == NULL)
 			return fail(err, errsz, "AUTH_KEY_DIR: out of memory");

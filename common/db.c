@@ -1,9 +1,39 @@
 /*
  * The store's face.  Every statement the project runs is in sqls[]
  * below, sorted by table and indexed by enum sql, as kcaldav's db.c
- * keeps them; the backend (db_sqlite.c) prepares each once, at its
- * first use, and runs it with the arguments it is given.  Nothing
- * outside the store sees a backend type.
+ * keeps them, in SQLite's dialect; pg[] holds PostgreSQL's text of
+ * those that differ, and only those.  The backend (db_sqlite.c,
+ * db_pg.c) prepares each once per connection, at its first use, and
+ * runs it with the arguments it is given.  Nothing outside the store
+ * sees a backend type.
+ *
+ * Parameters are written ?N (or ?) in both tables; the PostgreSQL
+ * backend makes them $N.  Write a statement once, portably, where you
+ * can: CASE WHEN ... THEN 1 ELSE 0 END for a truth value a row hands
+ * back (PostgreSQL's are booleans), no scalar min()/max(), LIMIT -1,
+ * rowid.  A statement needs a pg[] entry when its SQL is SQLite's
+ * alone, when PostgreSQL cannot tell a parameter's type (?1 + ?2), or
+ * when it must lock what it reads (below).
+ *
+ * Locking.  SQLite's db_begin() takes the write lock of the whole
+ * database, so a transaction that reads then writes sees nothing
+ * change in between.  PostgreSQL runs transactions side by side (READ
+ * COMMITTED): each statement sees what was committed when it started,
+ * and only row locks make another transaction wait.  So the pg[] form
+ * of a statement that reads what its transaction then writes on locks
+ * the rows it read, FOR NO KEY UPDATE (the refresh token and its
+ * session, the admins, the user a mailed token belongs to), and where
+ * the rows to guard may not exist yet (a user's sessions, the mails to
+ * an address), the transaction first locks something that does
+ * (SQL_USER_LOCK, SQL_MAIL_LOG_LOCK), in a statement of its own, so
+ * the reads after it start once the lock is held.  Counters are
+ * counted first and checked after (SQL_THROTTLE_HIT ... RETURNING):
+ * the upsert's row lock makes the count exact.  The bounded purges
+ * skip rows another transaction holds (SKIP LOCKED), so that they
+ * never make a request wait, and walk their index in order (ORDER BY):
+ * on a table that churns, PostgreSQL's planner would otherwise scan it
+ * whole, dead row versions and all.  Writers to different accounts
+ * never wait for each other.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,6 +118,11 @@ static const char *const sqls[SQL__MAX] = {
 	"SELECT count(*) FROM mail_log WHERE email = ? AND sent_at > ?",
 	/* SQL_MAIL_LOG_INSERT */
 	"INSERT INTO mail_log (email, sent_at) VALUES (?, ?)",
+	/*
+	 * SQL_MAIL_LOG_LOCK: hold address ?1's count of mails until the
+	 * transaction ends.  SQLite's write transaction holds it already.
+	 */
+	"SELECT 1 WHERE ?1 IS NOT NULL",
 	/* SQL_MAIL_LOG_PURGE: bounded, so it never stalls a request. */
 	"DELETE FROM mail_log WHERE rowid IN (SELECT rowid FROM mail_log "
 	"WHERE sent_at <= ? LIMIT 100)",
@@ -95,9 +130,11 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_MAIL_TOKEN_DROP: a user's tokens of one kind. */
 	"DELETE FROM mail_tokens WHERE user_id = ? AND kind = ?",
 	/* SQL_MAIL_TOKEN_FIND: is it used, and is the address still his? */
-	"SELECT t.user_id, t.expires_at, t.used_at IS NOT NULL, "
-	"t.email = u.email, t.email FROM mail_tokens t "
-	"JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.kind = ?",
+	"SELECT t.user_id, t.expires_at, "
+	"CASE WHEN t.used_at IS NULL THEN 0 ELSE 1 END, "
+	"CASE WHEN t.email = u.email THEN 1 ELSE 0 END, t.email "
+	"FROM mail_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.hash = ? AND t.kind = ?",
 	/* SQL_MAIL_TOKEN_INSERT */
 	"INSERT INTO mail_tokens (hash, kind, user_id, email, created_at, "
 	"expires_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -238,12 +275,13 @@ static const char *const sqls[SQL__MAX] = {
 	/*
 	 * SQL_THROTTLE_HIT: count one hit at ?2 (now); a closed window
 	 * starts over, lasting ?3 seconds.  Every SET reads the row as it
-	 * was.
+	 * was.  The count it returns includes this hit.
 	 */
 	"INSERT INTO throttle (key, hits, window_end) VALUES (?1, 1, ?2 + ?3) "
 	"ON CONFLICT (key) DO UPDATE SET "
 	"hits = CASE WHEN window_end > ?2 THEN hits + 1 ELSE 1 END, "
-	"window_end = CASE WHEN window_end > ?2 THEN window_end ELSE ?2 + ?3 END",
+	"window_end = CASE WHEN window_end > ?2 THEN window_end ELSE ?2 + ?3 END "
+	"RETURNING hits, window_end",
 	/* SQL_THROTTLE_PURGE: bounded. */
 	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
 	"WHERE window_end <= ? LIMIT 100)",
@@ -313,6 +351,11 @@ static const char *const sqls[SQL__MAX] = {
 	"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 	/* SQL_USER_LIST: one page, in USER_COLUMNS. */
 	"SELECT " USER_COLUMNS " FROM users ORDER BY id LIMIT ? OFFSET ?",
+	/*
+	 * SQL_USER_LOCK: user_load(), holding the user's row until the
+	 * transaction ends (PostgreSQL's form locks it).
+	 */
+	"SELECT " USER_COLUMNS " FROM users WHERE id = ?",
 	/* SQL_USER_LOGIN_EMAIL */
 	"SELECT id, password_hash FROM users WHERE email = ?",
 	/* SQL_USER_LOGIN_NAME */
@@ -325,23 +368,158 @@ static const char *const sqls[SQL__MAX] = {
 	"WHERE id = ?4",
 };
 
-/* The backend of the open connection. */
+/*
+ * PostgreSQL's text of the statements whose SQL differs, by the same
+ * ids; NULL: sqls[]'s text serves both.  The parameters are the same,
+ * in number and meaning.
+ */
+static const char *const pg[SQL__MAX] = {
+	[SQL_AUDIT_PURGE] =
+	"DELETE FROM audit WHERE id IN (SELECT id FROM audit "
+	"WHERE time <= ?1 ORDER BY time LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	[SQL_MAIL_LOG_LOCK] =
+	"SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
+	/* No rowid: the table has an id.  Rows another purge holds are its. */
+	[SQL_MAIL_LOG_PURGE] =
+	"DELETE FROM mail_log WHERE id IN (SELECT id FROM mail_log "
+	"WHERE sent_at <= ? ORDER BY sent_at LIMIT 100 FOR UPDATE SKIP LOCKED)",
+	/* The user's row, so that the address cannot change meanwhile. */
+	[SQL_MAIL_TOKEN_FIND] =
+	"SELECT t.user_id, t.expires_at, "
+	"CASE WHEN t.used_at IS NULL THEN 0 ELSE 1 END, "
+	"CASE WHEN t.email = u.email THEN 1 ELSE 0 END, t.email "
+	"FROM mail_tokens t JOIN users u ON u.id = t.user_id "
+	"WHERE t.hash = ? AND t.kind = ? FOR NO KEY UPDATE OF u",
+	[SQL_MAIL_TOKEN_PURGE] =
+	"DELETE FROM mail_tokens WHERE hash IN (SELECT hash FROM mail_tokens "
+	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
+	[SQL_MFA_TOKEN_PURGE] =
+	"DELETE FROM mfa_tokens WHERE hash IN (SELECT hash FROM mfa_tokens "
+	"WHERE expires_at <= ?1 ORDER BY expires_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
+	/*
+	 * The session, then the token: parallel refreshes of one session
+	 * take turns, and the later one reads the row the first wrote.
+	 */
+	[SQL_REFRESH_FIND] =
+	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
+	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
+	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
+	"FROM refresh_tokens r JOIN sessions s "
+	"ON s.id = r.session_id WHERE r.hash = ?1 FOR NO KEY UPDATE OF s, r",
+	[SQL_REFRESH_UNSEAL_OLD] =
+	"UPDATE refresh_tokens SET next_sealed = NULL WHERE hash IN (SELECT "
+	"hash FROM refresh_tokens WHERE next_sealed IS NOT NULL AND "
+	"rotated_at <= ?1 ORDER BY rotated_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
+	/* No LIMIT -1; the user's row is locked first (SQL_USER_LOCK). */
+	[SQL_SESSION_EVICT] =
+	"UPDATE sessions SET revoked_at = ?1, expires_at = ?1 "
+	"WHERE id IN (SELECT s.id FROM sessions s "
+	"WHERE s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
+	"ORDER BY s.last_used_at DESC, s.id DESC OFFSET ?3)",
+	/* LEAST() for SQLite's scalar min(). */
+	[SQL_SESSION_EXTEND] =
+	"UPDATE sessions SET last_used_at = ?1, "
+	"expires_at = LEAST(CAST(?1 AS BIGINT) + ?2, created_at + ?3) "
+	"WHERE id = ?4 RETURNING expires_at",
+	[SQL_SESSION_PURGE] =
+	"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
+	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
+	/* CAST: PostgreSQL cannot tell the type of ?2 + ?3 alone. */
+	[SQL_THROTTLE_HIT] =
+	"INSERT INTO throttle (key, hits, window_end) "
+	"VALUES (?1, 1, CAST(?2 AS BIGINT) + ?3) "
+	"ON CONFLICT (key) DO UPDATE SET "
+	"hits = CASE WHEN throttle.window_end > ?2 THEN throttle.hits + 1 "
+	"ELSE 1 END, "
+	"window_end = CASE WHEN throttle.window_end > ?2 "
+	"THEN throttle.window_end ELSE ?2 + ?3 END "
+	"RETURNING hits, window_end",
+	[SQL_THROTTLE_PURGE] =
+	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
+	"WHERE window_end <= ? ORDER BY window_end LIMIT 100 "
+	"FOR UPDATE SKIP LOCKED)",
+	/*
+	 * Every admin, in one order: a second demotion waits for the
+	 * first and then counts what it left.
+	 */
+	[SQL_USER_ADMINS] =
+	"SELECT count(*) FROM (SELECT id FROM users WHERE role = 'admin' "
+	"ORDER BY id FOR NO KEY UPDATE) a",
+	[SQL_USER_LOCK] =
+	"SELECT " USER_COLUMNS " FROM users WHERE id = ? FOR NO KEY UPDATE",
+	/* Unique in any case: the index is on lower(username). */
+	[SQL_USER_LOGIN_NAME] =
+	"SELECT id, password_hash FROM users WHERE lower(username) = lower(?)",
+};
+
+/* The backend of the open connection, and its dialect's texts. */
 static const struct db_backend	*be;
+static const char *const	*dialect;
+
+/* What db_open() was given, fit for a log. */
+static char			 place[256];
+
+/* Statement id's text in the open backend's dialect. */
+static const char *
+text(enum sql id)
+{
+
+	return dialect != NULL && dialect[id] != NULL ? dialect[id] : sqls[id];
+}
 
 /*
- * Open the store at where (a SQLite file) and bring its schema up to
- * date.  Returns 1, or -1 (logged).
+ * Does where name a database on a server (a PostgreSQL URI,
+ * postgresql://... or postgres://...) rather than a SQLite file?
+ * Returns 1 or 0.
+ */
+int
+db_remote(const char *where)
+{
+
+	return strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0;
+}
+
+/*
+ * Open the store at where, a PostgreSQL URI or else a SQLite file, and
+ * bring its schema up to date.  Returns 1, 0 if a PostgreSQL server
+ * does not answer yet (the store connects at a later statement), or -1
+ * (logged).
  */
 int
 db_open(const char *where)
 {
+	int	 rc = -1;
 
-	be = &db_sqlite;
-	if (be->open(where) == -1) {
-		be = NULL;
-		return -1;
+	if (db_remote(where)) {
+		be = &db_pg;
+		dialect = pg;
+	} else {
+		be = &db_sqlite;
+		dialect = NULL;
 	}
-	return 1;
+	if (be->describe(where, place, sizeof(place)) == -1 ||
+	    (rc = be->open(where)) == -1) {
+		be = NULL;
+		dialect = NULL;
+	}
+	return rc;
+}
+
+/*
+ * The database db_open() was last given, for messages: a SQLite path,
+ * or a PostgreSQL database's name and host (never its password).
+ */
+const char *
+db_where(void)
+{
+
+	return place;
 }
 
 /* Close the connection; safe when nothing is open. */
@@ -352,6 +530,7 @@ db_close(void)
 	if (be != NULL)
 		be->close();
 	be = NULL;
+	dialect = NULL;
 }
 
 /* The schema version the database is at, or -1. */
@@ -370,7 +549,11 @@ db_ping(void)
 	return db_get(SQL_HEALTH, DB_NOARGS, NULL, NULL) == -1 ? 0 : 1;
 }
 
-/* Returns 1 if a statement hit a lock since the last call, and clears. */
+/*
+ * Returns 1 if a statement failed since the last call for a reason
+ * that passes (a lock held too long, a deadlock, a connection lost or
+ * not yet made), and clears.
+ */
 int
 db_busy(void)
 {
@@ -386,7 +569,7 @@ int
 db_prepare(enum sql id)
 {
 
-	return be != NULL && be->prepare(id, sqls[id]) == 1 ? 1 : -1;
+	return be != NULL && be->prepare(id, text(id)) == 1 ? 1 : -1;
 }
 
 /* The fn of db_get() and db_each(), with the row count they return. */
@@ -399,7 +582,7 @@ run(enum sql id, const struct db_arg *args, size_t n, db_row_fn fn,
 	*rows = 0;
 	if (be == NULL)
 		return DB_ERROR;
-	return be->run(id, sqls[id], args, n, fn, arg, max, rows, &changes);
+	return be->run(id, text(id), args, n, fn, arg, max, rows, &changes);
 }
 
 /*
@@ -440,7 +623,7 @@ db_exec(enum sql id, const struct db_arg *args, size_t n)
 	int64_t	 changes = 0;
 	size_t	 rows;
 
-	if (be == NULL || be->run(id, sqls[id], args, n, NULL, NULL, 0, &rows,
+	if (be == NULL || be->run(id, text(id), args, n, NULL, NULL, 0, &rows,
 	    &changes) != DB_DONE)
 		return -1;
 	return (int)changes;

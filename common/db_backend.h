@@ -15,13 +15,23 @@ enum db_txn {
 };
 
 /*
- * run() binds the arguments to statement id (its text is sql), steps
- * it and hands fn each row until fn returns nonzero (1: enough, -1:
- * stop with an error) or max rows were handed (0: all).  It leaves the
- * statement reset, so no read stays open, and sets *rows and *changes.
- * Returns DB_DONE, DB_CONFLICT or DB_ERROR (logged).
+ * describe() writes what the store's address names, fit for a log
+ * (never a password), and returns 1, or -1 if it is no address.
+ * open() returns 1 when connected (the schema migrated), 0 when the
+ * store is set up but its server does not answer yet (a server-based
+ * store then connects at the next statement), -1 on an error that
+ * retrying cannot mend (logged).
+ *
+ * prepare() and run() get the statement's text in the backend's own
+ * dialect (db.c picks it).  run() binds the arguments to statement id
+ * (its text is sql), steps it and hands fn each row until fn returns
+ * nonzero (1: enough, -1: stop with an error) or max rows were handed
+ * (0: all).  It leaves the statement reset, so no read stays open,
+ * and sets *rows and *changes.  Returns DB_DONE, DB_CONFLICT or
+ * DB_ERROR (logged).
  */
 struct db_backend {
+	int		 (*describe)(const char *, char *, size_t);
 	int		 (*open)(const char *);
 	void		 (*close)(void);
 	int		 (*schema)(void);
@@ -39,15 +49,21 @@ struct db_backend {
 };
 
 extern const struct db_backend	 db_sqlite;
+extern const struct db_backend	 db_pg;
 
-/* One schema migration, compiled in from db/NNN_name.sql. */
+/*
+ * One schema migration, compiled in from db/DIALECT/NNN_name.sql by
+ * tools/embed-sql.sh: one table per dialect, the same versions in each.
+ */
 struct migration {
 	int		 version;
 	const char	*name;
 	const char	*sql;
 };
 
-extern const struct migration	 db_migrations[];
-extern const int		 db_migrations_count;
+extern const struct migration	 db_migrations_sqlite[];
+extern const int		 db_migrations_sqlite_count;
+extern const struct migration	 db_migrations_postgresql[];
+extern const int		 db_migrations_postgresql_count;
 
 #endif

@@ -145,7 +145,7 @@ migrate(void)
 	char	 pragma[64];
 	int	 i, version, latest;
 
-	latest = db_migrations[db_migrations_count - 1].version;
+	latest = db_migrations_sqlite[db_migrations_sqlite_count - 1].version;
 	if ((version = schema()) == latest)
 		return 1;
 	if (version > latest) {
@@ -159,13 +159,13 @@ migrate(void)
 		return -1;
 	if ((version = schema()) < 0)
 		goto err;
-	for (i = 0; i < db_migrations_count; i++) {
-		if (db_migrations[i].version <= version)
+	for (i = 0; i < db_migrations_sqlite_count; i++) {
+		if (db_migrations_sqlite[i].version <= version)
 			continue;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-		    db_migrations[i].version);
-		if (exec(db_migrations[i].sql) == -1 || exec(pragma) == -1) {
-			LOG("migration %s failed", db_migrations[i].name);
+		    db_migrations_sqlite[i].version);
+		if (exec(db_migrations_sqlite[i].sql) == -1 || exec(pragma) == -1) {
+			LOG("migration %s failed", db_migrations_sqlite[i].name);
 			goto err;
 		}
 	}
@@ -223,6 +223,14 @@ sqlite_open(const char *path)
 err:
 	sqlite_close();
 	return -1;
+}
+
+/* A SQLite database is named by its path. */
+static int
+sqlite_describe(const char *path, char *out, size_t size)
+{
+
+	return (size_t)snprintf(out, size, "%s", path) < size ? 1 : -1;
 }
 
 /* Prepare statement id (its text sql) unless it is.  Returns 1 or -1. */
@@ -380,6 +388,7 @@ col_null(const struct db_row *row, int col)
 }
 
 const struct db_backend db_sqlite = {
+	sqlite_describe,
 	sqlite_open,
 	sqlite_close,
 	schema,

@@ -134,7 +134,9 @@ token_key(const char *token, unsigned char h[SHA256_LEN])
 
 /*
  * Drop a bounded number of expired tokens and of mail counts older
- * than the hour, then count the mails to email within the hour.
+ * than the hour, then count the mails to email within the hour, its
+ * count held until the caller's transaction ends (so parallel requests
+ * for one address take turns: a row lock cannot hold a count).
  * Returns the count, or -1.
  */
 static int
@@ -142,7 +144,9 @@ purge_and_count(const char *email, int64_t now)
 {
 	int64_t	 n;
 
-	if (db_exec(SQL_MAIL_TOKEN_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
+	if (db_get(SQL_MAIL_LOG_LOCK, DB_ARGS(DB_TEXT(email)), NULL,
+	    NULL) == -1 ||
+	    db_exec(SQL_MAIL_TOKEN_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
 	    db_exec(SQL_MAIL_LOG_PURGE, DB_ARGS(DB_INT(now - HOUR))) == -1 ||
 	    db_count(SQL_MAIL_LOG_COUNT, DB_ARGS(DB_TEXT(email),
 	    DB_INT(now - HOUR)), &n) == -1)

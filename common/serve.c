@@ -266,10 +266,11 @@ signals(void)
 /*
  * Everything a program needs before its first request: settings, the
  * list of common passwords, the signing keys (made at first start),
- * the store, the body parser.  OpenSSL reads
- * its configuration now, not in the first request that hashes, and
- * without its error strings (450 KiB more of libcrypto per process,
- * for text nothing here prints).  Returns 1, or -1 (said on stderr).
+ * the store (a PostgreSQL server that is down is connected to later),
+ * the body parser.  OpenSSL reads its configuration now, not in the
+ * first request that hashes, and without its error strings (450 KiB
+ * more of libcrypto per process, for text nothing here prints).
+ * Returns 1, or -1 (said on stderr).
  */
 static int
 start(void)
@@ -284,9 +285,21 @@ start(void)
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
 		return -1;
 	}
+	/*
+	 * The counts are a host's own: a PostgreSQL database has no
+	 * folder of this host's to keep them beside.  (authctl, which
+	 * counts nothing, needs no file.)
+	 */
+	if (cfg->metrics_file == NULL && db_remote(cfg->db)) {
+		fprintf(stderr, "%s: AUTH_DB is PostgreSQL: set "
+		    "AUTH_METRICS_FILE, a file of this host's own\n",
+		    program_invocation_short_name);
+		return -1;
+	}
+	/* A database server that does not answer yet is a 503, not an exit. */
 	if (db_open(cfg->db) == -1) {
 		fprintf(stderr, "%s: %s: cannot open the database\n",
-		    program_invocation_short_name, cfg->db);
+		    program_invocation_short_name, db_where());
 		return -1;
 	}
 	if (body_init() == -1 ||

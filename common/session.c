@@ -67,18 +67,21 @@ first_int(const struct db_row *row, void *arg)
 }
 
 /*
- * The writes of a login, inside the caller's transaction: purge a few
- * dead sessions, keep max - 1 active ones (so the new one makes max),
- * insert the session (t->sid, made by amr) and its refresh token, and
- * record the login (and its second factor, mfa.success, if it had
- * one).
+ * The writes of a login, inside the caller's transaction: hold the
+ * user (parallel logins of one account take turns, so each counts the
+ * sessions the last one left), purge a few dead sessions, keep max - 1
+ * active ones (so the new one makes max), insert the session (t->sid,
+ * made by amr) and its refresh token, and record the login (and its
+ * second factor, mfa.success, if it had one).
  */
 static int
 open_locked(const struct user *u, const char *ip, const char *agent,
     const unsigned char *fgp, const char *amr, struct tokens *t, int64_t now)
 {
+	struct user	 held;
 
-	if (db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
+	if (user_lock(u->id, &held) != 1 ||
+	    db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
 	    db_exec(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
 	    DB_INT(cfg->max_sessions - 1))) == -1)
 		return -1;
@@ -627,16 +630,19 @@ session_close(int64_t uid, int64_t sid, enum audit_event e)
 
 /*
  * Revoke every active session of user uid, each recorded as
- * session.revoked, in one transaction.  Returns how many, or -1.
+ * session.revoked, in one transaction.  The user is held first, as a
+ * login holds it, so that the sessions recorded are the sessions
+ * revoked on PostgreSQL too.  Returns how many, or -1.
  */
 int
 session_revoke_all(int64_t uid)
 {
-	int	 n;
+	struct user	 held;
+	int		 n;
 
 	if (db_begin() == -1)
 		return -1;
-	if (audit_sessions(uid) == -1 ||
+	if (user_lock(uid, &held) == -1 || audit_sessions(uid) == -1 ||
 	    (n = session_revoke_user(uid, 0)) == -1 || db_commit() == -1) {
 		db_rollback();
 		return -1;

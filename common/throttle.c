@@ -10,10 +10,11 @@
  * account-change endpoints (which know the caller) share the count
  * with logins; a name nobody has is counted by the name itself, so an
  * unknown account is throttled and answered exactly like a known one.
- * An attempt is counted before its password is checked, in the same
- * transaction as the check of the limits, so parallel attempts cannot
- * all slip under the limit while bcrypt runs; a right password takes
- * its count back (throttle_clear()).  A refused attempt writes nothing.
+ * An attempt is counted before its password is checked, and the limits
+ * checked on the count it made, in one transaction, so parallel
+ * attempts cannot all slip under the limit while bcrypt runs, on either
+ * store; a right password takes its count back (throttle_clear()).  A
+ * refused attempt writes nothing: its transaction is rolled back.
  */
 #include <arpa/inet.h>
 
@@ -185,13 +186,29 @@ over(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
 	return 1;
 }
 
-/* Count one hit on counter k of limit l at now.  Returns 1, or -1. */
+/*
+ * Count one hit on counter k of limit l at now, inside the caller's
+ * transaction, and look at the count it makes.  Counting first is what
+ * makes parallel attempts take turns on PostgreSQL too: the upsert
+ * holds the counter's row until the transaction ends, where a read
+ * could not lock a counter that is not there yet.  Returns 1 if the
+ * count is within the limit, 0 if this hit went past it (*wait raised
+ * to the seconds until its window closes; roll back), -1 on error.
+ */
 static int
-hit(enum limit l, const unsigned char k[KEY_LEN], int64_t now)
+hit(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
+    int64_t *wait)
 {
+	struct counter	 c;
 
-	return db_exec(SQL_THROTTLE_HIT, DB_ARGS(DB_BLOB(k, KEY_LEN),
-	    DB_INT(now), DB_INT(window(l)))) == -1 ? -1 : 1;
+	if (db_get(SQL_THROTTLE_HIT, DB_ARGS(DB_BLOB(k, KEY_LEN), DB_INT(now),
+	    DB_INT(window(l))), counter_row, &c) != 1)
+		return -1;
+	if (c.hits <= setting(limits[l].max))
+		return 1;
+	if (c.window_end - now > *wait)
+		*wait = c.window_end - now;
+	return 0;
 }
 
 /* Drop a bounded number of counters whose window has closed. */
@@ -220,30 +237,34 @@ allowed(const struct throttle *t, int64_t now, int64_t *wait)
  * May this password check go on?  If both counters are under their
  * limits, the check is counted as a failure on both (in a transaction
  * of its own) and 1 is returned: call throttle_clear() if the password
- * turns out right.  Otherwise 0 with *retry the whole seconds until the later of
- * the closed windows; nothing is written.  -1 on error.
+ * turns out right.  Otherwise 0 with *retry the whole seconds until the
+ * later of the closed windows; nothing is written.  -1 on error.
  */
 int
 throttle_check(const struct throttle *t, int64_t *retry)
 {
 	int64_t	 now = util_now();
-	int	 rc;
+	int	 rc, a = 0, b = 0;
 
 	/* A throttled attempt, the bulk of an attack, takes no lock. */
 	if ((rc = allowed(t, now, retry)) != 1)
 		goto out;
 	if (db_begin() == -1)
 		return -1;
-	if ((rc = allowed(t, now, retry)) != 1) {
-		db_rollback();
-		goto out;
-	}
-	if (purge(now) == -1 || hit(LIMIT_ACCOUNT, t->account, now) == -1 ||
-	    hit(LIMIT_ADDRESS, t->address, now) == -1 || db_commit() == -1) {
+	*retry = 0;
+	if (purge(now) == -1 ||
+	    (a = hit(LIMIT_ACCOUNT, t->account, now, retry)) == -1 ||
+	    (b = hit(LIMIT_ADDRESS, t->address, now, retry)) == -1) {
 		db_rollback();
 		return -1;
 	}
-	return 1;
+	rc = a && b;
+	if (!rc) {
+		db_rollback();
+		goto out;
+	}
+	if (db_commit() == -1)
+		return -1;
 out:
 	if (rc == 0)
 		metrics_add(limits[LIMIT_ACCOUNT].refused, 1);
@@ -311,14 +332,18 @@ throttle_request(enum limit l, const char *ip, int64_t *retry)
 		goto out;
 	if (db_begin() == -1)
 		return -1;
-	if ((rc = over(l, k, now, retry)) != 0) {
-		db_rollback();
-		goto out;
-	}
-	if (purge(now) == -1 || hit(l, k, now) == -1 || db_commit() == -1) {
+	if (purge(now) == -1 || (rc = hit(l, k, now, retry)) == -1) {
 		db_rollback();
 		return -1;
 	}
+	if (rc == 0) {
+		/* Over the limit: as refused as if over() had seen it. */
+		db_rollback();
+		rc = 1;
+		goto out;
+	}
+	if (db_commit() == -1)
+		return -1;
 	return 1;
 out:
 	if (rc == 1)
@@ -351,12 +376,14 @@ int
 throttle_failed(enum limit l, const char *ip)
 {
 	unsigned char	 k[KEY_LEN];
-	int64_t		 now = util_now();
+	int64_t		 now = util_now(), wait = 0;
 
 	address_key(l, ip, k);
 	if (db_begin() == -1)
 		return -1;
-	if (purge(now) == -1 || hit(l, k, now) == -1 || db_commit() == -1) {
+	/* A failure past the limit is counted all the same. */
+	if (purge(now) == -1 || hit(l, k, now, &wait) == -1 ||
+	    db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}

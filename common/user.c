@@ -38,6 +38,21 @@ user_load(int64_t id, struct user *u)
 	return db_get(SQL_USER_GET, DB_ARGS(DB_INT(id)), user_row, u);
 }
 
+/*
+ * user_load() inside the caller's transaction, holding user id's row
+ * until it ends: another transaction that locks the same user waits,
+ * so what this one reads about the user (its sessions, its pending
+ * changes) stays as read until it commits.  SQLite's write transaction
+ * holds the whole database already; PostgreSQL's form of the statement
+ * locks the row.  Returns 1, 0 if there is no such user, -1.
+ */
+int
+user_lock(int64_t id, struct user *u)
+{
+
+	return db_get(SQL_USER_LOCK, DB_ARGS(DB_INT(id)), user_row, u);
+}
+
 /* A db_get() callback: the int64_t at arg gets the first column. */
 static int
 first_id(const struct db_row *row, void *arg)
@@ -351,20 +366,26 @@ user_delete(int64_t id)
 }
 
 /*
- * Open the transaction of a change to user id and load it into u;
- * when the change takes admin rights away (demote), check in the same
- * transaction that it is not the last admin, so two admins demoting
- * each other at once cannot both succeed.  Returns USER_CHANGED with
- * the transaction open, or why not with it closed.
+ * Open the transaction of a change to user id and load (and lock) it
+ * into u; when the change takes admin rights away (demote), check in
+ * the same transaction that it is not the last admin, so two admins
+ * demoting each other at once cannot both succeed.  The admins are
+ * counted first, which on PostgreSQL locks them all in one order: the
+ * second demotion waits for the first, then counts what it left.
+ * Returns USER_CHANGED with the transaction open, or why not with it
+ * closed.
  */
 static enum user_change
 guard(int64_t id, int demote, struct user *u)
 {
 	enum user_change	 rc = USER_FAILED;
+	int64_t			 admins = 0;
 
 	if (db_begin() == -1)
 		return USER_FAILED;
-	switch (user_load(id, u)) {
+	if (demote && db_count(SQL_USER_ADMINS, DB_NOARGS, &admins) == -1)
+		goto out;
+	switch (user_lock(id, u)) {
 	case 1:
 		break;
 	case 0:
@@ -373,13 +394,9 @@ guard(int64_t id, int demote, struct user *u)
 	default:
 		goto out;
 	}
-	switch (demote ? user_last_admin(u) : 0) {
-	case 0:
+	if (!demote || !user_is_admin(u) || admins > 1)
 		return USER_CHANGED;
-	case 1:
-		rc = USER_LAST_ADMIN;
-		break;
-	}
+	rc = USER_LAST_ADMIN;
 out:
 	db_rollback();
 	return rc;

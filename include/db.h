@@ -11,6 +11,18 @@
  * Returns, here as everywhere: -1 an error (logged), 0 no, 1 yes.
  * A write that can hit a UNIQUE or CHECK constraint names its results:
  * DB_DONE, DB_CONFLICT, DB_ERROR (kcaldav's db_prncpl_new).
+ *
+ * Two backends: SQLite (AUTH_DB a file) and PostgreSQL (AUTH_DB a
+ * postgresql:// or postgres:// URI).  Both behave alike for a caller
+ * that keeps these rules:
+ * - A transaction that reads and then writes on what it read must
+ *   hold what it read: SQLite's db_begin() takes the whole database,
+ *   PostgreSQL's only the rows a statement locks (FOR NO KEY UPDATE in
+ *   its form of the statement, or user_lock() first).  See "Locking"
+ *   in db.c.
+ * - After an error or a DB_CONFLICT inside a transaction, the only
+ *   thing left to do is db_rollback(): PostgreSQL has ended the
+ *   transaction's work already.
  */
 #ifndef DB_H
 #define DB_H
@@ -36,6 +48,7 @@ enum sql {
 	SQL_HEALTH,
 	SQL_MAIL_LOG_COUNT,
 	SQL_MAIL_LOG_INSERT,
+	SQL_MAIL_LOG_LOCK,
 	SQL_MAIL_LOG_PURGE,
 	SQL_MAIL_TOKEN_DROP,
 	SQL_MAIL_TOKEN_FIND,
@@ -92,6 +105,7 @@ enum sql {
 	SQL_USER_HASH_UPGRADE,
 	SQL_USER_INSERT,
 	SQL_USER_LIST,
+	SQL_USER_LOCK,
 	SQL_USER_LOGIN_EMAIL,
 	SQL_USER_LOGIN_NAME,
 	SQL_USER_NAME_SET,
@@ -142,9 +156,17 @@ const char	*db_text(const struct db_row *, int);
 const void	*db_blob(const struct db_row *, int, size_t *);
 int		 db_null(const struct db_row *, int);
 
-/* The connection: opened (and the schema migrated) before any request. */
+/*
+ * The connection: opened (and the schema migrated) before any request.
+ * db_open() returns 1, or 0 when a PostgreSQL server does not answer
+ * yet: the program starts anyway, every statement fails (db_busy()
+ * says so) until a later one connects by itself; -1 on an error that
+ * waiting cannot mend.
+ */
+int		 db_remote(const char *);
 int		 db_open(const char *);
 void		 db_close(void);
+const char	*db_where(void);
 int		 db_schema(void);
 int		 db_ping(void);
 int		 db_busy(void);
@@ -160,7 +182,10 @@ int		 db_write(enum sql, const struct db_arg *, size_t, db_row_fn,
 		    void *);
 int		 db_count(enum sql, const struct db_arg *, size_t, int64_t *);
 
-/* Transactions: a write transaction, taking the write lock up front. */
+/*
+ * Transactions: a write transaction; SQLite takes the database's write
+ * lock up front, PostgreSQL only the rows each statement writes or locks.
+ */
 int		 db_begin(void);
 int		 db_commit(void);
 void		 db_rollback(void);

@@ -1,7 +1,7 @@
 /*
  * Users: the rows of the users table.  Functions without a note run
- * one statement (atomic on its own) and record nothing;
- * user_last_admin() needs the caller's transaction; user_create(),
+ * one statement (atomic on its own) and record nothing; user_lock()
+ * and user_last_admin() need the caller's transaction; user_create(),
  * user_update(), user_remove() and their _forced variants open their
  * own and record their audit entries in it (register, role.changed,
  * user.deleted).
@@ -41,6 +41,7 @@ enum user_change {
 
 int		 user_row(const struct db_row *, void *);
 int		 user_load(int64_t, struct user *);
+int		 user_lock(int64_t, struct user *);
 int		 user_insert(const char *, const char *, const char *,
 		    const char *, int64_t *);
 int		 user_create(const char *, const char *, const char *,

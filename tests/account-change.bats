@@ -352,7 +352,7 @@ delete_self() {
 	assert_error 401 invalid_token
 	req POST /refresh "{\"refresh_token\":\"$REFRESH\"}"
 	assert_error 401 invalid_token
-	[ "$(db "SELECT revoked_at IS NOT NULL FROM sessions WHERE id = $sid")" = 1 ]
+	[ "$(db "SELECT CAST(revoked_at IS NOT NULL AS INTEGER) FROM sessions WHERE id = $sid")" = 1 ]
 }
 
 @test "sessions: a sealed successor is wiped once the grace window passed" {

@@ -48,7 +48,8 @@ fcgi_login() {
 
 @test "disconnect: a program writing to a FastCGI peer that left survives" {
 	sock=$BATS_TEST_TMPDIR/login.sock
-	env AUTH_DB="$BATS_TEST_TMPDIR/auth.db" AUTH_BCRYPT_COST=14 \
+	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" AUTH_BCRYPT_COST=14 \
+	    $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
 	    spawn-fcgi -n -s "$sock" -- "$ROOT/cgi-bin/login.fcgi" \
 	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &

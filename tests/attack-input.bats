@@ -87,7 +87,7 @@ post_bytes() {
 			assert_json .field null
 		done
 	done
-	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM users WHERE email LIKE 'nul@%'")" = 0 ]
+	[ "$(db "SELECT count(*) FROM users WHERE email LIKE 'nul@%'")" = 0 ]
 }
 
 @test "input: malformed UTF-8 is 400" {
@@ -121,7 +121,7 @@ post_bytes() {
 }
 
 @test "input: SQL in every field of register and login is data, never SQL" {
-	users=$(sqlite3 "$STATE/auth.db" 'SELECT count(*) FROM users')
+	users=$(db 'SELECT count(*) FROM users')
 	# Valid values that carry SQL are stored as typed.
 	req POST /register '{"email":"o'"'"'neil--@example.com","password":"'"'"' OR 1=1; DROP TABLE users; --"}'
 	assert_status 201
@@ -145,8 +145,8 @@ post_bytes() {
 	done
 	req POST /login "{\"email\":\"x'or'1'='1@example.com\",\"password\":\"correct horse\"}"
 	assert_error 401 invalid_credentials
-	[ "$(sqlite3 "$STATE/auth.db" 'SELECT count(*) FROM users')" = $((users + 1)) ]
-	[ "$(sqlite3 "$STATE/auth.db" 'PRAGMA integrity_check')" = ok ]
+	[ "$(db 'SELECT count(*) FROM users')" = $((users + 1)) ]
+	[ "$DB" != sqlite ] || [ "$(db 'PRAGMA integrity_check')" = ok ]
 	[[ $BODY != *SELECT* && $BODY != *sqlite* && $BODY != *syntax* ]]
 }
 
@@ -216,7 +216,7 @@ post_bytes() {
 	done
 	req POST /register '{"email":"other@example.com","username":"PAYPAL","password":"correct horse"}'
 	assert_error 409 conflict username
-	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM users WHERE email LIKE '%paypal%' OR username LIKE '%paypal%'")" = 1 ]
+	[ "$(db "SELECT count(*) FROM users WHERE email LIKE '%paypal%' OR username LIKE '%paypal%'")" = 1 ]
 }
 
 @test "input: an unknown email and a wrong password answer alike" {
@@ -247,7 +247,8 @@ post_bytes() {
 	# here): reading it would hang until timeout kills the program.
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	exec {hold}<>"$BATS_TEST_TMPDIR/fifo"
-	run timeout 20 env -i AUTH_DB="$BATS_TEST_TMPDIR/cgi.db" \
+	cgidb=$(store_db "$BATS_TEST_TMPDIR/cgi.db")
+	run timeout 20 env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH=100000000 \
 	    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" \
@@ -257,7 +258,7 @@ post_bytes() {
 	[[ ${lines[0]} == "Status: 413 "* ]]
 	[[ $output == *'"error":"payload_too_large"'* ]]
 	for cl in -1 abc 1e3 99999999999999999999; do
-		run env -i AUTH_DB="$BATS_TEST_TMPDIR/cgi.db" \
+		run env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 		    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 		    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH="$cl" \
 		    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" </dev/null

@@ -107,12 +107,12 @@ try() {
 	for i in 1 2 3; do
 		try "$EMAIL" "wrong horse"
 	done
-	before=$(sqlite3 "$STATE/auth.db" 'SELECT sum(hits) FROM throttle')
+	before=$(db 'SELECT sum(hits) FROM throttle')
 	for i in 1 2 3 4 5; do
 		try "$EMAIL" "correct horse" "10.8.$i.1"
 		assert_status 429
 	done
-	[ "$(sqlite3 "$STATE/auth.db" 'SELECT sum(hits) FROM throttle')" = "$before" ]
+	[ "$(db 'SELECT sum(hits) FROM throttle')" = "$before" ]
 }
 
 @test "throttle: 6 failures from one address throttle it for every account" {
@@ -152,10 +152,10 @@ try() {
 @test "throttle: the table holds no login name or address in clear" {
 	try "$EMAIL" "wrong horse"
 	assert_status 401
-	run sqlite3 "$STATE/auth.db" '.dump throttle'
+	run db_dump throttle
 	[ "$status" -eq 0 ]
-	[[ $output == *"INSERT INTO throttle"* ]]
+	[[ $output =~ "INSERT INTO "(public\.)?throttle ]]
 	[[ $output != *"$EMAIL"* ]]
 	[[ $output != *"$ADDR"* ]]
-	[ "$(sqlite3 "$STATE/auth.db" 'SELECT count(*) FROM throttle WHERE length(key) <> 32')" = 0 ]
+	[ "$(db 'SELECT count(*) FROM throttle WHERE length(key) <> 32')" = 0 ]
 }

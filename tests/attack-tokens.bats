@@ -162,7 +162,7 @@ claims() {
 	done
 	req GET /health
 	assert_status 200
-	[ "$(sqlite3 "$STATE/auth.db" 'SELECT count(*) FROM sessions')" -gt 0 ]
+	[ "$(db 'SELECT count(*) FROM sessions')" -gt 0 ]
 }
 
 @test "jku, x5u and an embedded jwk are not trusted" {

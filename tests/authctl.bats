@@ -47,7 +47,7 @@ add() {
 }
 
 @test "authctl: a bad setting stops it with one line (1)" {
-	run env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=abc \
+	run env $(store_env) AUTH_BCRYPT_COST=abc \
 	    "$ROOT/tools/authctl" list-users
 	assert_failure 1
 	assert_output --partial 'AUTH_BCRYPT_COST'
@@ -137,7 +137,7 @@ add() {
 	assert_failure 1
 	[ "$(db "SELECT count(*) FROM users WHERE email = '$email'")" = 0 ]
 	# The policy is the server's: AUTH_PASSWORD_MIN counts here too.
-	run env AUTH_DB="$STATE/auth.db" AUTH_PASSWORD_MIN=20 \
+	run env $(store_env) AUTH_PASSWORD_MIN=20 \
 	    "$ROOT/tools/authctl" add-user "$email" <<<'correct horse'
 	assert_failure 1
 	assert_output 'authctl: password must be at least 20 characters'
@@ -150,7 +150,7 @@ add() {
 @test "authctl: on a terminal the password is asked twice, without echo" {
 	email=$(new_email)
 	# script(1) gives authctl a terminal; each answer waits for its prompt.
-	coproc TTY { script -qfec "env AUTH_DB='$STATE/auth.db' AUTH_BCRYPT_COST=4 \
+	coproc TTY { script -qfec "env $(printf '%q ' $(store_env))AUTH_BCRYPT_COST=4 \
 	    '$ROOT/tools/authctl' add-user '$email'" /dev/null; }
 	pid=$TTY_PID
 	exec {from}<&"${TTY[0]}" {to}>&"${TTY[1]}"
@@ -170,7 +170,7 @@ add() {
 
 @test "authctl: on a terminal two different passwords are refused" {
 	email=$(new_email)
-	coproc TTY { script -qfec "env AUTH_DB='$STATE/auth.db' AUTH_BCRYPT_COST=4 \
+	coproc TTY { script -qfec "env $(printf '%q ' $(store_env))AUTH_BCRYPT_COST=4 \
 	    '$ROOT/tools/authctl' add-user '$email'" /dev/null; }
 	pid=$TTY_PID
 	exec {from}<&"${TTY[0]}" {to}>&"${TTY[1]}"
@@ -335,12 +335,21 @@ add() {
 @test "authctl: migrate reports the schema" {
 	run authctl migrate
 	assert_success
-	assert_output --regexp "^database $STATE/auth.db is at schema [0-9]+$"
-	[ "$(db 'PRAGMA user_version')" = "$(awk '{ print $NF }' <<<"$output")" ]
+	if [ "$DB" = postgresql ]; then
+		# Its name and host, never the URI (which may hold a password).
+		assert_output --regexp "^database t_[0-9a-f]+ on $FCGI_AUTH_PG is at schema [0-9]+$"
+		version=$(db 'SELECT version FROM schema_version')
+	else
+		assert_output --regexp "^database $STATE/auth.db is at schema [0-9]+$"
+		version=$(db 'PRAGMA user_version')
+	fi
+	[ "$version" = "$(awk '{ print $NF }' <<<"$output")" ]
 	run authctl migrate now
 	assert_failure 2
 	# A fresh database is created and migrated.
-	run env AUTH_DB="$BATS_TEST_TMPDIR/new.db" "$ROOT/tools/authctl" migrate
+	new=$(store_db "$BATS_TEST_TMPDIR/new.db")
+	run env AUTH_DB="$new" ${SERVER_SECRET:+AUTH_JWT_SECRET_FILE="$SERVER_SECRET"} \
+	    $(store_files "$BATS_TEST_TMPDIR") "$ROOT/tools/authctl" migrate
 	assert_success
-	[ "$(sqlite3 "$BATS_TEST_TMPDIR/new.db" 'SELECT count(*) FROM users')" = 0 ]
+	[ "$(SERVER_DB=$new db 'SELECT count(*) FROM users')" = 0 ]
 }

@@ -423,7 +423,7 @@ sid_of() {
 	user_login
 	# As plain CGI (no FastCGI role), with a good token: a 404.
 	# (stderr apart: as root beside Apache's nobody, metrics complain.)
-	run --separate-stderr env -i AUTH_DB="$STATE/auth.db" \
+	run --separate-stderr env -i $(store_env) \
 	    AUTH_BCRYPT_COST=4 $SERVER_ENV \
 	    REQUEST_METHOD=GET REQUEST_URI=/private/hello.txt \
 	    HTTP_AUTHORIZATION="Bearer $ACCESS" HTTP_FCGI_ROLE=AUTHORIZER \

@@ -54,7 +54,6 @@ set_cookie() {
 
 @test "cookies: a refresh's cookies last what is left of the session" {
 	browser_login
-	db() { sqlite3 -cmd '.timeout 5000' "$STATE/auth.db" "$@"; }
 	db "UPDATE sessions SET created_at = created_at - (2592000 - 7200)
 	    WHERE user_id = (SELECT id FROM users WHERE email = '$EMAIL')"
 	req POST /refresh '' -b "$JAR" -c "$JAR"

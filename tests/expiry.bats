@@ -42,7 +42,7 @@ setup() {
 	assert_status 200
 	assert_json '.tokens | length' 1
 	# The login purged the expired session from the table.
-	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM sessions WHERE user_id = $USER_ID")" = 1 ]
+	[ "$(db "SELECT count(*) FROM sessions WHERE user_id = $USER_ID")" = 1 ]
 	req POST /refresh "{\"refresh_token\":\"$first\"}"
 	assert_error 401 invalid_token
 }

@@ -65,7 +65,7 @@ setup() { load_helpers; }
 	for pid in $(ps -e -o pid=,sid=,args= |
 	    awk -v s="$SERVER_PID" '$2 == s && $3 ~ /health\.fcgi$/ { print $1 }'); do
 		env=$(tr '\0' '\n' </proc/"$pid"/environ)
-		grep -qx "AUTH_DB=$STATE/auth.db" <<<"$env"
+		grep -qxF "AUTH_DB=$SERVER_DB" <<<"$env"
 		grep -qx AUTH_BCRYPT_COST=4 <<<"$env"
 		# Unset settings are absent, never "${AUTH_X}".
 		refute grep -q '^AUTH_ISSUER=' <<<"$env"

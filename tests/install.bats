@@ -29,8 +29,8 @@ setup() { load_helpers; }
 		[ "$(stat -c %a "$P/libexec/fcgi-auth/cgi-bin/$prog.fcgi")" = 755 ]
 	done
 	[ "$(stat -c %a "$P/sbin/authctl")" = 755 ]
-	for f in "$ROOT"/db/*.sql; do
-		cmp "$f" "$P/share/fcgi-auth/db/$(basename "$f")"
+	for f in "$ROOT"/db/sqlite/*.sql "$ROOT"/db/postgresql/*.sql; do
+		cmp "$f" "$P/share/fcgi-auth/db/${f#"$ROOT"/db/}"
 	done
 	# Swagger UI's two files go with the rest when the tree has them
 	# (make deps-docs, which tests/docs.bats runs); make says when not.
@@ -60,21 +60,29 @@ setup() { load_helpers; }
 }
 
 @test "install: the installed programs answer as CGI" {
-	local cgi=$P/libexec/fcgi-auth/cgi-bin db=$BATS_TEST_TMPDIR/cgi.db
-	run env -i AUTH_DB="$db" AUTH_BCRYPT_COST=4 REQUEST_METHOD=GET \
+	local cgi=$P/libexec/fcgi-auth/cgi-bin db secret
+	db=$(store_db "$BATS_TEST_TMPDIR/cgi.db")
+	# A PostgreSQL store has no folder for a secret of its own making.
+	[ "$DB" = sqlite ] || secret="AUTH_JWT_SECRET=install-test-secret-0123456789abcdef
+	    $(store_files "$BATS_TEST_TMPDIR")"
+	run env -i AUTH_DB="$db" $secret AUTH_BCRYPT_COST=4 REQUEST_METHOD=GET \
 	    SCRIPT_NAME=/health "$cgi/health.fcgi"
 	assert_success
 	assert_line --index 0 $'Status: 200 OK\r'
 	assert_output --partial '{"status":"ok"}'
 	body='{"email":"installed@example.com","password":"correct horse"}'
-	run env -i AUTH_DB="$db" AUTH_BCRYPT_COST=4 REQUEST_METHOD=POST \
+	run env -i AUTH_DB="$db" $secret AUTH_BCRYPT_COST=4 REQUEST_METHOD=POST \
 	    SCRIPT_NAME=/register CONTENT_TYPE=application/json \
 	    CONTENT_LENGTH=${#body} "$cgi/register.fcgi" <<<"$body"
 	assert_success
 	assert_line --index 0 $'Status: 201 Created\r'
-	run env -i AUTH_DB="$db" "$P/sbin/authctl" migrate
+	run env -i AUTH_DB="$db" $secret "$P/sbin/authctl" migrate
 	assert_success
-	assert_output --partial "database $db is at schema"
+	if [ "$DB" = sqlite ]; then
+		assert_output --partial "database $db is at schema"
+	else
+		assert_output --partial "on $FCGI_AUTH_PG is at schema"
+	fi
 }
 
 @test "install: the installed example configuration serves the installed tree" {

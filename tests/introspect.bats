@@ -47,7 +47,12 @@ inactive() {
 	secret=$(awk '$1 == "secret" { print $2 }' <<<"$output")
 	[ "${#secret}" -eq 43 ]
 	[ "$(db "SELECT length(secret_hash) FROM clients WHERE name = '$name'")" = 32 ]
-	[ "$(db "SELECT count(*) FROM clients WHERE instr(secret_hash, '$secret') > 0 OR name = '$secret'")" = 0 ]
+	if [ "$DB" = postgresql ]; then
+		found="position(convert_to('$secret', 'UTF8') in secret_hash)"
+	else
+		found="instr(secret_hash, '$secret')"
+	fi
+	[ "$(db "SELECT count(*) FROM clients WHERE $found > 0 OR name = '$secret'")" = 0 ]
 	run authctl clients list
 	assert_success
 	assert_line --regexp "^$name	[0-9TZ:-]+$"

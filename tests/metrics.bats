@@ -200,18 +200,18 @@ requests() {
 @test "metrics: a database lock's wait is counted" {
 	scrape
 	before=$METRICS
-	# Another process holds the write lock for a second.
-	{ echo 'BEGIN IMMEDIATE;'; sleep 1; echo 'COMMIT;'; } |
-	    sqlite3 "$STATE/auth.db" &
-	locker=$!
-	for _ in $(seq 100); do
-		sqlite3 -cmd '.timeout 0' "$STATE/auth.db" 'BEGIN IMMEDIATE; ROLLBACK;' \
-		    2>/dev/null || break
-		sleep 0.01
-	done
-	req POST /register "{\"email\":\"$(new_email)\",\"password\":\"correct horse\"}"
-	wait "$locker"
-	assert_status 201
+	# Another process holds the write lock (on PostgreSQL, the users
+	# table's) for a second.
+	db_hold_tables users
+	curl -s -o /dev/null -w '%{http_code}' -X POST \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"$(new_email)\",\"password\":\"correct horse\"}" \
+	    "$BASE/register" >"$BATS_TEST_TMPDIR/status" &
+	client=$!
+	sleep 1
+	db_release COMMIT
+	wait "$client"
+	[ "$(cat "$BATS_TEST_TMPDIR/status")" = 201 ]
 	scrape
 	awk -v d="$(grew fcgi_auth_db_wait_seconds_total "$before")" \
 	    'BEGIN { exit !(d > 0) }'
@@ -221,9 +221,19 @@ requests() {
 	user_login
 	scrape
 	before=$METRICS
-	db 'ALTER TABLE audit RENAME TO audit_away'
+	# A table gone (SQLite), or refusing inserts (PostgreSQL, whose
+	# prepared statements follow a renamed table).
+	if [ "$DB" = postgresql ]; then
+		db_fail_inserts audit
+	else
+		db 'ALTER TABLE audit RENAME TO audit_away'
+	fi
 	req POST /login "{\"email\":\"$EMAIL\",\"password\":\"correct horse\"}"
-	db 'ALTER TABLE audit_away RENAME TO audit'
+	if [ "$DB" = postgresql ]; then
+		db_fail_inserts_off audit
+	else
+		db 'ALTER TABLE audit_away RENAME TO audit'
+	fi
 	assert_error 500 internal_error
 	scrape
 	[ "$(grew fcgi_auth_db_errors_total "$before")" -ge 1 ]

@@ -69,7 +69,8 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	raw=$(python3 -c "import base64,sys; print(base64.b32decode(sys.argv[1]).hex().upper())" "$secret")
 	[ "$(db "SELECT length(secret) FROM totp_secrets WHERE user_id = $ID")" = 48 ]
 	[[ $(db "SELECT hex(secret) FROM totp_secrets WHERE user_id = $ID") != *"$raw"* ]]
-	[ "$(db "SELECT enabled_at IS NULL FROM totp_secrets WHERE user_id = $ID")" = 1 ]
+	[ "$(db "SELECT CASE WHEN enabled_at IS NULL THEN 1 ELSE 0 END
+	    FROM totp_secrets WHERE user_id = $ID")" = 1 ]
 	# Until it is confirmed, nothing changes.
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_json .mfa_enabled false
@@ -140,7 +141,8 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	assert_error 400 invalid_request code
 	req POST /mfa/totp/confirm '{}' -H "$(auth "$ACCESS")"
 	assert_error 400 invalid_request code
-	[ "$(db "SELECT enabled_at IS NULL FROM totp_secrets WHERE user_id = $ID")" = 1 ]
+	[ "$(db "SELECT CASE WHEN enabled_at IS NULL THEN 1 ELSE 0 END
+	    FROM totp_secrets WHERE user_id = $ID")" = 1 ]
 	[ "$(events "$ID")" = "register login.success mfa.failure" ]
 }
 
@@ -156,7 +158,7 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	# Stored hashed, bound to the account, for 300 s.
 	[ "$(db "SELECT count(*) FROM mfa_tokens WHERE user_id = $ID AND
 	    length(hash) = 32 AND expires_at - strftime('%s', 'now') BETWEEN 295 AND 300")" = 1 ]
-	[ -z "$(db "SELECT 1 FROM mfa_tokens WHERE hash = CAST('$MFA_TOKEN' AS BLOB)")" ]
+	[ -z "$(db "SELECT 1 FROM mfa_tokens WHERE hash = $(db_bytes "$MFA_TOKEN")")" ]
 	# The /token synonym answers alike.
 	req POST /token "{\"email\":\"$EMAIL\",\"password\":\"correct horse\"}"
 	assert_json .mfa_required true
@@ -177,8 +179,8 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	assert_status 200
 	[ "$(claim "$(jq -r .access_token <<<"$BODY")" amr | jq -c .)" = '["pwd","otp"]' ]
 	# Recorded: the code, then the login, both with the session.
-	[ "$(db "SELECT group_concat(event, ' ') FROM (SELECT event FROM audit
-	    WHERE session_id = $sid AND event LIKE '%.success' ORDER BY id)")" = "mfa.success login.success" ]
+	[ "$(db "SELECT event FROM audit WHERE session_id = $sid AND
+	    event LIKE '%.success' ORDER BY id" | paste -sd ' ')" = "mfa.success login.success" ]
 	[ "$(db "SELECT user_agent FROM audit WHERE session_id = $sid AND event = 'mfa.success'")" = "$UA" ]
 }
 
@@ -478,7 +480,7 @@ print((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 10**8)'
 	req DELETE /mfa/totp "{\"current_password\":\"correct horse\",\"code\":\"${codes[1]}\"}" -H "$(auth "$ACCESS")"
 	assert_status 204
 	mail_sync
-	db '.dump audit' >"$BATS_TEST_TMPDIR/audit.sql"
+	db_dump audit >"$BATS_TEST_TMPDIR/audit.sql"
 	[ -s "$BATS_TEST_TMPDIR/audit.sql" ]
 	for f in "$BATS_TEST_TMPDIR/audit.sql" "$STATE"/server.log "$STATE"/error.log "$MAILDIR"/in/*; do
 		[ -f "$f" ] || continue

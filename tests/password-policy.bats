@@ -20,14 +20,15 @@ setup() { load_helpers; }
 
 # The stored hash of a user, read straight from the database.
 stored_hash() {
-	sqlite3 "$STATE/auth.db" "SELECT password_hash FROM users WHERE email = '$1'"
+	db "SELECT password_hash FROM users WHERE email = '$1'"
 }
 
 # cgi PROGRAM BODY [NAME=value ...]: one POST to a program as plain CGI.
 cgi() {
 	local prog=$1 body=$2
 	shift 2
-	run env -i AUTH_DB="$BATS_TEST_TMPDIR/cgi.db" AUTH_BCRYPT_COST=4 \
+	run env -i AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/cgi.db")" AUTH_BCRYPT_COST=4 \
+	    $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME="/$prog" CONTENT_LENGTH=${#body} \
 	    CONTENT_TYPE=application/json REMOTE_ADDR=127.0.0.1 "$@" \
@@ -69,7 +70,7 @@ cgi() {
 @test "policy: a common password still logs in an account that has one" {
 	email=$(new_email)
 	register "$email"
-	sqlite3 "$STATE/auth.db" "UPDATE users SET password_hash = '$(stored_hash up3@example.com)' WHERE email = '$email'"
+	db "UPDATE users SET password_hash = '$(stored_hash up3@example.com)' WHERE email = '$email'"
 	req POST /login "{\"email\":\"$email\",\"password\":\"correct horse\"}"
 	assert_status 200
 }

@@ -123,7 +123,7 @@ CUR='"current_password":"correct horse"'
 	put "$ID" "{\"username\":null,$CUR}" "$ACCESS"
 	assert_status 200
 	assert_json .username null
-	[ "$(db "SELECT username IS NULL FROM users WHERE id = $ID")" = 1 ]
+	[ "$(db "SELECT CAST(username IS NULL AS INTEGER) FROM users WHERE id = $ID")" = 1 ]
 	# A cleared name is free for anyone.
 	user_login
 	put "$ID" "{\"username\":\"${name}b\",$CUR}" "$ACCESS"

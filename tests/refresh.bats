@@ -95,8 +95,8 @@ refresh() {
 	# Every answer carries the same successor ...
 	[ "$(jq -r .refresh_token "$BATS_TEST_TMPDIR"/r* | sort -u | wc -l)" = 1 ]
 	# ... which is the session's one live refresh token.
-	sid=$(sqlite3 "$STATE/auth.db" "SELECT max(id) FROM sessions WHERE user_id = $USER_ID")
-	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM refresh_tokens WHERE session_id = $sid AND rotated_at IS NULL")" = 1 ]
+	sid=$(db "SELECT max(id) FROM sessions WHERE user_id = $USER_ID")
+	[ "$(db "SELECT count(*) FROM refresh_tokens WHERE session_id = $sid AND rotated_at IS NULL")" = 1 ]
 	refresh "$(jq -r .refresh_token "$BATS_TEST_TMPDIR/r1")"
 	assert_status 200
 }
@@ -127,9 +127,9 @@ refresh() {
 @test "refresh: the database keeps hashes, never the tokens" {
 	refresh "$REFRESH"
 	new=$(jq -r .refresh_token <<<"$BODY")
-	[ -z "$(sqlite3 "$STATE/auth.db" .dump | grep -e "$REFRESH" -e "$new")" ]
+	[ -z "$(db_dump | grep -e "$REFRESH" -e "$new")" ]
 	hex=$(printf '%s' "$new" | sha256sum | cut -c1-64 | tr a-f A-F)
-	[ "$(sqlite3 "$STATE/auth.db" "SELECT count(*) FROM refresh_tokens WHERE hex(hash) = '$hex'")" = 1 ]
+	[ "$(db "SELECT count(*) FROM refresh_tokens WHERE hex(hash) = '$hex'")" = 1 ]
 }
 
 @test "refresh: GET is 405" {

@@ -203,7 +203,8 @@ setup() { load_helpers; }
 	diff <(grep -oh '"AUTH_[A-Z0-9_]*"' "$ROOT"/common/*.c | tr -d '"' |
 	    sort -u) <(grep '^AUTH_' <<<"$settings" | sort)
 	diff <(grep -v '^AUTH_' <<<"$settings") \
-	    <(printf '%s\n' ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS)
+	    <(printf '%s\n' PGPASSFILE PGSERVICE PGSERVICEFILE ASAN_OPTIONS \
+	    UBSAN_OPTIONS LSAN_OPTIONS)
 	for v in $settings; do
 		grep -A1 "^<IfDefine $v>\$" "$ROOT/apache/httpd.conf" |
 		    grep -q "^	FcgidInitialEnv $v \"\${$v}\"\$" ||

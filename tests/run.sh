@@ -5,12 +5,39 @@
 # SAN=1: the binaries were built with ASan/UBSan; any report they leave
 # counts as a failure.  HOST (lighttpd, apache, cgi) picks the web server
 # the suites go through (tests/lib/server.bash).  VALGRIND=1: unit tests run under valgrind.
+# DB=postgresql: the store is PostgreSQL, in one throwaway cluster for
+# the run (tools/pg-cluster.sh), with a database of its own for each
+# suite file (tests/lib/server.bash) and each unit test.
 set -u
 cd "$(dirname "$0")/.."
 
 passed=0 failed=0 skipped=0
 sanlog=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-san.XXXXXX")
-trap 'rm -rf "$sanlog"' EXIT
+pgdir=
+cleanup() {
+	if [ -n "$pgdir" ]; then
+		tools/pg-cluster.sh stop "$pgdir"
+		rm -rf "$pgdir"
+	fi
+	rm -rf "$sanlog"
+}
+trap cleanup EXIT
+
+export DB=${DB:-sqlite}
+case $DB in
+sqlite) ;;
+postgresql)
+	# Under /tmp, whose path fits a socket's and which the postgres
+	# user (and Apache's nobody) can pass through.
+	pgdir=$(mktemp -d /tmp/fcgi-auth-pg.XXXXXX)
+	tools/pg-cluster.sh start "$pgdir" || exit 1
+	export FCGI_AUTH_PG=$pgdir
+	;;
+*)
+	echo "DB=$DB: sqlite or postgresql" >&2
+	exit 2
+	;;
+esac
 
 if [ "${SAN:-}" = 1 ]; then
 	# Apache started as root runs the programs as nobody, whose
@@ -38,6 +65,13 @@ run_unit() {
 	local t out
 	for t in tests/unit/test_*.t; do
 		echo "# $t"
+		# Each test its own database: the store's tests count rows.
+		FCGI_AUTH_TEST_DB=
+		if [ -n "$pgdir" ]; then
+			FCGI_AUTH_TEST_DB=$(tools/pg-cluster.sh createdb "$pgdir" \
+			    "unit_$(basename "$t" .t)") || return 1
+		fi
+		export FCGI_AUTH_TEST_DB
 		if [ "${VALGRIND:-}" = 1 ]; then
 			out=$(valgrind -q --error-exitcode=99 --leak-check=full \
 			    --show-leak-kinds=definite,indirect \

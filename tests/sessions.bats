@@ -12,10 +12,6 @@ setup() {
 	register "$EMAIL"
 }
 
-db() {
-	sqlite3 "$STATE/auth.db" "$1"
-}
-
 @test "logout: 204, then neither token works" {
 	login "$EMAIL"
 	req POST /logout '' -H "$(auth "$ACCESS")"

@@ -36,7 +36,7 @@ server_settings() {
 	    "$DB" >"$CONF"
 	ctl migrate
 	assert_success
-	assert_output "database $DB is at schema $(ls "$ROOT"/db/[0-9]*.sql | wc -l)"
+	assert_output "database $DB is at schema $(ls "$ROOT"/db/sqlite/[0-9]*.sql | wc -l)"
 	ctl add-user ann@example.com <<<'correct horse'
 	assert_success
 	[ "$(sqlite3 "$DB" 'SELECT substr(password_hash, 1, 7) FROM users')" = '$2b$05$' ]

@@ -165,7 +165,7 @@ BAD_IDS=(abc 2abc -1 0 1.5 99999999999999999999 01 +1 1e3 0x10 '')
 	assert_json .role user
 	assert_json .email "$EMAIL"
 	[ "$(jq -r .updated_at <<<"$BODY")" != 1970-01-01T00:16:40Z ]
-	[ "$(db "SELECT updated_at > 1000 FROM users WHERE id = $ID")" = 1 ]
+	[ "$(db "SELECT CAST(updated_at > 1000 AS INTEGER) FROM users WHERE id = $ID")" = 1 ]
 	req PATCH "/users/$ID" '{"role":"admin","email_verified":false}' \
 	    -H "$(auth "$ADMIN_ACCESS")"
 	assert_status 200

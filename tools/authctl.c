@@ -656,7 +656,7 @@ cmd_migrate(int argc, char *argv[])
 	/* db_open() has already migrated; the keys are made now. */
 	if (!open_keys())
 		return EXIT_FAIL;
-	printf("database %s is at schema %d\n", cfg->db, db_schema());
+	printf("database %s is at schema %d\n", db_where(), db_schema());
 	return 0;
 }
 
@@ -973,9 +973,9 @@ main(int argc, char *argv[])
 		config_free();
 		return EXIT_FAIL;
 	}
-	if (db_open(cfg->db) == -1) {
+	if (db_open(cfg->db) != 1) {
 		fprintf(stderr, "authctl: %s: cannot open the database\n",
-		    cfg->db);
+		    db_where());
 		pw_denylist_free();
 		config_free();
 		return EXIT_FAIL;

@@ -4,7 +4,8 @@
 #
 #   tools/deps.sh              the Debian packages the build, lighttpd and
 #                              the tests need; with HOST=apache or
-#                              HOST=cgi, Apache and mod_fcgid too
+#                              HOST=cgi, Apache and mod_fcgid too; with
+#                              DB=postgresql, the PostgreSQL server
 #   tools/deps.sh docs         Chromium and npm for the /docs test, and
 #                              Swagger UI from npm into docs/node_modules
 #                              (docs/package-lock.json pins it)
@@ -49,13 +50,16 @@ if [ "${1:-}" = docs ]; then
 	exit 0
 fi
 
-PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev
+PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev libpq-dev
 libjson-c-dev libcrypt-dev libssl-dev lighttpd lighttpd-mod-openssl
 bats bats-assert
 bats-support curl jq sqlite3 man-db groff-base openssl procps libfcgi-bin
 spawn-fcgi"
 case ${HOST:-lighttpd} in
 apache|cgi) PACKAGES="$PACKAGES apache2 libapache2-mod-fcgid" ;;
+esac
+case ${DB:-sqlite} in
+postgresql) PACKAGES="$PACKAGES postgresql postgresql-client" ;;
 esac
 # shellcheck disable=SC2086
 apt_install $PACKAGES "$@"

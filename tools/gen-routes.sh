@@ -10,7 +10,9 @@
 #   SETTINGS  lighttpd.conf (var.settings), apache/httpd.conf
 #             (<IfDefine> FcgidInitialEnv), from the settings table in
 #             common/*.c ({ "AUTH_X", KIND_), the AUTH_* read with
-#             getenv("AUTH_X") there, and the sanitizers' options
+#             getenv("AUTH_X") there, libpq's variables for a password
+#             file or a service (a PostgreSQL AUTH_DB), and the
+#             sanitizers' options
 #
 # Each program gets one anchored regular expression, the alternation of
 # its paths with a {name} segment as [^/]*.  The programs come in file
@@ -56,7 +58,8 @@ done > "$tmp/routes"
 {
 	grep -ho '{ "AUTH_[A-Z0-9_]*", KIND_\|getenv("AUTH_[A-Z0-9_]*")' \
 	    common/*.c | grep -o 'AUTH_[A-Z0-9_]*'
-	echo ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS | tr ' ' '\n'
+	echo PGPASSFILE PGSERVICE PGSERVICEFILE ASAN_OPTIONS UBSAN_OPTIONS \
+	    LSAN_OPTIONS | tr ' ' '\n'
 } | awk '!seen[$0]++' > "$tmp/settings"
 grep -q '^AUTH_' "$tmp/settings" || die "no settings in common/*.c"
 

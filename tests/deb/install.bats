@@ -104,6 +104,11 @@ users_of() {
 	for lib in libfcgi0ldbl libsqlite3-0 libjson-c5 libcrypt1 libssl3; do
 		assert_output --partial "$lib"
 	done
+	# Loaded with dlopen() for a PostgreSQL AUTH_DB only, so shlibs
+	# cannot see it: declared by hand, pipeline mode's libpq 14 or later.
+	refute_output --partial libpq5
+	run dpkg-deb -f "$deb" Recommends
+	assert_output 'libpq5 (>= 14)'
 	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
 	assert_success
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' fcgi-auth)" = 'ii ' ]

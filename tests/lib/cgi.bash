@@ -10,13 +10,16 @@
 #       with the CRs of the CGI headers taken out
 #
 # Its database is $CGI_DB (default: cgi.db in the file's temporary
-# folder), kept across the file's tests; bcrypt runs at cost 4.
+# folder; with DB=postgresql, a database named after it), kept across
+# the file's tests; bcrypt runs at cost 4.
 
 cgi() {
 	local prog=$1 method=$2 path=$3 body=${4:-}
 	shift 3
 	[ $# -gt 0 ] && shift
-	run env -i AUTH_DB="${CGI_DB:-$BATS_FILE_TMPDIR/cgi.db}" \
+	local db=${CGI_DB:-$BATS_FILE_TMPDIR/cgi.db}
+	# shellcheck disable=SC2046
+	run env -i AUTH_DB="$(store_db "$db")" $(store_files "$(dirname "$db")") \
 	    AUTH_BCRYPT_COST=4 \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD="$method" SCRIPT_NAME="$path" \

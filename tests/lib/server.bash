@@ -18,6 +18,12 @@
 # front of every path req() sends; AUTHCTL the authctl that goes with
 # the programs.
 #
+# DB picks the store (make test DB=...): sqlite (a file in the state
+# folder, the default) or postgresql (a database of its own per suite
+# file in tests/run.sh's cluster, $FCGI_AUTH_PG, with the secret, the
+# keys and the metrics file in the state folder, where SQLite's
+# defaults keep them).
+#
 #   setup_file()    { server_start [--tls] [AUTH_X=value ...]; }
 #   teardown_file() { server_stop; }
 #   setup()         { load_helpers; }
@@ -28,6 +34,10 @@
 #   assert_json '.email' 'ann@example.com'
 #   assert_error 400 invalid_request [field]
 #   assert_header 'Cache-Control' 'no-store'
+#   db SQL                  run SQL on the server's database
+#   store_db PATH           the AUTH_DB of another database
+#   store_env               AUTH_DB and the secret, as the server has them
+#   store_files DIR         the keys and metrics settings of another one
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lib/jwt.bash
@@ -50,6 +60,187 @@ free_port() {
 }
 
 HOST=${HOST:-lighttpd}
+DB=${DB:-sqlite}
+
+# store_db PATH: the AUTH_DB of a database of this run's store: the
+# SQLite file PATH, or with DB=postgresql a database of the run's
+# cluster named after PATH, made the first time.  A PostgreSQL test
+# database gets SQLite's hex(), randomblob() and strftime('%s', 'now'),
+# the few the suites' SQL uses, so that one text serves both.
+store_db() {
+	local name uri
+	if [ "$DB" != postgresql ]; then
+		echo "$1"
+		return 0
+	fi
+	name=t_$(printf '%s' "$1" | sha1sum | cut -c1-24)
+	uri=$("$ROOT/tools/pg-cluster.sh" createdb \
+	    "${FCGI_AUTH_PG:?DB=postgresql runs through tests/run.sh}" \
+	    "$name") || return 1
+	psql -XAtq -v ON_ERROR_STOP=1 "$uri" >/dev/null <<-'SQL' || return 1
+	CREATE OR REPLACE FUNCTION hex(bytea) RETURNS text
+	    LANGUAGE sql IMMUTABLE AS 'SELECT upper(encode($1, ''hex''))';
+	CREATE OR REPLACE FUNCTION strftime(text, text) RETURNS bigint
+	    LANGUAGE sql STABLE AS 'SELECT extract(epoch FROM now())::bigint';
+	CREATE OR REPLACE FUNCTION randomblob(integer) RETURNS bytea
+	    LANGUAGE sql VOLATILE AS 'SELECT decode(string_agg(lpad(to_hex(
+	    (random() * 255)::integer), 2, ''0''), ''''), ''hex'')
+	    FROM generate_series(1, $1)';
+	SQL
+	echo "$uri"
+}
+
+# store_files DIR: with DB=postgresql, the settings that put what a
+# SQLite file keeps beside it in folder DIR (the keys, the metrics
+# file), for a program started by hand on a database of store_db;
+# nothing on SQLite.
+store_files() {
+	[ "$DB" != postgresql ] ||
+	    echo "AUTH_KEY_DIR=$1 AUTH_METRICS_FILE=$1/metrics.shm"
+}
+
+# skip_on_store STORE REASON: skip this test on that store, saying why.
+skip_on_store() {
+	[ "$DB" != "$1" ] || skip "$DB: $2"
+}
+
+# store_env: the settings that name the server's store (AUTH_DB, and
+# with PostgreSQL what a SQLite file has beside it: the secret's file,
+# the keys' folder every host shares, this host's metrics file), for
+# programs started by hand.
+store_env() {
+	printf 'AUTH_DB=%s' "$SERVER_DB"
+	[ -z "${SERVER_SECRET:-}" ] ||
+	    [[ " ${SERVER_ENV:-} " == *" AUTH_JWT_SECRET"* ]] ||
+	    printf ' AUTH_JWT_SECRET_FILE=%s' "$SERVER_SECRET"
+	[ -z "${SERVER_KEYS:-}" ] ||
+	    printf ' AUTH_KEY_DIR=%s AUTH_METRICS_FILE=%s/metrics.shm' \
+	    "$SERVER_KEYS" "$STATE"
+	echo
+}
+
+# db SQL: SQL on the server's database, a row per line, columns joined
+# by "|": sqlite3, or psql with DB=postgresql.
+db() {
+	if [ "$DB" = postgresql ]; then
+		psql -XAtq -v ON_ERROR_STOP=1 "$SERVER_DB" -c "$1"
+	else
+		sqlite3 -cmd '.timeout 5000' "$SERVER_DB" "$1"
+	fi
+}
+
+# db_hold SQL: from a connection of its own, open a write transaction
+# on the server's database, run SQL in it and keep it open until
+# db_release: on SQLite, BEGIN IMMEDIATE holds the whole database; on
+# PostgreSQL, what SQL locks (db_hold_tables).  If a test fails first,
+# its end closes the FIFO and the transaction rolls back.
+db_hold() {
+	local fifo=$BATS_TEST_TMPDIR/hold.sql out=$BATS_TEST_TMPDIR/hold.out i
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo"
+	if [ "$DB" = postgresql ]; then
+		psql -XAtq "$SERVER_DB" <"$fifo" >"$out" 2>&1 3>&- &
+	else
+		sqlite3 "$SERVER_DB" <"$fifo" >"$out" 2>&1 3>&- &
+	fi
+	HOLD_PID=$!
+	exec {HOLD_FD}>"$fifo"
+	if [ "$DB" = postgresql ]; then
+		echo "BEGIN; $1; SELECT 'held';" >&"$HOLD_FD"
+	else
+		printf '.timeout 5000\nBEGIN IMMEDIATE; %s; SELECT %s;\n' "$1" \
+		    "'held'" >&"$HOLD_FD"
+	fi
+	for i in $(seq 200); do
+		grep -qx held "$out" && return 0
+		sleep 0.05
+	done
+	cat "$out" >&2
+	return 1
+}
+
+# db_hold_tables TABLE...: db_hold what keeps every writer of those
+# tables waiting while readers go on: SQLite's write lock, or
+# PostgreSQL's LOCK TABLE ... IN EXCLUSIVE MODE (which row locks, FOR
+# NO KEY UPDATE among them, wait for too).
+db_hold_tables() {
+	if [ "$DB" = postgresql ]; then
+		db_hold "LOCK TABLE $(IFS=,; echo "$*") IN EXCLUSIVE MODE"
+	else
+		db_hold "SELECT 1"
+	fi
+}
+
+# db_release [COMMIT]: end db_hold's transaction (ROLLBACK unless told).
+db_release() {
+	echo "${1:-ROLLBACK};" >&"$HOLD_FD"
+	exec {HOLD_FD}>&-
+	wait "$HOLD_PID"
+	HOLD_PID=
+}
+
+# db_waiting N: wait until N transactions wait for a lock (PostgreSQL
+# says which do; SQLite does not, so a second there), at most 3 s: the
+# programs give up on a lock after 5 (503), and the web server may
+# have fewer requests in flight.
+db_waiting() {
+	local end=$((SECONDS + 3))
+	if [ "$DB" != postgresql ]; then
+		sleep 1
+		return 0
+	fi
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$(db "SELECT count(*) FROM pg_stat_activity
+		    WHERE wait_event_type = 'Lock'")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 0
+}
+
+# db_fail_inserts TABLE [CONDITION]: from now on, an insert into TABLE
+# (where CONDITION holds, on NEW) fails with an error that is no
+# constraint's, as a broken database would: a trigger in either
+# dialect.  db_fail_inserts_off TABLE drops it.
+db_fail_inserts() {
+	if [ "$DB" = postgresql ]; then
+		db "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql
+		    AS 'BEGIN RAISE EXCEPTION ''test failure''; END';
+		    CREATE TRIGGER test_fail BEFORE INSERT ON $1 FOR EACH ROW
+		    ${2:+WHEN ($2)} EXECUTE FUNCTION test_fail()"
+	else
+		db "CREATE TRIGGER test_fail BEFORE INSERT ON $1 ${2:+WHEN $2}
+		    BEGIN SELECT RAISE(ABORT, 'test failure'); END"
+	fi
+}
+
+db_fail_inserts_off() {
+	if [ "$DB" = postgresql ]; then
+		db "DROP TRIGGER test_fail ON $1; DROP FUNCTION test_fail()"
+	else
+		db "DROP TRIGGER test_fail"
+	fi
+}
+
+# db_bytes TEXT: a SQL literal of TEXT's bytes as a blob, in either
+# dialect (TEXT without quotes).
+db_bytes() {
+	if [ "$DB" = postgresql ]; then
+		echo "convert_to('$1', 'UTF8')"
+	else
+		echo "CAST('$1' AS BLOB)"
+	fi
+}
+
+# db_dump [TABLE]: what the server's database (or one table) holds, as
+# SQL text: CREATE and INSERT statements.
+db_dump() {
+	if [ "$DB" = postgresql ]; then
+		pg_dump --no-owner --inserts ${1:+--table "$1"} "$SERVER_DB"
+	else
+		sqlite3 "$SERVER_DB" ".dump ${1:-}"
+	fi
+}
+
 if [ "$HOST" = debian ]; then
 	: "${SITE_HOME:=/usr/lib/fcgi-auth}" "${SITE_PREFIX:=/auth}"
 	: "${AUTHCTL:=/usr/sbin/authctl}"
@@ -107,6 +298,18 @@ server_start() {
 	export SERVER_ENV="$*"
 	local try cmd
 	cmd=$(server_command) || return 1
+	# The store: kept across restarts, and given (SERVER_DB,
+	# SERVER_SECRET, SERVER_KEYS) when a second host shares the first
+	# one's.
+	export SERVER_DB=${SERVER_DB:-$(store_db "$STATE/auth.db")}
+	[ -n "$SERVER_DB" ] || return 1
+	if [ "$DB" = postgresql ] && [ -z "${SERVER_SECRET:-}" ] &&
+	    [[ " $* " != *" AUTH_JWT_SECRET"* ]]; then
+		export SERVER_SECRET=$STATE/jwt.secret
+		[ -e "$SERVER_SECRET" ] || (umask 077 &&
+		    od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$SERVER_SECRET")
+	fi
+	[ "$DB" != postgresql ] || export SERVER_KEYS=${SERVER_KEYS:-$STATE}
 	share_state
 	for try in 1 2 3 4 5; do
 		export PORT=$(free_port)
@@ -119,7 +322,7 @@ server_start() {
 		# Suites register and mail far more than a person would from
 		# one address: the hourly limits are high unless a test sets
 		# them (its settings come after these).
-		env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 \
+		env $(store_env) AUTH_BCRYPT_COST=4 \
 		    AUTH_REGISTER_PER_HOUR=100000 AUTH_MAIL_PER_HOUR=100000 \
 		    FCGI_AUTH_HOME="${SITE_HOME:-$ROOT}" \
 		    FCGI_AUTH_DOCS="${SITE_DOCS:-$ROOT/docs}" \
@@ -136,13 +339,14 @@ server_start() {
 		# Every server of this file, so that teardown_file stops one
 		# a failing test started and never stopped.
 		echo "$SERVER_PID" >>"$BATS_FILE_TMPDIR/servers"
-		# Ready when a program answers, not just the server.
+		# Ready when a program answers, not just the server (with
+		# SERVER_READY, that status: 503 for a store that is down).
 		local i
 		for i in $(seq 100); do
 			kill -0 "$SERVER_PID" 2>/dev/null || break
 			[ "$(curl -s -o /dev/null -w '%{http_code}' \
 			    ${CACERT:+--cacert "$CACERT"} \
-			    "$BASE/health")" = 200 ] && return 0
+			    "$BASE/health")" = "${SERVER_READY:-200}" ] && return 0
 			sleep 0.05
 		done
 		server_stop

@@ -7,12 +7,11 @@
 #   admin_login             a fresh admin, logged in: sets ADMIN_ID,
 #                           ADMIN_EMAIL and ADMIN_ACCESS
 #   user_login              a fresh user, logged in: sets ID, EMAIL, ACCESS
-#   db SQL                  sqlite3 on the server's database
 #   claim TOKEN NAME        a claim of a JWT, unverified
 
 authctl() {
 	# shellcheck disable=SC2086
-	env AUTH_DB="$STATE/auth.db" AUTH_BCRYPT_COST=4 $SERVER_ENV \
+	env $(store_env) AUTH_BCRYPT_COST=4 $SERVER_ENV \
 	    "$AUTHCTL" "$@"
 }
 
@@ -36,10 +35,6 @@ user_login() {
 	register "$EMAIL" || return 1
 	ID=$USER_ID
 	login "$EMAIL"
-}
-
-db() {
-	sqlite3 -cmd '.timeout 5000' "$STATE/auth.db" "$@"
 }
 
 claim() {
