@@ -76,7 +76,7 @@ resign() {
 	local alg kid key
 	alg=$(jwt_part "$1" 1 | jq -r .alg)
 	kid=$(jwt_part "$1" 1 | jq -r .kid)
-	key=${SERVER_KEYS:-$STATE}/key-$kid.pem
+	key=${SERVER_KEYS:-$(dirname "${SERVER_DB:-$STATE/auth.db}")}/key-$kid.pem
 	case $alg in
 	HS256) sign "$1" "$(jwt_key)" ;;
 	ES256) printf '%s.%s' "$1" "$(printf '%s' "$1" |
