@@ -11,8 +11,9 @@
 #   make bench      wrk against the programs and two baselines
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
-#   make deps-docs  Chromium for the /docs test and Swagger UI (npm);
-#                   tests/docs.bats runs it
+#   make deps-docs  Chromium, Swagger UI and the QR code library (npm)
+#                   for /docs and /account/, playwright-core for the
+#                   browser tests; tests/docs.bats and pages.bats run it
 #   make routes     write the routes and settings in lighttpd.conf and
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
@@ -77,6 +78,13 @@ SUBST       = sed -e 's|@libexecdir@|$(libexecdir)|g' \
 DOCS       = docs/openapi.json docs/index.html docs/docs.js
 SWAGGER    = docs/swagger-ui-bundle.js docs/swagger-ui.css
 SWAGGER_NPM = docs/node_modules/swagger-ui-dist
+# /account/: the sign-in and account pages, and the QR code library the
+# account page draws the second factor's key with, copied from npm's
+# qrcode-generator like Swagger UI (make deps-docs; never committed).
+ACCOUNT    = $(wildcard docs/account/*.html docs/account/*.css) \
+	     $(filter-out docs/account/qrcode.js,$(wildcard docs/account/*.js))
+QRCODE     = docs/account/qrcode.js
+QRCODE_NPM = docs/node_modules/qrcode-generator/dist/qrcode.js
 
 COMMON_SRC = $(filter-out %.gen.c,$(wildcard common/*.c))
 COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
@@ -148,9 +156,12 @@ deps:
 
 deps-docs:
 	@tools/deps.sh docs
-	@$(MAKE) -s --no-print-directory $(SWAGGER)
+	@$(MAKE) -s --no-print-directory $(SWAGGER) $(QRCODE)
 
 $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
+	cp $< $@
+
+$(QRCODE): $(QRCODE_NPM)
 	cp $< $@
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
@@ -187,12 +198,18 @@ TLS_KEY  ?= $(TLS_DIR)/key.pem
 SCHEME    = $(if $(filter 1,$(TLS)),https,http)
 LIGHTTPD_CONF = $(if $(filter 1,$(TLS)),lighttpd-tls.conf,lighttpd.conf)
 
+# The account pages need cookie mode, so make run serves in it unless
+# told otherwise (AUTH_COOKIE_MODE=off make run: refresh tokens in JSON).
+AUTH_COOKIE_MODE ?= on
 SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
+	AUTH_COOKIE_MODE=$(AUTH_COOKIE_MODE) \
 	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
 	$(if $(filter 1,$(TLS)),TLS=1 TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY))
 
 serve-setup: deps
 	@$(MAKE) --no-print-directory db
+	@[ -e $(QRCODE) ] || echo "fcgi-auth: no QR code library (make" \
+	  "deps-docs): /account/ shows the second factor's key as text"
 	@[ "$(TLS)" != 1 ] || [ "$(TLS_CERT)" != "$(TLS_DIR)/cert.pem" ] || \
 	  tools/make-cert.sh $(TLS_DIR)
 
@@ -251,7 +268,8 @@ fuzz: deps
 # with the same variables removes exactly what it put there.
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
-	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDOC)/examples/apache \
+	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDATA)/docs/account \
+	  $(PKGDOC)/examples/apache \
 	  $(PKGDOC)/examples/verify \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
@@ -259,6 +277,7 @@ install: all
 	$(INSTALL) -m 755 tools/authctl $(DESTDIR)$(sbindir)/
 	$(INSTALL) -m 644 $(wildcard db/*.sql db/*.txt) $(PKGDATA)/db/
 	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
+	$(INSTALL) -m 644 $(ACCOUNT) $(wildcard $(QRCODE)) $(PKGDATA)/docs/account/
 	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
 	  "(make deps-docs): /docs will be empty, /openapi.json is there"
 	$(INSTALL) -m 644 lighttpd.conf lighttpd-tls.conf $(PKGDOC)/examples/

@@ -5,9 +5,11 @@
 #   tools/deps.sh              the Debian packages the build, lighttpd and
 #                              the tests need; with HOST=apache or
 #                              HOST=cgi, Apache and mod_fcgid too
-#   tools/deps.sh docs         Chromium and npm for the /docs test, and
-#                              Swagger UI from npm into docs/node_modules
-#                              (docs/package-lock.json pins it)
+#   tools/deps.sh docs         Chromium and npm for the browser tests,
+#                              Swagger UI and qrcode-generator from npm
+#                              into docs/node_modules (docs/package-lock.json
+#                              pins them), playwright-core into
+#                              tests/browser/node_modules (its lock file)
 #   tools/deps.sh PACKAGE...   those Debian packages too (make bench: wrk;
 #                              make valgrind and make fuzz: theirs)
 set -eu
@@ -44,6 +46,15 @@ if [ "${1:-}" = docs ]; then
 		# dependencies would only report the install).
 		(cd docs && npm ci --ignore-scripts --no-audit --no-fund \
 		    --loglevel=error &&
+		    cp package-lock.json node_modules/.installed)
+	fi
+	# playwright-core for tests/pages.bats: it drives Debian's
+	# chromium, and downloads no browser of its own.
+	if ! cmp -s tests/browser/package-lock.json \
+	    tests/browser/node_modules/.installed 2>/dev/null; then
+		echo "deps: npm ci in tests/browser/"
+		(cd tests/browser && npm ci --ignore-scripts --no-audit \
+		    --no-fund --loglevel=error &&
 		    cp package-lock.json node_modules/.installed)
 	fi
 	exit 0
