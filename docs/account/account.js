@@ -73,11 +73,31 @@
 		});
 	}
 
+	/*
+	 * A user agent in a few words ("Firefox 133 on Windows"); the whole
+	 * string goes in the cell's title.
+	 */
+	function agent(ua) {
+		var names = [["Edg", "Edge"], ["OPR", "Opera"],
+		    ["Firefox", "Firefox"], ["HeadlessChrome", "HeadlessChrome"],
+		    ["Chrome", "Chrome"], ["Version", "Safari"]];
+		var os = /(Windows|Android|iPhone|iPad|Mac OS X|CrOS|Linux)/
+		    .exec(ua || ""), i, m;
+
+		for (i = 0; i < names.length; i++) {
+			m = new RegExp(names[i][0] + "/([0-9]+)").exec(ua || "");
+			if (m)
+				return names[i][1] + " " + m[1] + (os ? " on " +
+				    (os[1] === "Mac OS X" ? "macOS" : os[1]) : "");
+		}
+		return ua || "";
+	}
+
 	/* One session's row, with its sign-out button. */
 	function sessionRow(t) {
 		var tr = document.createElement("tr");
 		var from = Account.el("td", (t.ip || "") +
-		    (t.user_agent ? " · " + t.user_agent : ""));
+		    (t.user_agent ? ", " + agent(t.user_agent) : ""));
 		var cell = document.createElement("td");
 		var b = Account.el("button", t.current ? "Sign out this one" :
 		    "Sign out", "small");
@@ -88,6 +108,7 @@
 			tr.className = "current";
 			from.appendChild(Account.el("strong", " (this browser)"));
 		}
+		from.title = t.user_agent || "";
 		tr.appendChild(from);
 		b.type = "button";
 		b.setAttribute("aria-label", "Sign out the session from " +
