@@ -26,15 +26,28 @@
 			return Account.call("POST", "login", { email: body.email,
 			    password: v.password });
 		}).then(function (r) {
+			var login = "login" + (next !== null ?
+			    "?next=" + encodeURIComponent(next) : "");
+
 			if (r === undefined)
 				return;
-			if (r.status !== 200 || r.data.refresh_token !== undefined) {
-				// Registered; let the login page say what is wrong.
-				window.location.replace("login" + (next !== null ?
-				    "?next=" + encodeURIComponent(next) : ""));
+			if (r.status === 200 && r.data.refresh_token === undefined) {
+				window.location.replace(next !== null ? next : "./");
 				return;
 			}
-			window.location.replace(next !== null ? next : "./");
+			if (r.status !== 200) {
+				// Registered: the login page says what is wrong.
+				window.location.replace(login);
+				return;
+			}
+			// Not cookie mode: end that session rather than hold a
+			// refresh token in a page.
+			return Account.call("POST", "logout", undefined,
+			    r.data.access_token).then(function () {
+				Account.error(box, { message: "The account is " +
+				    "made, but these pages need the server's " +
+				    "cookie mode (AUTH_COOKIE_MODE=on)." });
+			});
 		});
 	});
 })();
