@@ -247,6 +247,20 @@ link() {
 	[ "$(got cookies)" = "__Host-fgp httpOnly secure Strict,__Host-refresh httpOnly secure Strict" ]
 }
 
+@test "pages: outside cookie mode a login is ended at once, and the page says why" {
+	local email
+	server_stop
+	STATE= PROCS=1 server_start AUTH_COOKIE_MODE=off
+	email=$(new_email)
+	register "$email"
+	browser wrong-password "$email" 'correct horse'
+	[ "$(got message)" = "These pages need the server's cookie mode (AUTH_COOKIE_MODE=on)." ]
+	# The page's session was logged out: only this login's is left.
+	login "$email"
+	req GET /tokens '' -H "$(auth "$ACCESS")"
+	assert_json '.tokens | length' 1
+}
+
 @test "pages: screenshots of the login and account pages, each under 60 KB" {
 	local dir=$BATS_TEST_TMPDIR f
 	# The same account every run, so that the pictures only change

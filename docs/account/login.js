@@ -23,11 +23,12 @@
 		if (data.refresh_token !== undefined) {
 			// Not cookie mode: end that session rather than hold
 			// a refresh token in a page.
-			Account.call("POST", "logout", undefined,
-			    data.access_token);
-			Account.error(box, { message: "These pages need the " +
-			    "server's cookie mode (AUTH_COOKIE_MODE=on)." });
-			return;
+			return Account.call("POST", "logout", undefined,
+			    data.access_token).then(function () {
+				Account.error(box, { message: "These pages " +
+				    "need the server's cookie mode " +
+				    "(AUTH_COOKIE_MODE=on)." });
+			});
 		}
 		window.location.replace(next !== null ? next : "./");
 	}
@@ -48,7 +49,7 @@
 				document.getElementById("code").focus();
 				return;
 			}
-			done(r.data);
+			return done(r.data);
 		});
 	});
 
