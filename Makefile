@@ -11,6 +11,7 @@
 #   make bench      wrk against the programs and two baselines
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
+#   make deps-npm   Swagger UI and the QR code library from npm (make run)
 #   make deps-docs  Chromium, Swagger UI and the QR code library (npm)
 #                   for /docs and /account/, playwright-core for the
 #                   browser tests; tests/docs.bats and pages.bats run it
@@ -158,6 +159,11 @@ deps-docs:
 	@tools/deps.sh docs
 	@$(MAKE) -s --no-print-directory $(SWAGGER) $(QRCODE)
 
+# What make run serves from npm: Swagger UI and the QR code library.
+deps-npm:
+	@tools/deps.sh npm
+	@$(MAKE) -s --no-print-directory $(SWAGGER) $(QRCODE)
+
 $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
 	cp $< $@
 
@@ -208,13 +214,15 @@ SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
 
 serve-setup: deps
 	@$(MAKE) --no-print-directory db
-	@[ -e $(QRCODE) ] || echo "fcgi-auth: no QR code library (make" \
-	  "deps-docs): /account/ shows the second factor's key as text"
+	@$(MAKE) --no-print-directory deps-npm || echo "fcgi-auth: npm" \
+	  "failed: /docs has no Swagger UI, /account/ shows the second" \
+	  "factor's key as text only"
 	@[ "$(TLS)" != 1 ] || [ "$(TLS_CERT)" != "$(TLS_DIR)/cert.pem" ] || \
 	  tools/make-cert.sh $(TLS_DIR)
 
 run: serve-setup
-	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops);" \
+	  "sign in at $(SCHEME)://127.0.0.1:$(PORT)/account/login"
 	@$(SERVE) exec lighttpd -D -f $(LIGHTTPD_CONF)
 
 # Apache, in the foreground, with the same state folder (apache/run).
@@ -341,7 +349,7 @@ deb: deps
 test-deb: deb
 	@tests/deb/run.sh
 
-.PHONY: all routes deps deps-docs db serve-setup run run-apache run-cgi test valgrind \
+.PHONY: all routes deps deps-docs deps-npm db serve-setup run run-apache run-cgi test valgrind \
 	fuzz bench profile install install-conf uninstall deb test-deb clean FORCE
 .SECONDARY:
 

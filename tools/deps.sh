@@ -5,6 +5,8 @@
 #   tools/deps.sh              the Debian packages the build, lighttpd and
 #                              the tests need; with HOST=apache or
 #                              HOST=cgi, Apache and mod_fcgid too
+#   tools/deps.sh npm          npm, and what make run serves from npm:
+#                              Swagger UI and qrcode-generator
 #   tools/deps.sh docs         Chromium and npm for the browser tests,
 #                              Swagger UI and qrcode-generator from npm
 #                              into docs/node_modules (docs/package-lock.json
@@ -34,8 +36,8 @@ apt_install() {
 	    --no-install-recommends $missing
 }
 
-if [ "${1:-}" = docs ]; then
-	apt_install chromium
+if [ "${1:-}" = docs ] || [ "${1:-}" = npm ]; then
+	[ "$1" = npm ] || apt_install chromium
 	# Node's own packages bring npm; Debian's need it apart.
 	command -v npm >/dev/null || apt_install nodejs npm
 	# Again only when the lock file changed since the last install.
@@ -48,6 +50,7 @@ if [ "${1:-}" = docs ]; then
 		    --loglevel=error &&
 		    cp package-lock.json node_modules/.installed)
 	fi
+	[ "$1" = docs ] || exit 0
 	# playwright-core for tests/pages.bats: it drives Debian's
 	# chromium, and downloads no browser of its own.
 	if ! cmp -s tests/browser/package-lock.json \
