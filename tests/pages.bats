@@ -123,6 +123,11 @@ link() {
 	[[ $(got events) == *register* ]]
 	# The account exists for the API too.
 	login "$email"
+	# "Sign out" ends this browser's session: back to the login page.
+	browser sign-out
+	[ "$(got url)" = /account/login ]
+	browser account
+	[ "$(got url)" = "/account/login?next=%2Faccount%2F" ]
 }
 
 @test "pages: a wrong password shows the API's message, on the login page" {

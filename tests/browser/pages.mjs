@@ -187,6 +187,15 @@ const steps = {
 		out("url", new URL(page.url()).pathname);
 	},
 
+	// sign-out: the account page's "Sign out", then the login page.
+	async "sign-out"(ctx) {
+		const page = await open(ctx, "/account/");
+		await accountPage(page);
+		await page.getByRole("button", { name: "Sign out", exact: true }).click();
+		await page.waitForURL(/\/account\/login$/);
+		out("url", new URL(page.url()).pathname);
+	},
+
 	// sign-out-other: signs out the first session that is not this one.
 	async "sign-out-other"(ctx) {
 		const page = await open(ctx, "/account/");
@@ -335,6 +344,9 @@ const steps = {
 		await page.waitForURL((u) => u.pathname === "/private/");
 		out("url", new URL(page.url()).pathname);
 		out("text", (await page.locator("body").innerText()).replace(/\s+/g, " ").trim());
+		// What a CGI script behind the authorizer is handed.
+		await page.goto(BASE + "/private/whoami.cgi");
+		out("whoami", (await page.locator("body").innerText()).replace(/\s+/g, " ").trim());
 	},
 
 	// cookies: the browser's cookies and their attributes.
