@@ -252,6 +252,23 @@ link() {
 	[ "$(got cookies)" = "__Host-fgp httpOnly secure Strict,__Host-refresh httpOnly secure Strict" ]
 }
 
+@test "pages: from a folder of a site (.htaccess), they call the API in that folder" {
+	skip_on lighttpd apache debian "only the .htaccess is copied into a folder"
+	local www=$STATE/www email
+	mkdir "$www/auth"
+	cp -r "$www/cgi-bin" "$www/docs" "$www/auth/"
+	sed 's|^ErrorDocument \([0-9]*\) /cgi-bin/|ErrorDocument \1 /auth/cgi-bin/|' \
+	    "$www/.htaccess" >"$www/auth/.htaccess"
+	chmod -R a+rX "$www/auth"
+	email=$(new_email)
+	BASE=$BASE/auth browser register "$email" 'correct horse'
+	[ "$(got email)" = "$email" ]
+	BASE=$BASE/auth browser sessions
+	[ "$(got sessions)" = 1 ]
+	# The account is the folder's API's: the same database here.
+	login "$email"
+}
+
 @test "pages: outside cookie mode a login is ended at once, and the page says why" {
 	local email
 	server_stop
