@@ -3,7 +3,9 @@
  * PUT /profile/{id}: change email, username and password (self or
  * admin), all or nothing.  Any change needs current_password, the
  * caller's own (an admin proves the admin's), checked as a login is
- * (401, then 429 from the throttle).  A password change revokes the
+ * (401, then 429 from the throttle), and a caller with a second factor
+ * also sends code (400 naming it if missing, 401 if wrong, counted
+ * alike).  A password change revokes the
  * user's other sessions (all of them when an admin changes another
  * user's).  A new email of one's own is pending until confirmed from
  * the address (202 with "pending_email"; the old address is told); an
@@ -24,6 +26,7 @@ enum {
 	FIELD_USERNAME,
 	FIELD_PASSWORD,
 	FIELD_CURRENT,
+	FIELD_CODE,
 	FIELD__MAX
 };
 
@@ -32,6 +35,7 @@ static const struct field fields[FIELD__MAX] = {
 	{ "username", valid_username_or_null, "user" },	/* FIELD_USERNAME */
 	{ "password", valid_new_password, NULL },	/* FIELD_PASSWORD */
 	{ "current_password", valid_password, NULL },	/* FIELD_CURRENT */
+	{ "code", valid_code, NULL },			/* FIELD_CODE */
 };
 
 /*
@@ -47,6 +51,7 @@ prove(struct req *r, struct resp *p, const struct user *u,
 	const struct param	*name = &r->params[FIELD_USERNAME];
 	const struct param	*pw = &r->params[FIELD_PASSWORD];
 	const struct param	*cur = &r->params[FIELD_CURRENT];
+	const struct param	*code = &r->params[FIELD_CODE];
 	const char		*why;
 	enum proof		 pr;
 	int64_t			 retry;
@@ -63,9 +68,10 @@ prove(struct req *r, struct resp *p, const struct user *u,
 		resp_fail(p, ERR_INVALID_REQUEST, "password", why);
 		return 0;
 	}
-	pr = account_prove(r->auth.user.id, r->auth.sid, cur->str, r->ip,
-	    &retry);
-	if ((rc = reply_proof(p, pr, "current_password", retry)) == 1 &&
+	pr = account_prove(r->auth.user.id, r->auth.sid, cur->str,
+	    code->set ? code->str : NULL, r->ip, &retry);
+	if ((rc = reply_proof(p, pr, "current_password", "code",
+	    retry)) == 1 &&
 	    pw->set && pw_hash(pw->str, cfg->bcrypt_cost, hash) == -1)
 		rc = -1;
 	return rc;
@@ -140,7 +146,7 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/profile/{id}", ACCESS_BEARER, 0, 0, reply_user_get },
 	{ METHOD_PUT, "/profile/{id}", ACCESS_BEARER,
 	    F(FIELD_EMAIL) | F(FIELD_USERNAME) | F(FIELD_PASSWORD) |
-	    F(FIELD_CURRENT), 0, profile_put },
+	    F(FIELD_CURRENT) | F(FIELD_CODE), 0, profile_put },
 };
 
 int

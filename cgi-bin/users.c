@@ -3,7 +3,8 @@
  * GET /users/{id} (and GET /user/{id}): one user (self or admin).
  * PATCH /users/{id}: set role and email_verified (admins).
  * DELETE /users/{id}: the user goes, and with them their sessions and
- * tokens (self with the password, or an admin).
+ * tokens (self with the password, and code with a second factor, or an
+ * admin).
  * Demoting or deleting the last admin is refused with 409: the first
  * admin is made with authctl, and the API must not lose the last one.
  */
@@ -21,6 +22,7 @@ enum {
 	FIELD_ROLE,
 	FIELD_VERIFIED,
 	FIELD_PASSWORD,
+	FIELD_CODE,
 	FIELD__MAX
 };
 
@@ -28,6 +30,7 @@ static const struct field fields[FIELD__MAX] = {
 	{ "role", valid_role, NULL },			/* FIELD_ROLE */
 	{ "email_verified", valid_bool, NULL },		/* FIELD_VERIFIED */
 	{ "password", valid_password, NULL },		/* FIELD_PASSWORD */
+	{ "code", valid_code, NULL },			/* FIELD_CODE */
 };
 
 /* user_each() callback: append u's resource to the JSON array arg. */
@@ -104,15 +107,17 @@ users_patch(struct req *r, struct resp *p)
 }
 
 /*
- * Deleting one's own account needs one's password, checked as a login
- * is (counted, throttled), so a stolen access token alone cannot do
- * it.  An admin deleting another user needs none; a password sent
- * anyway is checked (it is always the caller's own).
+ * Deleting one's own account needs one's password, and code with a
+ * second factor, checked as a login is (counted, throttled), so a
+ * stolen access token alone cannot do it.  An admin deleting another
+ * user needs none; a password sent anyway is checked (it is always the
+ * caller's own), with the caller's code.
  */
 static int
 users_delete(struct req *r, struct resp *p)
 {
 	const struct param	*pw = &r->params[FIELD_PASSWORD];
+	const struct param	*code = &r->params[FIELD_CODE];
 	enum user_change	 rc;
 	enum proof		 pr;
 	int64_t			 retry;
@@ -126,8 +131,9 @@ users_delete(struct req *r, struct resp *p)
 		    "password is required to delete your own account");
 	if (pw->set) {
 		pr = account_prove(r->auth.user.id, r->auth.sid, pw->str,
-		    r->ip, &retry);
-		if ((ok = reply_proof(p, pr, "password", retry)) != 1)
+		    code->set ? code->str : NULL, r->ip, &retry);
+		if ((ok = reply_proof(p, pr, "password", "code",
+		    retry)) != 1)
 			return ok == 0;
 	}
 	if ((rc = user_remove(r->id)) == USER_CHANGED &&
@@ -141,8 +147,8 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/users/{id}", ACCESS_BEARER, 0, 0, reply_user_get },
 	{ METHOD_PATCH, "/users/{id}", ACCESS_ADMIN,
 	    F(FIELD_ROLE) | F(FIELD_VERIFIED), 0, users_patch },
-	{ METHOD_DELETE, "/users/{id}", ACCESS_BEARER, F(FIELD_PASSWORD), 0,
-	    users_delete },
+	{ METHOD_DELETE, "/users/{id}", ACCESS_BEARER,
+	    F(FIELD_PASSWORD) | F(FIELD_CODE), 0, users_delete },
 	{ METHOD_GET, "/user/{id}", ACCESS_BEARER, 0, 0, reply_user_get },
 };
 

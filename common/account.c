@@ -4,7 +4,10 @@
  * counters first (throttle.c), then bcrypt, then the count taken back
  * if the password was right.  A name nobody has costs a dummy bcrypt
  * check and is counted like an account, so the answer and its timing
- * tell nothing.
+ * tell nothing.  A code of a second factor (mfa.c) is a guess like a
+ * password and goes through the same counters; for an account with a
+ * second factor, a right password takes back only its own count, and
+ * the account's failures are forgotten once both factors are proved.
  *
  * The changes that could hand an account to someone else are here too,
  * each in one transaction: a new password ends the other sessions and
@@ -18,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "metrics.h"
+#include "mfa.h"
 #include "notice.h"
 #include "pw.h"
 #include "session.h"
@@ -44,15 +48,28 @@ upgrade(int64_t id, const char *pw, const char *old)
 }
 
 /*
+ * A right attempt behind the counters of th: with clear, the account's
+ * failures are forgotten (it is proved); without, only this attempt's
+ * count is taken back (a second factor is still due).
+ */
+static enum proof
+right(const struct throttle *th, int clear)
+{
+
+	return (clear ? throttle_clear(th) : throttle_uncount(th)) == 1 ?
+	    PROOF_OK : PROOF_ERROR;
+}
+
+/*
  * Check pw against hash (NULL: no such account) behind the counters of
- * th.  A wrong or throttled attempt is noted in the audit log for
- * account uid, or for a name nobody has (uid 0) by its throttle key,
- * never the name.  Returns what it found, with *retry set when
- * throttled.
+ * th; clear as right() says.  A wrong or throttled attempt is noted in
+ * the audit log for account uid, or for a name nobody has (uid 0) by
+ * its throttle key, never the name.  Returns what it found, with
+ * *retry set when throttled.
  */
 static enum proof
 prove(const struct throttle *th, int64_t uid, const char *hash,
-    const char *pw, int64_t *retry)
+    const char *pw, int clear, int64_t *retry)
 {
 	enum proof	 rc;
 
@@ -65,8 +82,7 @@ prove(const struct throttle *th, int64_t uid, const char *hash,
 		break;
 	default:
 		if (pw_verify(pw, hash))
-			return throttle_clear(th) == 1 ? PROOF_OK :
-			    PROOF_ERROR;
+			return right(th, clear);
 		rc = PROOF_WRONG;
 	}
 	if (audit_note(rc == PROOF_WRONG ? AUDIT_LOGIN_FAILURE :
@@ -76,11 +92,72 @@ prove(const struct throttle *th, int64_t uid, const char *hash,
 }
 
 /*
+ * Check code, a second factor of account uid of the kind given, behind
+ * the counters of th, exactly as a password; clear as right() says.  A
+ * wrong code is noted as mfa.failure, a throttled one as
+ * login.throttled.  Returns PROOF_OK, PROOF_CODE_WRONG,
+ * PROOF_THROTTLED (*retry set) or PROOF_ERROR.
+ */
+static enum proof
+prove_code(const struct throttle *th, int64_t uid, const char *code,
+    enum mfa_kind kind, int clear, int64_t *retry)
+{
+	enum proof	 rc;
+
+	*retry = 0;
+	switch (throttle_check(th, retry)) {
+	case -1:
+		return PROOF_ERROR;
+	case 0:
+		rc = PROOF_THROTTLED;
+		break;
+	default:
+		switch (mfa_verify(uid, code, kind)) {
+		case 1:
+			return right(th, clear);
+		case 0:
+			rc = PROOF_CODE_WRONG;
+			break;
+		default:
+			return PROOF_ERROR;
+		}
+	}
+	if (audit_note(rc == PROOF_CODE_WRONG ? AUDIT_MFA_FAILURE :
+	    AUDIT_LOGIN_THROTTLED, uid, th->account) == -1)
+		return PROOF_ERROR;
+	return rc;
+}
+
+/* Does account uid (0: none) have a second factor enabled?  1, 0, -1. */
+static int
+second_factor(int64_t uid)
+{
+	int	 st;
+
+	if (uid <= 0)
+		return 0;
+	return (st = mfa_state(uid)) == -1 ? -1 : st == MFA_ACTIVE;
+}
+
+/* Count a login's outcome on its metric. */
+static void
+count_login(enum proof rc)
+{
+
+	if (rc == PROOF_WRONG || rc == PROOF_CODE_WRONG)
+		metrics_add(METRIC_LOGIN_FAILURE, 1);
+	else if (rc == PROOF_THROTTLED)
+		metrics_add(METRIC_LOGIN_THROTTLED, 1);
+}
+
+/*
  * A login by email (or else username) and password from address ip.
  * The account is counted by its id whichever name was used, so guesses
  * by email and by username add up.  Returns PROOF_OK with *uid set,
- * or why not (*retry set when throttled).  A success is counted once
- * its session is open (session_open()).
+ * PROOF_SECOND with *uid set when the account has a second factor
+ * (account_login_mfa() goes on), or why not (*retry set when
+ * throttled).  A success is counted once its session is open
+ * (session_open()).
  */
 enum proof
 account_login(const char *email, const char *username, const char *pw,
@@ -89,50 +166,112 @@ account_login(const char *email, const char *username, const char *pw,
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
 	enum proof	 rc;
-	int		 found;
+	int		 found, mfa;
 
 	*uid = 0;
 	if ((found = user_find_login(email, username, uid, hash)) == -1)
 		return PROOF_ERROR;
 	if (!found)
 		*uid = 0;
+	if ((mfa = second_factor(*uid)) == -1) {
+		explicit_bzero(hash, sizeof(hash));
+		return PROOF_ERROR;
+	}
 	throttle_password(&th, *uid, email != NULL ? email : username, ip);
-	rc = prove(&th, *uid, found ? hash : NULL, pw, retry);
-	if (rc == PROOF_OK)
+	rc = prove(&th, *uid, found ? hash : NULL, pw, !mfa, retry);
+	if (rc == PROOF_OK) {
 		upgrade(*uid, pw, hash);
-	else if (rc == PROOF_WRONG)
-		metrics_add(METRIC_LOGIN_FAILURE, 1);
-	else if (rc == PROOF_THROTTLED)
-		metrics_add(METRIC_LOGIN_THROTTLED, 1);
+		if (mfa)
+			rc = PROOF_SECOND;
+	}
+	count_login(rc);
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(&th, sizeof(th));
 	return rc;
 }
 
 /*
- * Re-authentication: is pw user uid's own password, asked before a
- * change that could hand the account to someone else?  Counted against
- * the account exactly as a login is, and a wrong one is recorded as a
- * failed login, so a stolen access token is no faster a password
- * oracle than the login form, nor a quieter one.  A right one is the
- * caller's session sid's latest proof (its tokens' auth_time).
+ * The second step of a login: mfa_token token, issued to this client
+ * (address ip, agent ua) when its password was right, and code, a
+ * second factor of the account (with recovery, a recovery code only),
+ * checked as a password is.  A right one forgets the account's
+ * failures and spends the token.  Returns PROOF_OK with *uid set, or
+ * why not (*retry set when throttled); the caller opens the session.
  */
 enum proof
-account_prove(int64_t uid, int64_t sid, const char *pw, const char *ip,
-    int64_t *retry)
+account_login_mfa(const char *token, const char *code, int recovery,
+    const char *ip, const char *ua, int64_t *uid, int64_t *retry)
+{
+	struct throttle	 th;
+	enum proof	 rc;
+	int		 w;
+
+	*retry = 0;
+	if ((w = mfa_challenge_find(token, ip, ua, uid)) != 1)
+		return w == 0 ? PROOF_TOKEN_INVALID : PROOF_ERROR;
+	throttle_password(&th, *uid, NULL, ip);
+	rc = prove_code(&th, *uid, code, recovery ? MFA_RECOVERY : MFA_CODE,
+	    1, retry);
+	if (rc == PROOF_OK && (w = mfa_challenge_spend(token)) != 1)
+		rc = w == 0 ? PROOF_TOKEN_INVALID : PROOF_ERROR;
+	count_login(rc);
+	explicit_bzero(&th, sizeof(th));
+	return rc;
+}
+
+/*
+ * Re-authentication: is pw user uid's own password, and, when the
+ * account has a second factor, code (NULL: none sent) a code of it,
+ * asked before a change that could hand the account to someone else?
+ * Without a code where one is due, nothing is checked.  Each is
+ * counted against the account exactly as a login's, and a wrong one
+ * recorded as a failed login (login.failure, mfa.failure), so a stolen
+ * access token is no faster an oracle than the login form, nor a
+ * quieter one.  A right proof is the caller's session sid's latest
+ * (its tokens' auth_time).  Returns PROOF_OK, or why not.
+ */
+enum proof
+account_prove(int64_t uid, int64_t sid, const char *pw, const char *code,
+    const char *ip, int64_t *retry)
 {
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
 	enum proof	 rc;
-	int		 found;
+	int		 found, mfa;
 
+	*retry = 0;
+	if ((mfa = second_factor(uid)) == -1)
+		return PROOF_ERROR;
+	if (mfa && code == NULL)
+		return PROOF_CODE_NEEDED;
 	if ((found = user_hash_get(uid, hash)) == -1)
 		return PROOF_ERROR;
 	throttle_password(&th, uid, NULL, ip);
-	rc = prove(&th, uid, found ? hash : NULL, pw, retry);
+	rc = prove(&th, uid, found ? hash : NULL, pw, !mfa, retry);
 	explicit_bzero(hash, sizeof(hash));
+	if (rc == PROOF_OK && mfa)
+		rc = prove_code(&th, uid, code, MFA_CODE, 1, retry);
 	if (rc == PROOF_OK && session_proved(uid, sid) == -1)
 		rc = PROOF_ERROR;
+	explicit_bzero(&th, sizeof(th));
+	return rc;
+}
+
+/*
+ * The first code of user uid's pending enrolment (whose password was
+ * proved when it began), checked as a password is; a right one takes
+ * back only its own count.  Returns PROOF_OK, or why not.
+ */
+enum proof
+account_prove_enrolment(int64_t uid, const char *code, const char *ip,
+    int64_t *retry)
+{
+	struct throttle	 th;
+	enum proof	 rc;
+
+	throttle_password(&th, uid, NULL, ip);
+	rc = prove_code(&th, uid, code, MFA_ENROLLING, 0, retry);
+	explicit_bzero(&th, sizeof(th));
 	return rc;
 }
 
@@ -140,8 +279,9 @@ account_prove(int64_t uid, int64_t sid, const char *pw, const char *ip,
  * Store a new password hash for user uid and revoke every session of
  * the user but keep (0: all of them), inside the caller's transaction,
  * so that the new password and the end of the old sessions are one
- * change.  A pending email change is voided with them: whoever asked
- * for it knew the old password, which may be how the owner lost it.
+ * change.  A pending email change is voided with them, as are logins
+ * waiting for their second factor: whoever asked for them knew the old
+ * password, which may be how the owner lost it.
  * Returns the number of sessions revoked, or -1.
  */
 int
@@ -149,7 +289,8 @@ account_password_store(int64_t uid, const char *hash, int64_t keep)
 {
 
 	if (user_hash_set(uid, hash) == -1 ||
-	    mailtoken_drop(MAIL_EMAIL, uid) == -1)
+	    mailtoken_drop(MAIL_EMAIL, uid) == -1 ||
+	    mfa_challenge_drop(uid) == -1)
 		return -1;
 	return session_revoke_user(uid, keep);
 }

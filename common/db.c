@@ -14,9 +14,15 @@
 /* Session columns that make it active (not revoked, not expired). */
 #define ACTIVE "s.revoked_at IS NULL AND s.expires_at > ?"
 
+/* Whether user id (a column) has a second factor enabled: 1 or 0. */
+#define MFA_ENABLED(id) \
+	"CASE WHEN EXISTS (SELECT 1 FROM totp_secrets m WHERE m.user_id = " \
+	id " AND m.enabled_at IS NOT NULL) THEN 1 ELSE 0 END"
+
 /* The columns of a user resource, in user_row()'s order (user.c). */
 #define USER_COLUMNS \
-	"id, email, username, role, email_verified, created_at, updated_at"
+	"id, email, username, role, email_verified, created_at, updated_at, " \
+	MFA_ENABLED("users.id")
 
 /* The columns of an audit entry, in entry_row()'s order (audit.c). */
 #define AUDIT_COLUMNS \
@@ -101,6 +107,31 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_MAIL_TOKEN_USE */
 	"UPDATE mail_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL",
 
+	/* SQL_MFA_TOKEN_DROP: a user's logins waiting for a code. */
+	"DELETE FROM mfa_tokens WHERE user_id = ?1",
+	/*
+	 * SQL_MFA_TOKEN_FIND: the login's account and client, while the
+	 * account's second factor is still enabled.
+	 */
+	"SELECT t.user_id, t.client, t.expires_at FROM mfa_tokens t "
+	"JOIN totp_secrets s ON s.user_id = t.user_id "
+	"WHERE t.hash = ?1 AND s.enabled_at IS NOT NULL",
+	/* SQL_MFA_TOKEN_INSERT */
+	"INSERT INTO mfa_tokens (hash, user_id, client, expires_at) "
+	"VALUES (?1, ?2, ?3, ?4)",
+	/* SQL_MFA_TOKEN_PURGE: bounded. */
+	"DELETE FROM mfa_tokens WHERE hash IN (SELECT hash FROM mfa_tokens "
+	"WHERE expires_at <= ?1 LIMIT 100)",
+	/* SQL_MFA_TOKEN_USE: spent by the login it completes, at ?2. */
+	"DELETE FROM mfa_tokens WHERE hash = ?1 AND expires_at > ?2",
+
+	/* SQL_RECOVERY_DROP */
+	"DELETE FROM recovery_codes WHERE user_id = ?1",
+	/* SQL_RECOVERY_INSERT */
+	"INSERT INTO recovery_codes (user_id, hash) VALUES (?1, ?2)",
+	/* SQL_RECOVERY_USE: a code is used up by deleting it. */
+	"DELETE FROM recovery_codes WHERE user_id = ?1 AND hash = ?2",
+
 	/*
 	 * SQL_REFRESH_FIND: the token's row, and whether its session is
 	 * live at ?2: not revoked, not expired, not older than ?3
@@ -155,7 +186,7 @@ static const char *const sqls[SQL__MAX] = {
 	"SELECT count(*) FROM sessions WHERE expires_at > ?1",
 	/* SQL_SESSION_AUTH: the one query of a verified request. */
 	"SELECT u.id, u.email, u.username, u.role, u.email_verified, "
-	"u.created_at, u.updated_at, s.last_used_at "
+	"u.created_at, u.updated_at, " MFA_ENABLED("u.id") ", s.last_used_at "
 	"FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.id = ? AND s.user_id = ? AND " ACTIVE,
 	/* SQL_SESSION_EVICT: revoke all but the ?3 most recently used. */
@@ -170,10 +201,13 @@ static const char *const sqls[SQL__MAX] = {
 	"UPDATE sessions SET last_used_at = ?1, "
 	"expires_at = min(?1 + ?2, created_at + ?3) WHERE id = ?4 "
 	"RETURNING expires_at",
-	/* SQL_SESSION_INSERT: the login is the first password proof. */
+	/*
+	 * SQL_SESSION_INSERT: the login is the first password proof; ?8
+	 * how it was made ("pwd", "pwd otp").
+	 */
 	"INSERT INTO sessions (user_id, created_at, last_used_at, "
-	"expires_at, ip, user_agent, fgp_hash, auth_time) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2) RETURNING id",
+	"expires_at, ip, user_agent, fgp_hash, auth_time, amr) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2, ?8) RETURNING id",
 	/* SQL_SESSION_LIST */
 	"SELECT s.id, s.created_at, s.last_used_at, s.expires_at, s.ip, "
 	"s.user_agent FROM sessions s WHERE s.user_id = ? AND " ACTIVE
@@ -214,7 +248,32 @@ static const char *const sqls[SQL__MAX] = {
 	"DELETE FROM throttle WHERE key IN (SELECT key FROM throttle "
 	"WHERE window_end <= ? LIMIT 100)",
 	/* SQL_THROTTLE_UNCOUNT: take back an attempt that succeeded. */
-	"UPDATE throttle SET hits = hits - 1 WHERE key = ? AND hits > 0",
+	"UPDATE throttle SET hits = hits - 1 WHERE key = ?1 AND hits > 0",
+
+	/* SQL_TOTP_ACTIVATE: the enrolment's first code came, at ?1. */
+	"UPDATE totp_secrets SET enabled_at = ?1 WHERE user_id = ?2 "
+	"AND enabled_at IS NULL",
+	/*
+	 * SQL_TOTP_ENROLL: a new secret, pending; it replaces a pending
+	 * one, never an enabled one (no row changed).
+	 */
+	"INSERT INTO totp_secrets (user_id, secret, created_at) "
+	"VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
+	"secret = excluded.secret, created_at = excluded.created_at, "
+	"last_step = 0 WHERE totp_secrets.enabled_at IS NULL",
+	/* SQL_TOTP_GET */
+	"SELECT secret, CASE WHEN enabled_at IS NULL THEN 0 ELSE 1 END, "
+	"last_step FROM totp_secrets WHERE user_id = ?1",
+	/* SQL_TOTP_REMOVE: and whether it was enabled. */
+	"DELETE FROM totp_secrets WHERE user_id = ?1 "
+	"RETURNING CASE WHEN enabled_at IS NULL THEN 0 ELSE 1 END",
+	/*
+	 * SQL_TOTP_STEP: accept step ?1's code of secret ?3, only if no
+	 * code of that step or a later one was accepted (no replay), and
+	 * the secret is still the one checked.
+	 */
+	"UPDATE totp_secrets SET last_step = ?1 WHERE user_id = ?2 "
+	"AND secret = ?3 AND last_step < ?1",
 
 	/* SQL_USER_ADMINS */
 	"SELECT count(*) FROM users WHERE role = 'admin'",

@@ -21,6 +21,9 @@ static const char *const labels[KEY__MAX] = {
 	"fcgi-auth v1 refresh-seal",	/* KEY_SEAL */
 	"fcgi-auth v1 mail-token",	/* KEY_MAIL */
 	"fcgi-auth v1 client-secret",	/* KEY_CLIENT */
+	"fcgi-auth v1 totp-secret",	/* KEY_TOTP */
+	"fcgi-auth v1 recovery-code",	/* KEY_RECOVERY */
+	"fcgi-auth v1 mfa-token",	/* KEY_MFA */
 };
 
 static unsigned char	 keys[KEY__MAX][KEY_LEN];

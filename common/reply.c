@@ -40,6 +40,7 @@ reply_user_json(const struct user *u)
 	    json_object_new_string(u->username));
 	add(o, "role", json_object_new_string(u->role));
 	add(o, "email_verified", json_object_new_boolean(u->email_verified));
+	add(o, "mfa_enabled", json_object_new_boolean(u->mfa_enabled));
 	add(o, "created_at", json_object_new_string(created));
 	add(o, "updated_at", json_object_new_string(updated));
 	return o;
@@ -179,12 +180,15 @@ reply_counted(struct req *r, struct resp *p, enum limit l,
 }
 
 /*
- * Map a password check to the answer: 1 to go on (proved), or 0 with
- * 401 invalid_credentials naming field (NULL: none, as at login) or
- * 429, or -1 on internal error.
+ * Map a password and second factor check to the answer: 1 to go on
+ * (proved), or 0 with 401 invalid_credentials naming field, the
+ * password's (NULL: none, as at login), or code, the second factor's;
+ * 400 naming code when one is due; 401 invalid_token naming mfa_token;
+ * or 429.  -1 on internal error.
  */
 int
-reply_proof(struct resp *p, enum proof rc, const char *field, int64_t retry)
+reply_proof(struct resp *p, enum proof rc, const char *field,
+    const char *code, int64_t retry)
 {
 
 	switch (rc) {
@@ -193,6 +197,18 @@ reply_proof(struct resp *p, enum proof rc, const char *field, int64_t retry)
 	case PROOF_WRONG:
 		resp_fail(p, ERR_INVALID_CREDENTIALS, field, field == NULL ?
 		    NULL : "the password is wrong");
+		return 0;
+	case PROOF_CODE_NEEDED:
+		resp_fail(p, ERR_INVALID_REQUEST, code, "the account has a "
+		    "second factor: send a current code or a recovery code");
+		return 0;
+	case PROOF_CODE_WRONG:
+		resp_fail(p, ERR_INVALID_CREDENTIALS, code,
+		    "the code is wrong or was used already");
+		return 0;
+	case PROOF_TOKEN_INVALID:
+		resp_fail(p, ERR_INVALID_TOKEN, "mfa_token", "the mfa_token "
+		    "is invalid, expired or used; log in again");
 		return 0;
 	case PROOF_THROTTLED:
 		reply_throttled(p, retry, NULL);

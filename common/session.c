@@ -69,12 +69,13 @@ first_int(const struct db_row *row, void *arg)
 /*
  * The writes of a login, inside the caller's transaction: purge a few
  * dead sessions, keep max - 1 active ones (so the new one makes max),
- * insert the session (t->sid) and its refresh token, and record the
- * login.
+ * insert the session (t->sid, made by amr) and its refresh token, and
+ * record the login (and its second factor, mfa.success, if it had
+ * one).
  */
 static int
 open_locked(const struct user *u, const char *ip, const char *agent,
-    const unsigned char *fgp, struct tokens *t, int64_t now)
+    const unsigned char *fgp, const char *amr, struct tokens *t, int64_t now)
 {
 
 	if (db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
@@ -83,27 +84,31 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 		return -1;
 	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(u->id), DB_INT(now),
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
-	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL),
-	    first_int, &t->sid) != DB_DONE ||
+	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL,
+	    DB_TEXT(amr)), first_int, &t->sid) != DB_DONE ||
 	    refresh_insert(t->refresh, t->sid, now) == -1)
+		return -1;
+	if (strcmp(amr, AMR_PWD) != 0 &&
+	    audit_record(AUDIT_MFA_SUCCESS, u->id, t->sid) == -1)
 		return -1;
 	return audit_record(AUDIT_LOGIN_SUCCESS, u->id, t->sid);
 }
 
 /*
- * Open a session for u from address ip and agent ua, revoking the least
- * recently used ones beyond AUTH_MAX_SESSIONS, and record login.success,
- * in one transaction.  In cookie mode the session gets a fingerprint
- * (t->fgp).  Returns 1 with t filled, or -1.
+ * Open a session for u from address ip and agent ua, logged in by amr
+ * (AMR_PWD, AMR_PWD_OTP), revoking the least recently used ones beyond
+ * AUTH_MAX_SESSIONS, and record login.success, in one transaction.  In
+ * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
+ * t filled, or -1.
  */
 int
 session_open(const struct user *u, const char *ip, const char *ua,
-    struct tokens *t)
+    const char *amr, struct tokens *t)
 {
 	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
 	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
 	int64_t		 now = util_now();
-	struct grant	 g = { u->id, 0, u->role, NULL, now, "pwd" };
+	struct grant	 g = { u->id, 0, u->role, NULL, now, amr };
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -114,7 +119,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	    db_begin() == -1)
 		goto out;
 	g.fgp = cfg->cookie_mode ? claim : NULL;
-	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, t,
+	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, amr, t,
 	    now) == 1) {
 		g.sid = t->sid;
 		if (token_access_issue(&g, &t->access) == 1 &&
@@ -409,7 +414,7 @@ verified_row(const struct db_row *row, void *arg)
 	struct verified	*v = arg;
 
 	user_row(row, &v->a->user);
-	v->last = db_int(row, 7);
+	v->last = db_int(row, 8);
 	return 0;
 }
 

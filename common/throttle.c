@@ -272,6 +272,27 @@ throttle_clear(const struct throttle *t)
 }
 
 /*
+ * The attempt was right but does not prove the account yet (a password
+ * whose second factor is still due): only this attempt's count is
+ * taken back, on both counters, in one transaction; the account's
+ * earlier failures stand until the login is complete.  Returns 1, -1.
+ */
+int
+throttle_uncount(const struct throttle *t)
+{
+
+	if (db_begin() == -1)
+		return -1;
+	if (db_exec(SQL_THROTTLE_UNCOUNT, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN))) == -1 || db_exec(SQL_THROTTLE_UNCOUNT,
+	    DB_ARGS(DB_BLOB(t->address, KEY_LEN))) == -1 || db_commit() == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 1;
+}
+
+/*
  * Count one request of limit l (LIMIT_REGISTER, LIMIT_MAIL) from
  * address ip, in a transaction of its own.  Returns 1 if it is within
  * the limit (and counted), 0 with *retry set if the limit is reached

@@ -12,7 +12,7 @@
 /*
  * A db_get() callback: fill the struct user at arg from a row whose
  * columns are id, email, username, role, email_verified, created_at,
- * updated_at (USER_COLUMNS in db.c).
+ * updated_at, mfa_enabled (USER_COLUMNS in db.c).
  */
 int
 user_row(const struct db_row *row, void *arg)
@@ -26,6 +26,7 @@ user_row(const struct db_row *row, void *arg)
 	u->email_verified = db_int(row, 4) != 0;
 	u->created_at = db_int(row, 5);
 	u->updated_at = db_int(row, 6);
+	u->mfa_enabled = db_int(row, 7) != 0;
 	return 0;
 }
 

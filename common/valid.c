@@ -191,6 +191,18 @@ valid_token(struct json_object *v, struct param *p)
 }
 
 /*
+ * A second factor's code as typed: a TOTP code or a recovery code, with
+ * the spaces or dashes people put in.  Whether it is one is the check
+ * itself, counted like a password's (mfa.c), not a field error.
+ */
+int
+valid_code(struct json_object *v, struct param *p)
+{
+
+	return string(v, p, 64);
+}
+
+/*
  * A short name, as OAuth's token_type_hint: 1 to 64 bytes.  Any value
  * is taken (RFC 7009 2.1 lets a server ignore it), none needs parsing.
  */

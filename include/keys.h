@@ -18,6 +18,9 @@ enum key_use {
 	KEY_SEAL,	/* the sealed successor of a rotated refresh token */
 	KEY_MAIL,	/* the stored hashes of mailed tokens */
 	KEY_CLIENT,	/* the stored hashes of resource servers' secrets */
+	KEY_TOTP,	/* AES-256-GCM of the TOTP secrets at rest */
+	KEY_RECOVERY,	/* the stored hashes of recovery codes */
+	KEY_MFA,	/* the stored hashes of mfa_tokens and their clients */
 	KEY__MAX
 };
 

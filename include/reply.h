@@ -29,7 +29,7 @@ int			 reply_tokens(struct resp *, int,
 int			 reply_revoked(struct resp *, int);
 int			 reply_message(struct resp *, int, const char *);
 int			 reply_proof(struct resp *, enum proof, const char *,
-			    int64_t);
+			    const char *, int64_t);
 int			 reply_throttled(struct resp *, int64_t,
 			    const char *);
 int			 reply_counted(struct req *, struct resp *, enum limit,

@@ -78,7 +78,7 @@ enum refresh {
 };
 
 int		 session_open(const struct user *, const char *, const char *,
-		    struct tokens *);
+		    const char *, struct tokens *);
 enum refresh	 session_refresh(const char *, const char *, struct tokens *);
 int		 session_authenticate(const char *, struct auth *);
 int		 session_fingerprint_ok(const struct auth *, const char *);

@@ -1,8 +1,9 @@
 /*
  * Throttling: requests counted per subject in fixed windows, in the
  * database, so every process of every program sees the same counts.
- * throttle_check(), throttle_clear(), throttle_request() and
- * throttle_failed() each run in a transaction of their own.
+ * throttle_check(), throttle_clear(), throttle_uncount(),
+ * throttle_request() and throttle_failed() each run in a transaction
+ * of their own.
  * Password checks count per account and per client address; anonymous
  * writes (registrations, mail requests) per client address and hour;
  * failed resource-server (client) authentications per address.
@@ -34,6 +35,7 @@ void	 throttle_password(struct throttle *, int64_t, const char *,
 	    const char *);
 int	 throttle_check(const struct throttle *, int64_t *);
 int	 throttle_clear(const struct throttle *);
+int	 throttle_uncount(const struct throttle *);
 int	 throttle_request(enum limit, const char *, int64_t *);
 int	 throttle_reached(enum limit, const char *, int64_t *);
 int	 throttle_failed(enum limit, const char *);

@@ -15,6 +15,8 @@
 #define TOKEN_MAX	4096	/* longer bearer tokens are refused unread */
 
 #define AMR_MAX		64	/* "pwd otp ...": methods, space-separated */
+#define AMR_PWD		"pwd"		/* a password alone */
+#define AMR_PWD_OTP	"pwd otp"	/* a password and a second factor */
 
 /* What an access token is issued for. */
 struct grant {

@@ -26,6 +26,7 @@ struct user {
 	int	 email_verified;
 	int64_t	 created_at;
 	int64_t	 updated_at;
+	int	 mfa_enabled;			/* a second factor is on */
 };
 
 struct db_row;

@@ -29,6 +29,7 @@ int	 valid_username_or_null(struct json_object *, struct param *);
 int	 valid_password(struct json_object *, struct param *);
 int	 valid_new_password(struct json_object *, struct param *);
 int	 valid_token(struct json_object *, struct param *);
+int	 valid_code(struct json_object *, struct param *);
 int	 valid_name(struct json_object *, struct param *);
 int	 valid_role(struct json_object *, struct param *);
 int	 valid_bool(struct json_object *, struct param *);

@@ -6,8 +6,10 @@
 
 load lib/server
 load lib/users
+load lib/totp
 
 setup_file() {
+	"$ROOT/tools/deps.sh" python3 >&2
 	server_start --tls AUTH_COOKIE_MODE=on AUTH_REFRESH_GRACE=2 \
 	    AUTH_CORS_ORIGINS=https://app.example.com
 }
@@ -207,5 +209,33 @@ set_cookie() {
 	[ "$BODY" = '{"active":false}' ]
 	# The control: beside its cookie, the token works.
 	req GET /user-info '' -H "$(auth "$ACCESS")" -b "$JAR"
+	assert_status 200
+}
+
+@test "cookies: with a second factor, /login/mfa sets the cookies as /login does" {
+	browser_login
+	mfa_enable -b "$JAR"
+	jar=$BATS_TEST_TMPDIR/second
+	req POST /login "{\"email\":\"$EMAIL\",\"password\":\"correct horse\"}" -c "$jar"
+	assert_status 200
+	assert_json .mfa_required true
+	refute_header Set-Cookie
+	token=$(jq -r .mfa_token <<<"$BODY")
+	forget_step "$USER_ID"
+	req POST /login/mfa "{\"mfa_token\":\"$token\",\"code\":\"$(totp_code "$SECRET")\"}" -c "$jar"
+	assert_status 200
+	assert_json 'has("refresh_token")' false
+	for name in __Host-refresh __Host-fgp; do
+		[[ $(set_cookie "$name") == *"; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=1209600" ]]
+	done
+	access=$(jq -r .access_token <<<"$BODY")
+	[ "$(jwt_part "$access" 2 | jq -c .amr)" = '["pwd","otp"]' ]
+	[ "$(jwt_part "$access" 2 | jq -r .fgp)" = "$(printf '%s' "$(cookie __Host-fgp "$jar")" | sha256sum | cut -c1-64)" ]
+	req GET /user-info '' -H "$(auth "$access")" -b "$jar"
+	assert_status 200
+	assert_json .mfa_enabled true
+	req GET /user-info '' -H "$(auth "$access")"
+	assert_error 401 invalid_token
+	req POST /refresh '' -b "$jar" -c "$jar"
 	assert_status 200
 }

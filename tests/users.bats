@@ -23,7 +23,7 @@ BAD_IDS=(abc 2abc -1 0 1.5 99999999999999999999 01 +1 1e3 0x10 '')
 	assert_json "[.users[] | select(.id == $ADMIN_ID) | .role][0]" admin
 	assert_json '[.users[] | has("password_hash") or has("password")] | any' false
 	assert_json '.users[0] | keys | sort | join(",")' \
-	    created_at,email,email_verified,id,role,updated_at,username
+	    created_at,email,email_verified,id,mfa_enabled,role,updated_at,username
 }
 
 @test "users: limit defaults to 50, is at most 200, and offset pages" {

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "mail.h"
 #include "keyset.h"
+#include "mfa.h"
 #include "pw.h"
 #include "session.h"
 #include "user.h"
@@ -398,6 +399,44 @@ cmd_delete_user(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	printf("deleted user %lld %s\n", (long long)u.id, u.email);
+	return 0;
+}
+
+/*
+ * mfa reset USER: remove the second factor of a user who lost it (an
+ * email or an id), with its recovery codes; recorded as mfa.disabled,
+ * and the user told by mail.
+ */
+static int
+cmd_mfa(int argc, char *argv[])
+{
+	struct user	 u;
+	int64_t		 id;
+	int		 st, rc;
+
+	if (argc != 2 || strcmp(argv[0], "reset") != 0)
+		return EXIT_USAGE;
+	if (util_parse_id(argv[1], strlen(argv[1]), &id)) {
+		if ((rc = user_load(id, &u)) != 1) {
+			fprintf(stderr, rc == 0 ? "authctl: no user %s\n" :
+			    "authctl: cannot read the database (%s)\n", argv[1]);
+			return EXIT_FAIL;
+		}
+	} else if (!find_user(argv[1], &u))
+		return EXIT_FAIL;
+	if ((st = mfa_state(u.id)) == MFA_NONE) {
+		fprintf(stderr, "authctl: %s has no second factor\n", u.email);
+		return EXIT_FAIL;
+	}
+	if (st == -1 || (rc = mfa_remove(u.id, " An administrator removed "
+	    "it.")) == -1) {
+		fprintf(stderr, "authctl: cannot write the database\n");
+		return EXIT_FAIL;
+	}
+	printf(rc == 1 ? "second factor removed for %s; the user was told "
+	    "by mail\n" : "pending enrolment removed for %s (never "
+	    "confirmed: nothing to tell)\n",
+	    u.email);
 	return 0;
 }
 
@@ -829,6 +868,11 @@ static const struct command {
 	    "\ttokens stop working at once." },
 	{ "delete-user", cmd_delete_user, "delete-user EMAIL\n"
 	    "\tDelete a user with their sessions and tokens." },
+	{ "mfa", cmd_mfa, "mfa reset USER\n"
+	    "\tRemove the second factor (TOTP) of a user who lost it, with\n"
+	    "\tits recovery codes: the next login asks for the password\n"
+	    "\talone.  USER is an email or an id.  Recorded as\n"
+	    "\tmfa.disabled; the user is told by mail." },
 	{ "audit", cmd_audit, "audit [--user USER] [--event EVENT] "
 	    "[--since TIME]\n"
 	    "\tPrint the audit log, newest first, tab-separated: id, time,\n"

@@ -48,7 +48,7 @@ couriers() {
 
 mail_sync() {
 	local path i
-	for path in /password-reset /verify-email/confirm; do
+	for path in /password-reset /verify-email/confirm /mfa/totp/confirm; do
 		curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
 		    -d '{}' "$BASE$path"
 	done
