@@ -92,6 +92,8 @@ COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o) $(COMMON_GEN:.c=.o)
 PROGRAMS   = $(patsubst %.c,%.fcgi,$(wildcard cgi-bin/*.c))
 TOOLS      = tools/authctl
+# What the example configurations serve behind the authorizer.
+EXAMPLES   = examples/whoami/whoami.fcgi
 UNIT_TESTS = $(patsubst %.c,%.t,$(wildcard tests/unit/test_*.c))
 MIGRATIONS = $(sort $(wildcard db/[0-9]*.sql))
 
@@ -110,7 +112,7 @@ FUZZERS    = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/fuzz-%,\
 
 -include Makefile.local
 
-all: $(PROGRAMS) $(TOOLS)
+all: $(PROGRAMS) $(TOOLS) $(EXAMPLES)
 
 # Rebuild everything when the flags change (SAN=1 and back).
 .build-flags: FORCE
@@ -183,7 +185,7 @@ profile: all bench/trivial.fcgi
 	@tools/deps.sh valgrind spawn-fcgi libfcgi-bin
 	@bench/callgrind.sh $(PROFILE)
 
-bench/trivial.fcgi: bench/trivial.o
+bench/trivial.fcgi examples/whoami/whoami.fcgi: %.fcgi: %.o
 	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 bench/hashtime bench/mint bench/metricstime: %: %.o common/libcommon.a
@@ -279,6 +281,7 @@ install: all
 	  $(PKGDATA)/db $(PKGDATA)/docs $(PKGDATA)/docs/account \
 	  $(PKGDOC)/examples/apache \
 	  $(PKGDOC)/examples/verify \
+	  $(PKGLIBEXEC)/examples/private/admin $(PKGLIBEXEC)/examples/whoami \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
 	  $(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 755 $(PROGRAMS) $(PKGLIBEXEC)/cgi-bin/
@@ -294,6 +297,13 @@ install: all
 	$(INSTALL) -m 755 apache/run $(PKGDOC)/examples/apache/
 	$(INSTALL) -m 755 examples/verify/verify.py examples/verify/verify.php \
 	  $(PKGDOC)/examples/verify/
+# The pages the example configurations guard with the authorizer.
+	$(INSTALL) -m 644 examples/private/index.html examples/private/hello.txt \
+	  $(PKGLIBEXEC)/examples/private/
+	$(INSTALL) -m 644 examples/private/admin/index.html \
+	  $(PKGLIBEXEC)/examples/private/admin/
+	$(INSTALL) -m 755 examples/private/whoami.cgi $(PKGLIBEXEC)/examples/private/
+	$(INSTALL) -m 755 $(EXAMPLES) $(PKGLIBEXEC)/examples/whoami/
 	$(INSTALL) -m 644 README.md $(PKGDOC)/
 	$(INSTALL) -m 644 man/fcgi-auth.conf.5 $(DESTDIR)$(mandir)/man5/
 	$(INSTALL) -m 644 man/fcgi-auth.7 $(DESTDIR)$(mandir)/man7/
@@ -333,6 +343,7 @@ clean:
 	  cgi-bin/*.o cgi-bin/*.d cgi-bin/*.fcgi tools/*.o tools/*.d $(TOOLS) \
 	  tests/unit/*.o tests/unit/*.d tests/unit/*.t .build-flags \
 	  bench/*.o bench/*.d bench/*.fcgi bench/hashtime bench/mint \
+	  examples/whoami/*.o examples/whoami/*.d $(EXAMPLES) \
 	  bench/metricstime \
 	  bench/callgrind.out*
 	rm -rf $(FUZZ_DIR) $(DEB_DIR)
@@ -354,4 +365,5 @@ test-deb: deb
 .SECONDARY:
 
 -include $(wildcard common/*.d cgi-bin/*.d tools/*.d tests/unit/*.d bench/*.d \
+	examples/whoami/*.d \
 	$(FUZZ_DIR)/common/*.d $(FUZZ_DIR)/tests/fuzz/*.d)

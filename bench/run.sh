@@ -9,7 +9,7 @@
 # /introspect.  Then seed BENCH_USERS users with a session each and
 # measure GET /user-info again, with tokens of users spread over the
 # whole table, and with the first user's token alone.  Last, the
-# targets of issues 8 and 14, checked: the exit status is 1 when one is
+# targets of issues 8, 14 and 15, checked: the exit status is 1 when one is
 # missed.  Counting (the metrics and the audit context every request
 # sets) is timed alone by bench/metricstime, in one process and in PROCS
 # at once, and set against the CPU time of a GET /user-info.
@@ -239,6 +239,10 @@ HZ=$(getconf CLK_TCK)
 run "static file" "$C" "$B/bench/static.txt" "" ""
 run "trivial FastCGI" "$C" "$B/bench/trivial" "" trivial.fcgi
 run "GET /health" "$C" "$B/health" "" health.fcgi
+# A 20-byte file behind the authorizer (issue 15): one FastCGI round
+# trip and a token check, then lighttpd serves it as the static one.
+BENCH_PATH=/private/hello.txt run "protected static file" "$C" \
+    "$B/private/hello.txt" bench/user-info.lua authorize.fcgi
 # ES256 and HS256 in turn, each twice, so that both see the same machine.
 run "GET /user-info" "$C" "$B/user-info" bench/user-info.lua user-info.fcgi
 BENCH_ACCESS=$STATE/access.hs PARENT=$HPID run "GET /user-info, HS256" \
@@ -302,7 +306,8 @@ static=${RPS["static file"]}
 printf '\nfcgi-auth benchmark: %s cores (%s), wrk -t%s -c%s -d%ss, %s processes per program\n\n' \
     "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
     "$TH" "$C" "$T" "$PROCS"
-NAMES=("static file" "trivial FastCGI" "GET /health" "GET /user-info"
+NAMES=("static file" "trivial FastCGI" "GET /health" "protected static file"
+    "GET /user-info"
     "GET /user-info, HS256" "GET /user-info (again)" "HS256 (again)"
     "ES256, fresh token each" "POST /introspect" "POST /refresh chains"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login")
@@ -383,6 +388,9 @@ done
 check "every answer 2xx, no socket errors" "$errors == 0" "$errors errors"
 check "GET /user-info >= 60% of the trivial FastCGI program" \
     "$ui >= 0.6 * $trivial" "$(awk -v a="$ui" -v b="$trivial" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
+pf=${RPS["protected static file"]}
+check "protected static file >= 50% of the trivial FastCGI program" \
+    "$pf >= 0.5 * $trivial" "$(awk -v a="$pf" -v b="$trivial" 'BEGIN {printf "%.0f%%; %.0f%% of the same file unprotected", 100 * a / b, 100 * a / '"$static"'}')"
 es=$(awk -v a="$ui" -v b="${RPS["GET /user-info"]}" 'BEGIN {print a + b}')
 hs=$(awk -v a="${RPS["GET /user-info, HS256"]}" -v b="${RPS["HS256 (again)"]}" \
     'BEGIN {print a + b}')

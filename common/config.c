@@ -82,6 +82,8 @@ static const struct setting settings[] = {
 	{ "AUTH_AUDIENCE", KIND_STRING, AT(audience), NULL, 0, 0 },
 	{ "AUTH_KEY_PUBLISH_AHEAD", KIND_LONG, AT(key_publish_ahead), "900",
 	    0, 2592000 },
+	{ "AUTH_REQUIRE_ROLE", KIND_STRING, AT(require_role), NULL, 0, 0 },
+	{ "AUTH_LOGIN_URL", KIND_STRING, AT(login_url), NULL, 0, 0 },
 };
 
 /* The names AUTH_JWT_ALG takes, as JWS (RFC 7518, RFC 8037) spells them. */
@@ -442,8 +444,40 @@ check_metrics(char *err, size_t errsz)
 }
 
 /*
- * Load every setting but the secret and check the mail, metrics and
- * token settings.  Returns 1, or 0 with err set.
+ * The authorizer's settings: a role users have (user.h's, "user" below
+ * "admin"), and a login page the authorizer may send a browser to, a
+ * path on this site or an http(s) URL, to which "?next=" or "&next="
+ * and the page asked for are added: nothing that could end the
+ * Location header or the URL early.  Returns 1, or 0 with err set.
+ */
+static int
+check_authorizer(char *err, size_t errsz)
+{
+	const char	*r = config.require_role, *u = config.login_url;
+	size_t		 i, n;
+
+	if (r != NULL && strcmp(r, "user") != 0 && strcmp(r, "admin") != 0)
+		return fail(err, errsz, "AUTH_REQUIRE_ROLE: \"%.20s\" is not "
+		    "user or admin", r);
+	if (u == NULL)
+		return 1;
+	n = strlen(u);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f || u[i] == '#' ||
+		    u[i] == '\\')
+			break;
+	if (i < n || n > LOGIN_URL_MAX ||
+	    (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0 &&
+	    (u[0] != '/' || u[1] == '/')))
+		return fail(err, errsz, "AUTH_LOGIN_URL: must be a path on this "
+		    "site (\"/login\") or an http:// or https:// URL, without "
+		    "spaces or a \"#\", at most %d characters", LOGIN_URL_MAX);
+	return 1;
+}
+
+/*
+ * Load every setting but the secret and check the mail, metrics,
+ * token and authorizer settings.  Returns 1, or 0 with err set.
  */
 static int
 load_settings(char *err, size_t errsz)
@@ -457,7 +491,7 @@ load_settings(char *err, size_t errsz)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
 	return check_mail(err, errsz) && check_metrics(err, errsz) &&
-	    check_tokens(err, errsz);
+	    check_tokens(err, errsz) && check_authorizer(err, errsz);
 }
 
 /*

@@ -263,6 +263,53 @@ req_cookie(const char *name, char *out, size_t outsz)
 	return 0;
 }
 
+/* Is the parameter list p (len bytes: ";q=0.5;..."), q=0? */
+static int
+q_zero(const char *p, size_t len)
+{
+	size_t	 n, i;
+
+	while (len > 0) {
+		n = strcspn(p, ";");
+		n = n < len ? n : len;
+		i = strspn(p, " \t");
+		if (n > i + 2 && strncasecmp(p + i, "q=", 2) == 0) {
+			for (i += 2; i < n && (p[i] == '0' || p[i] == '.'); i++)
+				;
+			return i == n || p[i] == ' ' || p[i] == '\t';
+		}
+		p += n < len ? n + 1 : n;
+		len -= n < len ? n + 1 : n;
+	}
+	return 0;
+}
+
+/*
+ * Does the Accept header name the media type type itself (such as
+ * "text/html"), with a q above 0?  Wildcards do not count: a browser
+ * asking for a page names text/html, an API client does not.
+ * Returns 1 or 0.
+ */
+int
+req_accepts(const char *type)
+{
+	const char	*a = io_env("HTTP_ACCEPT");
+	size_t		 tlen = strlen(type), n, m;
+
+	while (a != NULL && *a != '\0') {
+		a += strspn(a, " \t,");
+		n = strcspn(a, ",");
+		m = strcspn(a, ";,");
+		while (m > 0 && (a[m - 1] == ' ' || a[m - 1] == '\t'))
+			m--;
+		if (m == tlen && strncasecmp(a, type, tlen) == 0 &&
+		    !q_zero(a + strcspn(a, ";,"), n - strcspn(a, ";,")))
+			return 1;
+		a += n;
+	}
+	return 0;
+}
+
 /*
  * A whole-number query parameter name in [min, max], or def when it is
  * absent.  Returns 1, or 0 if it is present but not such a number.

@@ -76,7 +76,8 @@ reason(int status)
 		const char	*text;
 	} reasons[] = {
 		{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
-		{ 204, "No Content" }, { 400, "Bad Request" },
+		{ 204, "No Content" }, { 302, "Found" },
+		{ 400, "Bad Request" },
 		{ 401, "Unauthorized" }, { 403, "Forbidden" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
 		{ 408, "Request Timeout" }, { 409, "Conflict" },
@@ -108,12 +109,13 @@ resp_init(struct resp *p)
 	p->textlen = 0;
 	p->type = NULL;
 	p->cache = NULL;
+	p->bare = 0;
 	p->nheaders = 0;
 }
 
-/* Release the body; safe to call more than once. */
-void
-resp_free(struct resp *p)
+/* Drop the body set so far, for another answer. */
+static void
+body_free(struct resp *p)
 {
 
 	json_object_put(p->body);
@@ -125,6 +127,21 @@ resp_free(struct resp *p)
 	}
 	p->textlen = 0;
 	p->type = NULL;
+	p->bare = 0;
+}
+
+/* Release the body and the headers; safe to call more than once. */
+void
+resp_free(struct resp *p)
+{
+	size_t	 i;
+
+	body_free(p);
+	for (i = 0; i < p->nheaders; i++) {
+		free(p->headers[i].big);
+		p->headers[i].big = NULL;
+	}
+	p->nheaders = 0;
 }
 
 /*
@@ -138,6 +155,7 @@ resp_header(struct resp *p, const char *name, const char *fmt, ...)
 	struct header	*h;
 	va_list		 ap;
 	char		*c;
+	int		 n;
 
 	if (p->nheaders == RESP_HEADERS) {
 		LOG("too many headers; %s dropped", name);
@@ -145,10 +163,23 @@ resp_header(struct resp *p, const char *name, const char *fmt, ...)
 	}
 	h = &p->headers[p->nheaders++];
 	h->name = name;
+	h->big = NULL;
 	va_start(ap, fmt);
-	vsnprintf(h->value, sizeof(h->value), fmt, ap);
+	n = vsnprintf(h->value, sizeof(h->value), fmt, ap);
 	va_end(ap);
-	for (c = h->value; (c = strpbrk(c, "\r\n")) != NULL; c++)
+	/* Rare and longer (a cookie holding a token): on the heap. */
+	if (n >= (int)sizeof(h->value)) {
+		if ((h->big = malloc((size_t)n + 1)) == NULL) {
+			LOG("out of memory; %s dropped", name);
+			p->nheaders--;
+			return 1;
+		}
+		va_start(ap, fmt);
+		vsnprintf(h->big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	c = h->big != NULL ? h->big : h->value;
+	for (; (c = strpbrk(c, "\r\n")) != NULL; c++)
 		*c = ' ';
 	return 1;
 }
@@ -162,7 +193,7 @@ int
 resp_reply(struct resp *p, int status, struct json_object *body)
 {
 
-	resp_free(p);
+	body_free(p);
 	p->status = status;
 	p->body = body;
 	return body != NULL || status == 204;
@@ -179,7 +210,7 @@ resp_text(struct resp *p, int status, const char *type, char *text,
     size_t len)
 {
 
-	resp_free(p);
+	body_free(p);
 	p->status = status;
 	p->text = text;
 	p->textlen = len;
@@ -196,6 +227,23 @@ resp_cache(struct resp *p, const char *value)
 {
 
 	p->cache = value;
+	return 1;
+}
+
+/*
+ * Answer with status and the handler's headers alone: no type, no
+ * body, none of the headers every other answer carries.  This is an
+ * authorizer's 200, whose headers Apache's mod_fcgid hands on to the
+ * client with the protected page.  Any answer set later is a full one
+ * again.  Returns 1.
+ */
+int
+resp_bare(struct resp *p, int status)
+{
+
+	body_free(p);
+	p->status = status;
+	p->bare = 1;
 	return 1;
 }
 
@@ -253,17 +301,20 @@ put(char *b, size_t size, size_t *n, const char *s, size_t len)
 
 /*
  * The status line and headers of p into hdr (size bytes), put together
- * with memcpy(), not snprintf(): every answer goes through here.
+ * with memcpy(), not snprintf(): every answer goes through here.  A
+ * bare answer has the status and the handler's headers alone.
  * Returns their length, or 0 if they do not fit (logged).
  */
 static size_t
 head_of(const struct resp *p, char *hdr, size_t size)
 {
-	char		 code[4];
-	const char	*why;
-	const char	*type = p->type != NULL ? p->type : "application/json";
-	size_t		 n = 0, i;
-	int		 status = p->status, ok;
+	const struct header	*h;
+	const char		*why, *v;
+	const char		*type = p->type != NULL ? p->type :
+				    "application/json";
+	char			 code[4];
+	size_t			 n = 0, i;
+	int			 status = p->status, ok;
 
 	if (status < 100 || status > 599)
 		status = 500;
@@ -274,24 +325,27 @@ head_of(const struct resp *p, char *hdr, size_t size)
 	why = reason(status);
 	ok = put(hdr, size, &n, "Status: ", 8) && put(hdr, size, &n, code, 4) &&
 	    put(hdr, size, &n, why, strlen(why)) &&
-	    put(hdr, size, &n, "\r\n", 2) &&
-	    put(hdr, size, &n, "Content-Type: ", 14) &&
-	    put(hdr, size, &n, type, strlen(type)) &&
-	    put(hdr, size, &n, "\r\n", 2) &&
-	    put(hdr, size, &n, common_headers, sizeof(common_headers) - 1);
-	if (p->cache == NULL)
+	    put(hdr, size, &n, "\r\n", 2);
+	if (!p->bare)
+		ok = ok && put(hdr, size, &n, "Content-Type: ", 14) &&
+		    put(hdr, size, &n, type, strlen(type)) &&
+		    put(hdr, size, &n, "\r\n", 2) &&
+		    put(hdr, size, &n, common_headers,
+		    sizeof(common_headers) - 1);
+	if (!p->bare && p->cache == NULL)
 		ok = ok && put(hdr, size, &n, no_store, sizeof(no_store) - 1);
-	else
+	else if (!p->bare)
 		ok = ok && put(hdr, size, &n, "Cache-Control: ", 15) &&
 		    put(hdr, size, &n, p->cache, strlen(p->cache)) &&
 		    put(hdr, size, &n, "\r\n", 2);
-	for (i = 0; ok && i < p->nheaders; i++)
-		ok = put(hdr, size, &n, p->headers[i].name,
-		    strlen(p->headers[i].name)) &&
+	for (i = 0; ok && i < p->nheaders; i++) {
+		h = &p->headers[i];
+		v = h->big != NULL ? h->big : h->value;
+		ok = put(hdr, size, &n, h->name, strlen(h->name)) &&
 		    put(hdr, size, &n, ": ", 2) &&
-		    put(hdr, size, &n, p->headers[i].value,
-		    strlen(p->headers[i].value)) &&
+		    put(hdr, size, &n, v, strlen(v)) &&
 		    put(hdr, size, &n, "\r\n", 2);
+	}
 	if (!ok || !put(hdr, size, &n, "\r\n", 2)) {
 		LOG("response headers too long");
 		return 0;

@@ -2,7 +2,8 @@
  * The accept loop and dispatch: read the request, match the route,
  * check the body's type and the caller, read the body, run the
  * handler, write the answer, count it, hand off its mail, free the
- * request.  The request's address, agent and caller are the audit
+ * request; or, for the authorizer, hand every request to its one
+ * function.  The request's address, agent and caller are the audit
  * context while it is served (audit.h).
  */
 #include <errno.h>
@@ -34,12 +35,13 @@
 
 static volatile sig_atomic_t	 stopping;
 
-/* What api_serve() was given, for serve_one(). */
+/* What api_serve() or api_authorize() was given, for serve_one(). */
 static const struct route	*routes;
 static size_t			 nroutes;
 static const struct field	*fields;
 static size_t			 nfields;
 static struct param		*params;
+static int			(*decide)(struct req *, struct resp *);
 
 static void
 on_signal(int sig)
@@ -163,28 +165,17 @@ authenticate_client(struct req *r, struct resp *p)
 static int
 authenticate(struct req *r, struct resp *p, enum access access)
 {
-	char	 fgp[FGP_LEN + 1];
-	int	 rc;
+	enum caller	 c;
 
 	if (access == ACCESS_PUBLIC)
 		return 1;
 	if (access == ACCESS_CLIENT)
 		return authenticate_client(r, p);
-	if (r->bearer == NULL) {
-		resp_fail(p, ERR_INVALID_TOKEN, NULL,
-		    "a bearer token is required");
-		return 0;
-	}
-	if ((rc = session_authenticate(r->bearer, &r->auth)) != 1) {
-		if (rc == 0)
-			resp_fail(p, ERR_INVALID_TOKEN, NULL, NULL);
-		return rc;
-	}
-	/* A token minted for a browser works only beside its cookie. */
-	if (!session_fingerprint_ok(&r->auth,
-	    browser_fingerprint(fgp) ? fgp : NULL)) {
-		resp_fail(p, ERR_INVALID_TOKEN, NULL,
-		    "the token's fingerprint cookie is missing or wrong");
+	/* The bearer token only: the API never reads the access cookie. */
+	if ((c = caller_check(r, 0)) != CALLER_OK) {
+		if (c == CALLER_ERROR)
+			return -1;
+		caller_refuse(p, c);
 		return 0;
 	}
 	audit_actor(r->auth.user.id, r->auth.sid);
@@ -232,15 +223,16 @@ serve_one(void)
 	r.params = params;
 	req_read(&r, &st, &head);
 	audit_context(r.ip, r.user_agent);
-	if (!dispatch(&r, &p, &root)) {
+	if (decide != NULL ? !decide(&r, &p) : !dispatch(&r, &p, &root)) {
 		/* Nothing half-written nor mailed: undo, then say so. */
 		mail_drop();
 		db_rollback();
 		resp_fail(&p, db_busy() ? ERR_UNAVAILABLE : ERR_INTERNAL,
 		    NULL, NULL);
 	}
-	/* A preflight's CORS headers are set with its answer. */
-	if (r.method != METHOD_OPTIONS || p.status != 204)
+	/* A preflight's CORS headers are set with its answer; a bare
+	 * answer gets none. */
+	if (!p.bare && (r.method != METHOD_OPTIONS || p.status != 204))
 		browser_cors(&p, r.origin, NULL);
 	resp_write(&p, head);
 	status = p.status;
@@ -345,21 +337,16 @@ serve_fastcgi(void)
 }
 
 /*
- * Serve requests for a program's routes and fields until told to stop:
- * under FastCGI when standard input is a listening socket, else one
- * request as plain CGI.  Returns the process's exit status.
+ * Serve requests until told to stop: under FastCGI when standard input
+ * is a listening socket, else one request as plain CGI.  Returns the
+ * process's exit status.
  */
-int
-api_serve(const struct route *rts, size_t nrts, const struct field *fs,
-    size_t nfs)
+static int
+serve(void)
 {
 	int64_t	 t0;
 	int	 status = 1;
 
-	routes = rts;
-	nroutes = nrts;
-	fields = fs;
-	nfields = nfs;
 	signals();
 	if (start() == 1) {
 		if (!FCGX_IsCGI())
@@ -380,4 +367,34 @@ api_serve(const struct route *rts, size_t nrts, const struct field *fs,
 	}
 	stop();
 	return status;
+}
+
+/*
+ * Serve requests for a program's routes and fields (serve()).
+ * Returns the process's exit status.
+ */
+int
+api_serve(const struct route *rts, size_t nrts, const struct field *fs,
+    size_t nfs)
+{
+
+	routes = rts;
+	nroutes = nrts;
+	fields = fs;
+	nfields = nfs;
+	return serve();
+}
+
+/*
+ * Serve requests that are not routed: every one, whatever its method,
+ * path and body (never read), is handed to fn, as an authorizer sees
+ * them.  fn sets the answer and returns 1, or 0 on internal failure,
+ * as a handler does (serve()).  Returns the process's exit status.
+ */
+int
+api_authorize(int (*fn)(struct req *, struct resp *))
+{
+
+	decide = fn;
+	return serve();
 }

@@ -188,6 +188,33 @@ user_is_admin(const struct user *u)
 	return strcmp(u->role, "admin") == 0;
 }
 
+/* The roles, lowest first: each has what the ones before it have. */
+static const char *const roles[] = { "user", "admin" };
+
+/* A role's place in roles[], or -1 for none of them. */
+static int
+rank(const char *role)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(roles); i++)
+		if (strcmp(role, roles[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Has u (by the stored role) the role required, or one above it?  An
+ * unknown role, required or held, is never had.  Returns 1 or 0.
+ */
+int
+user_has_role(const struct user *u, const char *required)
+{
+	int	 want = rank(required), got = rank(u->role);
+
+	return want != -1 && got != -1 && got >= want;
+}
+
 /* How many users there are, into *n.  Returns 1, or -1 on error. */
 int
 user_count(int64_t *n)

@@ -218,6 +218,39 @@ util_form_decode(const char *in, size_t len, char *out)
 }
 
 /*
+ * Percent-encode s into out (size bytes) as a URL query value: every
+ * byte but RFC 3986's unreserved characters as %XX.  Returns the
+ * length written, or -1 (out then "") if it does not fit.
+ */
+long
+util_url_encode(const char *s, char *out, size_t size)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*c = (const unsigned char *)s;
+	size_t			 o = 0;
+
+	for (; *c != '\0'; c++) {
+		if (size - o < 4) {
+			if (size > 0)
+				out[0] = '\0';
+			return -1;
+		}
+		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
+			out[o++] = (char)*c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[*c >> 4];
+			out[o++] = hex[*c & 0xf];
+		}
+	}
+	if (o >= size)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}
+
+/*
  * The value of the four hex digits at s (n bytes left), as in JSON's
  * \uXXXX, or -1 if there are not four.
  */

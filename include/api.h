@@ -86,6 +86,15 @@ struct field {
 
 #define F(x)	(1u << (x))	/* a field's bit in route masks */
 
+/* What a request's credential came to (caller.c). */
+enum caller {
+	CALLER_OK,		/* a live session's: r->auth is its caller */
+	CALLER_NONE,		/* no credential */
+	CALLER_REFUSED,		/* not a live session's access token */
+	CALLER_UNBOUND,		/* a browser's, without its fingerprint */
+	CALLER_ERROR,		/* an error, logged */
+};
+
 struct req {
 	enum method	 method;
 	const char	*path;		/* the URL path routed */
@@ -98,7 +107,7 @@ struct req {
 	const char	*bearer;	/* the token after "Bearer ", or NULL */
 	const char	*origin;	/* the Origin header, or NULL */
 	struct param	*params;	/* indexed like the field table */
-	struct auth	 auth;		/* the caller, for ACCESS_BEARER */
+	struct auth	 auth;		/* the caller (caller_check()) */
 };
 
 #define RESP_HEADERS	16
@@ -106,6 +115,8 @@ struct req {
 struct header {
 	const char	*name;
 	char		 value[512];
+	char		*big;		/* a longer value (a cookie holding a
+					   token, a redirect), malloc'd; or NULL */
 };
 
 struct resp {
@@ -115,6 +126,8 @@ struct resp {
 	size_t		 textlen;
 	const char	*type;		/* its Content-Type (static) */
 	const char	*cache;		/* Cache-Control; NULL: no-store */
+	int		 bare;		/* the status and the handler's headers
+					   only (resp_bare()) */
 	struct header	 headers[RESP_HEADERS];
 	size_t		 nheaders;
 };
@@ -131,6 +144,11 @@ struct route {
 /* serve.c */
 int		 api_serve(const struct route *, size_t, const struct field *,
 		    size_t);
+int		 api_authorize(int (*)(struct req *, struct resp *));
+
+/* caller.c: the one check of a request's credential */
+enum caller	 caller_check(struct req *, int);
+int		 caller_refuse(struct resp *, enum caller);
 
 /* response.c: every setter returns 1, so a handler can return it. */
 int		 resp_fail(struct resp *, enum err, const char *,
@@ -140,6 +158,7 @@ int		 resp_text(struct resp *, int, const char *, char *, size_t);
 int		 resp_header(struct resp *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		 resp_cache(struct resp *, const char *);
+int		 resp_bare(struct resp *, int);
 
 /* browser.c: cookie mode (no-ops without it) */
 void		 browser_tokens(struct resp *, const struct tokens *);
@@ -155,5 +174,6 @@ int		 req_query_long(const struct req *, const char *, long, long,
 int		 req_query_text(const struct req *, const char *, char *,
 		    size_t);
 int		 req_loopback(const struct req *);
+int		 req_accepts(const char *);
 
 #endif

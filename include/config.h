@@ -55,7 +55,12 @@ struct config {
 	char		*key_dir;		/* AUTH_KEY_DIR */
 	char		*audience;		/* AUTH_AUDIENCE */
 	long		 key_publish_ahead;	/* AUTH_KEY_PUBLISH_AHEAD */
+	char		*require_role;		/* AUTH_REQUIRE_ROLE */
+	char		*login_url;		/* AUTH_LOGIN_URL */
 };
+
+/* The longest AUTH_LOGIN_URL. */
+#define LOGIN_URL_MAX	1024
 
 /* The process-wide settings, valid after config_load() succeeded. */
 extern const struct config *cfg;

@@ -53,6 +53,7 @@ int		 user_hash_get(int64_t, char [HASH_MAX]);
 int		 user_hash_set(int64_t, const char *);
 int		 user_hash_upgrade(int64_t, const char *, const char *);
 int		 user_is_admin(const struct user *);
+int		 user_has_role(const struct user *, const char *);
 int		 user_count(int64_t *);
 int		 user_each(long, long, int (*)(const struct user *, void *),
 		    void *);

@@ -31,6 +31,7 @@ size_t	 util_base64url(const unsigned char *, size_t, char *);
 long	 util_base64url_decode(const char *, size_t, unsigned char *);
 long	 util_base64_decode(const char *, size_t, unsigned char *);
 long	 util_form_decode(const char *, size_t, char *);
+long	 util_url_encode(const char *, char *, size_t);
 void	 util_hex(const unsigned char *, size_t, char *);
 long	 util_hex4(const char *, size_t);
 int64_t	 util_now(void);

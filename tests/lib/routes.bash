@@ -16,7 +16,8 @@
 # which sends everything else to the error program.
 #
 #   programs         each program in cgi-bin/ that has routes (not the
-#                    error program, whose one route is "*")
+#                    error program, whose one route is "*", nor the
+#                    authorizer, which has none)
 #   url_of PATH ID   PATH with each {name} segment replaced by ID
 #   paths_overlap P Q  can one URL match both paths?
 #   gen_copy DIR     the inputs and outputs of tools/gen-routes.sh,
@@ -38,7 +39,8 @@ openapi_routes() {
 }
 
 lighttpd_routes() {
-	awk '/\$HTTP\["url"\] =~/ {
+	awk '/\$HTTP\["url"\]/ { re = "" }
+	/\$HTTP\["url"\] =~/ {
 		match($0, /=~ "[^"]*"/); re = substr($0, RSTART + 4, RLENGTH - 5)
 	}
 	/"bin-path"/ && re != "" {
@@ -104,7 +106,8 @@ htaccess_catch_all() {
 programs() {
 	local f
 	for f in "$ROOT"/cgi-bin/*.c; do
-		grep -q '{ METHOD_[A-Z]*, "\*"' "$f" || basename "$f" .c
+		grep -q '{ METHOD_[A-Z]*, "\*"\|api_authorize(' "$f" ||
+		    basename "$f" .c
 	done
 }
 

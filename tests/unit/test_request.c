@@ -91,6 +91,22 @@ main(void)
 	ok(strcmp(r.path, "/me") == 0 && *r.base == '\0',
 	    "a base over %d bytes is dropped", PATH_MAX_LEN);
 	free(long_path);
+
+	/* A browser asking for a page names text/html; q=0 refuses it. */
+	set("HTTP_ACCEPT", "text/html,application/xhtml+xml,*/*;q=0.8");
+	ok(req_accepts("text/html"), "a browser's Accept takes text/html");
+	set("HTTP_ACCEPT", "application/json, TEXT/HTML ;q=0.5");
+	ok(req_accepts("text/html"), "text/html later, any case, q=0.5");
+	set("HTTP_ACCEPT", "text/html;q=0, application/json");
+	ok(!req_accepts("text/html"), "text/html with q=0 is refused");
+	set("HTTP_ACCEPT", "text/html; level=1; q=0.000");
+	ok(!req_accepts("text/html"), "q=0.000 after a parameter too");
+	set("HTTP_ACCEPT", "*/*");
+	ok(!req_accepts("text/html"), "*/* does not name text/html");
+	set("HTTP_ACCEPT", "text/*, text/htmlx");
+	ok(!req_accepts("text/html"), "nor text/* or a longer name");
+	set("HTTP_ACCEPT", NULL);
+	ok(!req_accepts("text/html"), "no Accept header");
 	tap_config_free();
 	return tap_done();
 }

@@ -79,5 +79,15 @@ main(void)
 	    "a time past year 9999 falls back to the epoch");
 	util_rfc3339(-86400, out);
 	ok(strcmp(out, "1969-12-31T00:00:00Z") == 0, "a day before the epoch");
+
+	ok(util_url_encode("/a b?c=1&d=%2F~._-", out, sizeof(out)) == 32 &&
+	    strcmp(out, "%2Fa%20b%3Fc%3D1%26d%3D%252F~._-") == 0,
+	    "URL encoding keeps only the unreserved characters");
+	ok(util_url_encode("\xff\r\n", out, sizeof(out)) == 9 &&
+	    strcmp(out, "%FF%0D%0A") == 0, "URL encoding of any byte");
+	ok(util_url_encode("abc", out, 4) == -1 && out[0] == '\0',
+	    "URL encoding that does not fit: -1 and \"\"");
+	ok(util_url_encode("/", out, 4) == 3 && strcmp(out, "%2F") == 0,
+	    "URL encoding that just fits");
 	return tap_done();
 }
