@@ -207,10 +207,12 @@ SCHEME    = $(if $(filter 1,$(TLS)),https,http)
 LIGHTTPD_CONF = $(if $(filter 1,$(TLS)),lighttpd-tls.conf,lighttpd.conf)
 
 # The account pages need cookie mode, so make run serves in it unless
-# told otherwise (AUTH_COOKIE_MODE=off make run: refresh tokens in JSON).
+# told otherwise (AUTH_COOKIE_MODE=off make run: refresh tokens in JSON),
+# and the authorizer sends a browser without a session to their login.
 AUTH_COOKIE_MODE ?= on
+AUTH_LOGIN_URL ?= /account/login
 SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
-	AUTH_COOKIE_MODE=$(AUTH_COOKIE_MODE) \
+	AUTH_COOKIE_MODE=$(AUTH_COOKIE_MODE) AUTH_LOGIN_URL=$(AUTH_LOGIN_URL) \
 	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB=$(AUTH_DB) \
 	$(if $(filter 1,$(TLS)),TLS=1 TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY))
 

@@ -18,7 +18,8 @@ setup_file() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" deps-docs
 	mailer_make
 	# One process per program, for mail_sync (lib/mail.bash).
-	PROCS=1 server_start AUTH_COOKIE_MODE=on AUTH_SENDMAIL="$MAILER -t -i"
+	PROCS=1 server_start AUTH_COOKIE_MODE=on AUTH_SENDMAIL="$MAILER -t -i" \
+	    AUTH_LOGIN_URL=/account/login
 }
 teardown_file() { server_stop; }
 setup() { load_helpers; }
@@ -244,12 +245,51 @@ link() {
 	login "$email" 'brand new horse'
 }
 
-@test "pages: the session's cookies are HttpOnly, Secure, SameSite=Strict" {
+@test "pages: the cookies are HttpOnly and Secure, the API's SameSite=Strict" {
 	local email
 	email=$(new_email)
 	browser register "$email" 'correct horse'
 	browser cookies
-	[ "$(got cookies)" = "__Host-fgp httpOnly secure Strict,__Host-refresh httpOnly secure Strict" ]
+	[ "$(got cookies)" = "__Host-access httpOnly secure Lax,__Host-fgp httpOnly secure Strict,__Host-refresh httpOnly secure Strict" ]
+}
+
+@test "pages: enroll TOTP from its QR code, then log in with a code" {
+	local email secret
+	email=$(new_email)
+	browser register "$email" 'correct horse'
+	# The QR code on the page is checked, module by module, against the
+	# otpauth:// URI the API answered (tests/browser/pages.mjs).
+	browser enroll 'correct horse'
+	secret=$(got secret)
+	[[ $(got uri) == otpauth://totp/*"secret=$secret"* ]]
+	[ "$(got recovery)" = 10 ]
+	[ "$(got done)" = "Two-step sign-in is on." ]
+	browser sign-out-everywhere
+	# A wrong code shows the API's message; the right one signs in.
+	req POST /login "{\"email\":\"$email\",\"password\":\"correct horse\"}"
+	assert_json .mfa_required true
+	req POST /login/mfa "{\"mfa_token\":\"$(jq -r .mfa_token <<<"$BODY")\",\"code\":\"000000\"}"
+	assert_error 401 invalid_credentials
+	browser login-mfa "$email" 'correct horse' "$secret"
+	[ "$(got wrong)" = "$(jq -r .message <<<"$BODY")" ]
+	[ "$(got url)" = /account/ ]
+	browser sessions
+	[ "$(got sessions)" = 1 ]
+	[[ $(got events) == *mfa.success* ]]
+	[[ $(got events) == *mfa.enabled* ]]
+}
+
+@test "pages: /private/ through the authorizer sends to the login page and back" {
+	skip_on cgi "plain CGI has no authorizer role: /private/ is not guarded there"
+	local email
+	email=$(new_email)
+	register "$email"
+	browser private "$email" 'correct horse'
+	[ "$(got login_url)" = "/account/login?next=%2Fprivate%2F" ]
+	[ "$(got url)" = /private/ ]
+	[[ $(got text) == *"Only a signed-in user sees this page"* ]]
+	# A CGI script behind it is handed who signed in.
+	[[ $(got whoami) == *"\"AUTH_USER_EMAIL\":\"$email\""* ]]
 }
 
 @test "pages: from a folder of a site (.htaccess), they call the API in that folder" {
