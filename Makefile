@@ -15,8 +15,10 @@
 #                   SQLite's figures beside PostgreSQL's)
 #   make profile    one request's instructions under callgrind
 #   make deps       install the Debian packages the build, server and tests need
-#   make deps-docs  Chromium for the /docs test and Swagger UI (npm);
-#                   tests/docs.bats runs it
+#   make deps-npm   Swagger UI and the QR code library from npm (make run)
+#   make deps-docs  Chromium, Swagger UI and the QR code library (npm)
+#                   for /docs and /account/, playwright-core for the
+#                   browser tests; tests/docs.bats and pages.bats run it
 #   make routes     write the routes and settings in lighttpd.conf and
 #                   apache/ from cgi-bin/*.c and common/config.c
 #   make install    PREFIX=/usr/local DESTDIR=...; make uninstall undoes it
@@ -101,6 +103,13 @@ SUBST       = sed -e 's|@libexecdir@|$(libexecdir)|g' \
 DOCS       = docs/openapi.json docs/index.html docs/docs.js
 SWAGGER    = docs/swagger-ui-bundle.js docs/swagger-ui.css
 SWAGGER_NPM = docs/node_modules/swagger-ui-dist
+# /account/: the sign-in and account pages, and the QR code library the
+# account page draws the second factor's key with, copied from npm's
+# qrcode-generator like Swagger UI (make deps-docs; never committed).
+ACCOUNT    = $(wildcard docs/account/*.html docs/account/*.css) \
+	     $(filter-out docs/account/qrcode.js,$(wildcard docs/account/*.js))
+QRCODE     = docs/account/qrcode.js
+QRCODE_NPM = docs/node_modules/qrcode-generator/dist/qrcode.js
 
 COMMON_SRC = $(filter-out %.gen.c,$(wildcard common/*.c))
 COMMON_GEN = common/migrations.gen.c common/denylist.gen.c
@@ -177,9 +186,17 @@ deps:
 
 deps-docs:
 	@tools/deps.sh docs
-	@$(MAKE) -s --no-print-directory $(SWAGGER)
+	@$(MAKE) -s --no-print-directory $(SWAGGER) $(QRCODE)
+
+# What make run serves from npm: Swagger UI and the QR code library.
+deps-npm:
+	@tools/deps.sh npm
+	@$(MAKE) -s --no-print-directory $(SWAGGER) $(QRCODE)
 
 $(SWAGGER): docs/%: $(SWAGGER_NPM)/%
+	cp $< $@
+
+$(QRCODE): $(QRCODE_NPM)
 	cp $< $@
 
 # Benchmarks: see bench/run.sh for the knobs (BENCH_TIME, PROCS, ...).
@@ -229,7 +246,13 @@ TLS_KEY  ?= $(TLS_DIR)/key.pem
 SCHEME    = $(if $(filter 1,$(TLS)),https,http)
 LIGHTTPD_CONF = $(if $(filter 1,$(TLS)),lighttpd-tls.conf,lighttpd.conf)
 
+# The account pages need cookie mode, so make run serves in it unless
+# told otherwise (AUTH_COOKIE_MODE=off make run: refresh tokens in JSON),
+# and the authorizer sends a browser without a session to their login.
+AUTH_COOKIE_MODE ?= on
+AUTH_LOGIN_URL ?= /account/login
 SERVE = PORT=$(PORT) FCGI_AUTH_HOME=$(CURDIR) FCGI_AUTH_DOCS=$(CURDIR)/docs \
+	AUTH_COOKIE_MODE=$(AUTH_COOKIE_MODE) AUTH_LOGIN_URL=$(AUTH_LOGIN_URL) \
 	FCGI_AUTH_STATE=$(STATE) FCGI_AUTH_PROCS=$(PROCS) AUTH_DB='$(AUTH_DB)' \
 	$(SECRET_ENV) \
 	$(if $(filter 1,$(TLS)),TLS=1 TLS_CERT=$(TLS_CERT) TLS_KEY=$(TLS_KEY))
@@ -244,11 +267,15 @@ endif
 
 serve-setup: deps
 	@$(MAKE) --no-print-directory db
+	@$(MAKE) --no-print-directory deps-npm || echo "fcgi-auth: npm" \
+	  "failed: /docs has no Swagger UI, /account/ shows the second" \
+	  "factor's key as text only"
 	@[ "$(TLS)" != 1 ] || [ "$(TLS_CERT)" != "$(TLS_DIR)/cert.pem" ] || \
 	  tools/make-cert.sh $(TLS_DIR)
 
 run: serve-setup
-	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	@echo "fcgi-auth: serving on $(SCHEME)://127.0.0.1:$(PORT) (Ctrl-C stops);" \
+	  "sign in at $(SCHEME)://127.0.0.1:$(PORT)/account/login"
 	@$(FOREGROUND) lighttpd -D -f $(LIGHTTPD_CONF)
 
 # Apache, in the foreground, with the same state folder (apache/run).
@@ -302,7 +329,7 @@ fuzz: deps
 # with the same variables removes exactly what it put there.
 install: all
 	$(INSTALL) -d $(PKGLIBEXEC)/cgi-bin $(DESTDIR)$(sbindir) \
-	  $(PKGDATA)/db/sqlite $(PKGDATA)/db/postgresql $(PKGDATA)/docs \
+	  $(PKGDATA)/db/sqlite $(PKGDATA)/db/postgresql $(PKGDATA)/docs $(PKGDATA)/docs/account \
 	  $(PKGDOC)/examples/apache $(PKGDOC)/examples/verify \
 	  $(PKGLIBEXEC)/examples/private/admin $(PKGLIBEXEC)/examples/whoami \
 	  $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
@@ -313,6 +340,7 @@ install: all
 	$(INSTALL) -m 644 $(wildcard db/sqlite/*.sql) $(PKGDATA)/db/sqlite/
 	$(INSTALL) -m 644 $(wildcard db/postgresql/*.sql) $(PKGDATA)/db/postgresql/
 	$(INSTALL) -m 644 $(DOCS) $(wildcard $(SWAGGER)) $(PKGDATA)/docs/
+	$(INSTALL) -m 644 $(ACCOUNT) $(wildcard $(QRCODE)) $(PKGDATA)/docs/account/
 	@[ -n "$(wildcard $(SWAGGER))" ] || echo "install: no Swagger UI" \
 	  "(make deps-docs): /docs will be empty, /openapi.json is there"
 	$(INSTALL) -m 644 lighttpd.conf lighttpd-tls.conf $(PKGDOC)/examples/
@@ -384,7 +412,7 @@ deb: deps
 test-deb: deb
 	@tests/deb/run.sh
 
-.PHONY: all routes deps deps-docs db stop-db serve-setup run run-apache run-cgi \
+.PHONY: all routes deps deps-docs deps-npm db stop-db serve-setup run run-apache run-cgi \
 	test valgrind fuzz bench profile install install-conf uninstall deb \
 	test-deb clean FORCE
 .SECONDARY:

@@ -60,6 +60,7 @@ static const struct setting settings[] = {
 	    "fcgi-auth <noreply@localhost>", 0, 0 },
 	{ "AUTH_PUBLIC_URL", KIND_STRING, AT(public_url),
 	    "http://127.0.0.1:3456", 0, 0 },
+	{ "AUTH_ACCOUNT_URL", KIND_STRING, AT(account_url), NULL, 0, 0 },
 	{ "AUTH_COOKIE_MODE", KIND_BOOL, AT(cookie_mode), "off", 0, 0 },
 	{ "AUTH_CORS_ORIGINS", KIND_STRING, AT(cors_origins), NULL, 0, 0 },
 	{ "AUTH_MAX_BODY", KIND_LONG, AT(max_body), "65536", 1024, 1048576 },
@@ -347,6 +348,28 @@ load_secret(char *err, size_t errsz)
  * header and the public URL's host (Message-ID, links) must be fit
  * for a mail header.  Returns 1, or 0 with err set.
  */
+/*
+ * AUTH_ACCOUNT_URL, when set: the pages the mails link to, an http:// or
+ * https:// URL with a host and no query, as AUTH_PUBLIC_URL.
+ * Returns 1, or 0 with err set.
+ */
+static int
+check_account_url(char *err, size_t errsz)
+{
+	const char	*s = config.account_url;
+	char		 host[256];
+
+	if (s == NULL)
+		return 1;
+	if ((strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) ||
+	    s[strcspn(s, " \t\r\n?#")] != '\0' ||
+	    !mailaddr_url_host(s, host, sizeof(host)))
+		return fail(err, errsz, "AUTH_ACCOUNT_URL: \"%.*s\" is not "
+		    "an http:// or https:// URL with a host and no query",
+		    (int)strcspn(s, "\r\n"), s);
+	return 1;
+}
+
 static int
 check_mail(char *err, size_t errsz)
 {
@@ -377,7 +400,7 @@ check_mail(char *err, size_t errsz)
 		return fail(err, errsz, "AUTH_PUBLIC_URL: \"%.*s\" is not "
 		    "an http:// or https:// URL with a host and no query",
 		    (int)strcspn(s, "\r\n"), s);
-	return 1;
+	return check_account_url(err, errsz);
 }
 
 /*

@@ -28,7 +28,7 @@
 static const struct {
 	const char	*name;
 	const char	*subject;
-	const char	*page;	/* the link is AUTH_PUBLIC_URL/page?token= */
+	const char	*page;	/* the link: the pages, page?token= */
 	const char	*text;	/* printf: address, lifetime, link */
 } kinds[MAIL__MAX] = {
 	/* MAIL_RESET */
@@ -87,22 +87,26 @@ words(long s, char out[32])
 
 /*
  * Queue the mail of an issued token (now stored for good): the link
- * is AUTH_PUBLIC_URL (without a trailing '/'), the kind's page and the
- * token.  A failure is logged by mail.c; the token stays valid, so
- * asking again works.  m is wiped.  Returns 1, or -1.
+ * is the pages' address, the kind's page and the token.  The pages are
+ * AUTH_ACCOUNT_URL when a site has its own, else the account pages
+ * this service serves, AUTH_PUBLIC_URL/account (either without a
+ * trailing '/').  A failure is logged by mail.c; the token stays
+ * valid, so asking again works.  m is wiped.  Returns 1, or -1.
  */
 int
 mailtoken_mail(struct mailtoken *m)
 {
-	const char	*url = cfg->public_url;
+	const char	*url = cfg->account_url != NULL ? cfg->account_url :
+			    cfg->public_url;
+	const char	*dir = cfg->account_url != NULL ? "" : "/account";
 	char		*link = NULL, *body = NULL, ttl[32];
 	int		 n = (int)strlen(url), rc = -1;
 
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	words(lifetime(m->kind), ttl);
-	if (asprintf(&link, "%.*s/%s?token=%s", n, url, kinds[m->kind].page,
-	    m->token) == -1)
+	if (asprintf(&link, "%.*s%s/%s?token=%s", n, url, dir,
+	    kinds[m->kind].page, m->token) == -1)
 		link = NULL;
 	else if (asprintf(&body, kinds[m->kind].text, m->to, ttl, link) == -1)
 		body = NULL;

@@ -38,6 +38,7 @@ struct config {
 	char		*sendmail;		/* AUTH_SENDMAIL */
 	char		*mail_from;		/* AUTH_MAIL_FROM */
 	char		*public_url;		/* AUTH_PUBLIC_URL */
+	char		*account_url;		/* AUTH_ACCOUNT_URL */
 	int		 cookie_mode;		/* AUTH_COOKIE_MODE */
 	char		*cors_origins;		/* AUTH_CORS_ORIGINS */
 	long		 max_body;		/* AUTH_MAX_BODY */

@@ -177,7 +177,7 @@ delete_self() {
 	assert_json .email "$EMAIL"
 	last_mail "$new"
 	[ "$(header Subject)" = "Confirm your new email address" ]
-	grep -q -x "https://auth.example.com/confirm-email?token=$TOKEN" "$MAIL"
+	grep -q -x "https://auth.example.com/account/confirm-email?token=$TOKEN" "$MAIL"
 	# The old address is told, with nothing that changes anything.
 	notice=$(mails_to "$EMAIL" | tail -n 1)
 	[ -n "$notice" ]

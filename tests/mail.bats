@@ -69,7 +69,7 @@ sql() {
 	# Every header once, LF line ends only, the link in the body.
 	[ "$(sed '/^$/q' "$MAIL" | cut -d: -f1 | sort | uniq -d)" = "" ]
 	refute grep -q $'\r' "$MAIL"
-	grep -q -x "https://auth.example.com/app/reset-password?token=$TOKEN" "$MAIL"
+	grep -q -x "https://auth.example.com/app/account/reset-password?token=$TOKEN" "$MAIL"
 	grep -q "within 1 hour" "$MAIL"
 
 	reset_confirm "$TOKEN" 'brand new horse'
@@ -230,7 +230,7 @@ sql() {
 	[ "$(header Subject)" = "Confirm your email address" ]
 	[ "$(header To)" = "$email" ]
 	[ "$(header From)" = "Example Auth <auth@example.com>" ]
-	grep -q -x "https://auth.example.com/app/verify-email?token=$TOKEN" "$MAIL"
+	grep -q -x "https://auth.example.com/app/account/verify-email?token=$TOKEN" "$MAIL"
 	grep -q "within 1 day" "$MAIL"
 
 	verify_confirm "$TOKEN"
@@ -428,5 +428,44 @@ start_with() {
 		assert_success
 		assert_line --index 0 $'Status: 400 Bad Request\r'
 		assert_output --partial '"message":"email is required"'
+	done
+}
+
+@test "mail: the links go to the account pages, or to AUTH_ACCOUNT_URL when set" {
+	local email
+	# With AUTH_PUBLIC_URL alone (setup_file), the account pages this
+	# service serves: tests/pages.bats opens them.
+	email=$(new_email)
+	register "$email"
+	reset_request "$email"
+	last_mail "$email"
+	grep -q -x "https://auth.example.com/app/account/reset-password?token=$TOKEN" "$MAIL"
+	# A site with pages of its own names them.
+	server_stop
+	PROCS=1 server_start AUTH_SENDMAIL="$MAILER -t -i" \
+	    AUTH_SENDMAIL_TIMEOUT=1 AUTH_PUBLIC_URL=https://auth.example.com/app/ \
+	    AUTH_MAIL_FROM="Example Auth <auth@example.com>" \
+	    AUTH_ACCOUNT_URL=https://www.example.com/me/
+	reset_request "$email"
+	last_mail "$email"
+	grep -q -x "https://www.example.com/me/reset-password?token=$TOKEN" "$MAIL"
+	login "$email"
+	verify_request "$ACCESS"
+	assert_status 202
+	last_mail "$email"
+	grep -q -x "https://www.example.com/me/verify-email?token=$TOKEN" "$MAIL"
+	server_stop
+	PROCS=1 server_start AUTH_SENDMAIL="$MAILER -t -i" \
+	    AUTH_SENDMAIL_TIMEOUT=1 AUTH_PUBLIC_URL=https://auth.example.com/app/ \
+	    AUTH_MAIL_FROM="Example Auth <auth@example.com>"
+}
+
+@test "mail: an AUTH_ACCOUNT_URL that is not an http(s) URL stops the program" {
+	for url in www.example.com/me 'https://www.example.com/me?x=1' \
+	    'https://' 'javascript:alert(1)'; do
+		start_with AUTH_ACCOUNT_URL="$url"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 1 ]
+		assert_output --partial 'AUTH_ACCOUNT_URL: '
 	done
 }

@@ -6,9 +6,13 @@
 #                              the tests need; with HOST=apache or
 #                              HOST=cgi, Apache and mod_fcgid too; with
 #                              DB=postgresql, the PostgreSQL server
-#   tools/deps.sh docs         Chromium and npm for the /docs test, and
-#                              Swagger UI from npm into docs/node_modules
-#                              (docs/package-lock.json pins it)
+#   tools/deps.sh npm          npm, and what make run serves from npm:
+#                              Swagger UI and qrcode-generator
+#   tools/deps.sh docs         Chromium and npm for the browser tests,
+#                              Swagger UI and qrcode-generator from npm
+#                              into docs/node_modules (docs/package-lock.json
+#                              pins them), playwright-core into
+#                              tests/browser/node_modules (its lock file)
 #   tools/deps.sh PACKAGE...   those Debian packages too (make bench: wrk;
 #                              make valgrind and make fuzz: theirs)
 set -eu
@@ -33,8 +37,8 @@ apt_install() {
 	    --no-install-recommends $missing
 }
 
-if [ "${1:-}" = docs ]; then
-	apt_install chromium
+if [ "${1:-}" = docs ] || [ "${1:-}" = npm ]; then
+	[ "$1" = npm ] || apt_install chromium
 	# Node's own packages bring npm; Debian's need it apart.
 	command -v npm >/dev/null || apt_install nodejs npm
 	# Again only when the lock file changed since the last install.
@@ -45,6 +49,16 @@ if [ "${1:-}" = docs ]; then
 		# dependencies would only report the install).
 		(cd docs && npm ci --ignore-scripts --no-audit --no-fund \
 		    --loglevel=error &&
+		    cp package-lock.json node_modules/.installed)
+	fi
+	[ "$1" = docs ] || exit 0
+	# playwright-core for tests/pages.bats: it drives Debian's
+	# chromium, and downloads no browser of its own.
+	if ! cmp -s tests/browser/package-lock.json \
+	    tests/browser/node_modules/.installed 2>/dev/null; then
+		echo "deps: npm ci in tests/browser/"
+		(cd tests/browser && npm ci --ignore-scripts --no-audit \
+		    --no-fund --loglevel=error &&
 		    cp package-lock.json node_modules/.installed)
 	fi
 	exit 0
