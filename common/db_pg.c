@@ -154,6 +154,7 @@ static int		 down;		/* the last attempt to connect failed */
 static int		 migrated;
 static int64_t		 tried;		/* when, monotonic ms */
 static int64_t		 used;		/* the last statement, monotonic ms */
+static int		 between;	/* no statement since the last request */
 
 /*
  * Is an SQLSTATE a failure that passes: the connection (class 08), the
@@ -396,8 +397,10 @@ connect_db(void)
  * goodbye before it closes (a restart, a failover, a terminated
  * backend), so anything to read between statements means the
  * connection is done with.  Looked at only after IDLE_MS without a
- * statement: a server that goes away under load fails one statement
- * (503), and the next one reconnects.
+ * statement, or first in a request: a server that restarts between
+ * two requests costs neither a 503, however close they are, while one
+ * that goes away during a request fails that request's statement
+ * (503), and the next request reconnects.
  */
 static int
 dropped(void)
@@ -407,8 +410,9 @@ dropped(void)
 
 	if (PQstatus(conn) != CONNECTION_OK)
 		return 1;
-	if (now - used < IDLE_MS)
+	if (!between && now - used < IDLE_MS)
 		return 0;
+	between = 0;
 	used = now;
 	pfd.fd = PQsocket(conn);
 	pfd.events = POLLIN;
@@ -742,6 +746,9 @@ pg_busy(void)
 {
 	int	 was = busy;
 
+	/* serve.c asks at the end of every request: the next statement
+	 * opens a request, and looks at the connection first. */
+	between = 1;
 	busy = 0;
 	return was;
 }
