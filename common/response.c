@@ -115,7 +115,7 @@ resp_init(struct resp *p)
 
 /* Drop the body set so far, for another answer. */
 static void
-body_free(struct resp *p)
+answer_free(struct resp *p)
 {
 
 	json_object_put(p->body);
@@ -136,7 +136,7 @@ resp_free(struct resp *p)
 {
 	size_t	 i;
 
-	body_free(p);
+	answer_free(p);
 	for (i = 0; i < p->nheaders; i++) {
 		free(p->headers[i].big);
 		p->headers[i].big = NULL;
@@ -193,7 +193,7 @@ int
 resp_reply(struct resp *p, int status, struct json_object *body)
 {
 
-	body_free(p);
+	answer_free(p);
 	p->status = status;
 	p->body = body;
 	return body != NULL || status == 204;
@@ -210,7 +210,7 @@ resp_text(struct resp *p, int status, const char *type, char *text,
     size_t len)
 {
 
-	body_free(p);
+	answer_free(p);
 	p->status = status;
 	p->text = text;
 	p->textlen = len;
@@ -241,7 +241,7 @@ int
 resp_bare(struct resp *p, int status)
 {
 
-	body_free(p);
+	answer_free(p);
 	p->status = status;
 	p->bare = 1;
 	return 1;
