@@ -51,7 +51,7 @@ fcgi_login() {
 	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" AUTH_BCRYPT_COST=14 \
 	    $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
-	    spawn-fcgi -n -s "$sock" -- "$ROOT/cgi-bin/login.fcgi" \
+	    spawn-fcgi -n -s "$sock" -- "$(program_path login)" \
 	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
 	APP=$!
 	for i in $(seq 100); do

@@ -251,7 +251,7 @@ post_bytes() {
 	run timeout 20 env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH=100000000 \
-	    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" \
+	    CONTENT_TYPE=application/json "$(program_path register)" \
 	    <"$BATS_TEST_TMPDIR/fifo"
 	exec {hold}>&-
 	[ "$status" -eq 0 ]
@@ -261,7 +261,7 @@ post_bytes() {
 		run env -i AUTH_DB="$cgidb" $(store_files "$BATS_TEST_TMPDIR") \
 		    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 		    REQUEST_METHOD=POST SCRIPT_NAME=/register CONTENT_LENGTH="$cl" \
-		    CONTENT_TYPE=application/json "$ROOT/cgi-bin/register.fcgi" </dev/null
+		    CONTENT_TYPE=application/json "$(program_path register)" </dev/null
 		[[ ${lines[0]} == "Status: 400 "* ]]
 	done
 }

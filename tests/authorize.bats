@@ -427,7 +427,7 @@ sid_of() {
 	    AUTH_BCRYPT_COST=4 $SERVER_ENV \
 	    REQUEST_METHOD=GET REQUEST_URI=/private/hello.txt \
 	    HTTP_AUTHORIZATION="Bearer $ACCESS" HTTP_FCGI_ROLE=AUTHORIZER \
-	    "${SITE_HOME:-$ROOT}/cgi-bin/authorize.fcgi"
+	    "$(program_path authorize)"
 	assert_success
 	assert_line --index 0 $'Status: 404 Not Found\r'
 	refute_output --partial Variable-

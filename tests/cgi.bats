@@ -62,14 +62,14 @@ setup() { load_helpers; }
 @test "cgi: a bad setting stops the program with one line and status 1" {
 	run env -i AUTH_DB="$(store_db "$CGI_DB")" \
 	    $(store_files "$BATS_FILE_TMPDIR") AUTH_JWT_SECRET=short REQUEST_METHOD=GET \
-	    SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
+	    SCRIPT_NAME=/health "$(program_path health)"
 	assert_failure 1
 	assert_output --partial AUTH_JWT_SECRET
 	[ "${#lines[@]}" -eq 1 ]
 	run env -i AUTH_DB="$(store_db "$CGI_DB")" \
 	    $(store_files "$BATS_FILE_TMPDIR") AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    AUTH_ACCESS_TTL=ten REQUEST_METHOD=GET SCRIPT_NAME=/health \
-	    "$ROOT/cgi-bin/health.fcgi"
+	    "$(program_path health)"
 	assert_failure 1
 	assert_output --partial 'AUTH_ACCESS_TTL: "ten" is not a whole number'
 }
@@ -78,13 +78,13 @@ setup() { load_helpers; }
 	if [ "$DB" = postgresql ]; then
 		# No folder to make one in: every host is given the same.
 		run env -i AUTH_DB="$(store_db "$BATS_FILE_TMPDIR/gen/auth.db")" \
-		    $(store_files "$BATS_FILE_TMPDIR") REQUEST_METHOD=GET SCRIPT_NAME=/health "$ROOT/cgi-bin/health.fcgi"
+		    $(store_files "$BATS_FILE_TMPDIR") REQUEST_METHOD=GET SCRIPT_NAME=/health "$(program_path health)"
 		assert_failure 1
 		assert_output --partial 'AUTH_DB is PostgreSQL: set AUTH_JWT_SECRET or AUTH_JWT_SECRET_FILE'
 		return
 	fi
 	run env -i AUTH_DB="$BATS_FILE_TMPDIR/gen/auth.db" REQUEST_METHOD=GET \
-	    SCRIPT_NAME=/health bash -c "mkdir -p '$BATS_FILE_TMPDIR/gen' && '$ROOT/cgi-bin/health.fcgi'"
+	    SCRIPT_NAME=/health bash -c "mkdir -p '$BATS_FILE_TMPDIR/gen' && '$(program_path health)'"
 	assert_success
 	[ "$(stat -c %a "$BATS_FILE_TMPDIR/gen/jwt.secret")" = 600 ]
 	[ "$(stat -c %a "$BATS_FILE_TMPDIR/gen/auth.db")" = 600 ]

@@ -400,7 +400,7 @@ start_with() {
 	    $(store_files "$BATS_FILE_TMPDIR") \
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME=/password-reset "$@" \
-	    "$ROOT/cgi-bin/password-reset.fcgi" </dev/null
+	    "$(program_path password-reset)" </dev/null
 }
 
 @test "mail: a relative AUTH_SENDMAIL stops the program at start" {

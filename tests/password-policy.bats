@@ -32,7 +32,7 @@ cgi() {
 	    AUTH_JWT_SECRET=cgi-test-secret-0123456789abcdef0123 \
 	    REQUEST_METHOD=POST SCRIPT_NAME="/$prog" CONTENT_LENGTH=${#body} \
 	    CONTENT_TYPE=application/json REMOTE_ADDR=127.0.0.1 "$@" \
-	    "$ROOT/cgi-bin/$prog.fcgi" <<<"$body"
+	    "$(program_path $prog)" <<<"$body"
 }
 
 @test "policy: common passwords are refused at register, in any case" {

@@ -503,11 +503,18 @@ answer() {
 	echo "$BODY"
 }
 
+# program_path NAME: program NAME of the site under test, the tree's
+# own or an installed one's (SITE_HOME), to run by hand as plain CGI.
+program_path() {
+	echo "${SITE_HOME:-$ROOT}/cgi-bin/$1.fcgi"
+}
+
 # program_pids NAME: the processes of program NAME serving this server.
 # lighttpd and Apache's mod_fcgid run it from the tree; as plain CGI,
 # Apache runs the site's copy, one process per request.
 program_pids() {
-	local dir=${SITE_HOME:-$ROOT}/cgi-bin
-	[ "$HOST" != cgi ] || dir=$STATE/www/cgi-bin
-	pgrep -x -f "$dir/$1.fcgi" | sort
+	local path
+	path=$(program_path "$1")
+	[ "$HOST" != cgi ] || path=$STATE/www/cgi-bin/$1.fcgi
+	pgrep -x -f "$path" | sort
 }
