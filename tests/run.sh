@@ -2,6 +2,7 @@
 # Run the C unit tests and the bats suites and sum them into one line:
 #   N passed, N failed[, N skipped]
 # Usage: tests/run.sh [unit|bats|FILE.bats ...]   (default: everything)
+# Suite files run JOBS at a time (default: the cores), see run_suites.
 # SAN=1: the binaries were built with ASan/UBSan; any report they leave
 # counts as a failure.  HOST (lighttpd, apache, cgi) picks the web server
 # the suites go through (tests/lib/server.bash).  VALGRIND=1: unit tests run under valgrind.
@@ -94,11 +95,43 @@ run_bats() {
 	count_tap <<<"$out"
 }
 
+# Suites that count the processes of a program (pgrep on the tree's
+# path): another suite's server running the same programs would be
+# counted too, so they run alone, after the rest.
+ALONE="attack-crash attack-disconnect metrics"
+
+# run_suites FILE...: the suites JOBS at a time (default: one per core;
+# they mostly wait on servers, sleeps and the browser), each file's
+# TAP kept and counted in the order given, then the ALONE ones.
+run_suites() {
+	local dir f n=0 pool=() alone=()
+	for f in "$@"; do
+		case " $ALONE " in
+		*" $(basename "$f" .bats) "*) alone+=("$f") ;;
+		*) pool+=("$f") ;;
+		esac
+	done
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-tap.XXXXXX")
+	# The largest files first (the longest, as a rule), so the others
+	# fill in beside them.
+	for f in $(ls -S "${pool[@]}" 2>/dev/null); do
+		n=$((n + 1))
+		printf '%s\0%s\0' "$f" "$dir/$(printf '%03d' $n)"
+	done | xargs -0 -n 2 -P "${JOBS:-$(nproc)}" \
+	    sh -c 'bats --tap "$0" >"$1" 2>&1'
+	for f in "$dir"/*; do
+		[ -e "$f" ] || continue
+		count_tap <"$f"
+	done
+	rm -rf "$dir"
+	[ ${#alone[@]} -eq 0 ] || run_bats "${alone[@]}"
+}
+
 case "${1:-all}" in
 unit) run_unit ;;
-bats) run_bats tests/*.bats ;;
-all) run_unit; run_bats tests/*.bats ;;
-*) run_bats "$@" ;;
+bats) run_suites tests/*.bats ;;
+all) run_unit; run_suites tests/*.bats ;;
+*) run_suites "$@" ;;
 esac
 
 # Sanitizer reports from any program the tests started.
