@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -57,42 +58,49 @@ error(const char *what)
 }
 
 /*
- * The busy handler: sqlite3_busy_timeout()'s own schedule (SQLite's
- * sqliteDefaultBusyCallback: sleep 1, 2, 5, 10, 15, 20, 25, 25, 25,
- * 50, 50, then 100 ms at a time, until BUSY_TIMEOUT_MS have been
- * slept), with the time slept counted as
+ * The busy handler.  SQLite's own (sqlite3_busy_timeout) sleeps 1, 2,
+ * 5, 10 ... then 100 ms between tries, while a writer here holds the
+ * lock for tens of microseconds: a process that meets the lock sleeps
+ * a thousand times longer than it waits, and the core idles (issue 19).
+ * Ours first gives the core away (the holder may be the process it
+ * runs next), then sleeps from BUSY_SLEEP_MIN_US doubling to
+ * BUSY_SLEEP_MAX_US, until BUSY_TIMEOUT_MS have passed since this
+ * lock's first try; the time it waits is counted as
  * fcgi_auth_db_wait_seconds_total.  count is how often it was called
  * for this lock before.  Returns 1 to try again, 0 to give up.
  */
+#define BUSY_YIELDS		4
+#define BUSY_SLEEP_MIN_US	20
+#define BUSY_SLEEP_MAX_US	1000
+
 static int
 on_busy(void *arg, int count)
 {
-	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
-	    50, 100 };
-	static const int totals[] = { 0, 1, 3, 8, 18, 33, 53, 78, 103, 128,
-	    178, 228 };
-	const int	 last = (int)nitems(delays) - 1;
+	static int64_t	 first;
 	struct timespec	 ts;
-	int64_t		 t0;
-	int		 delay, prior;
+	int64_t		 now;
+	long		 us;
 
 	(void)arg;
-	if (count <= last) {
-		delay = delays[count];
-		prior = totals[count];
-	} else {
-		delay = delays[last];
-		prior = totals[last] + delay * (count - last);
-	}
-	if (prior + delay > BUSY_TIMEOUT_MS &&
-	    (delay = BUSY_TIMEOUT_MS - prior) <= 0)
+	now = util_monotonic_ns();
+	if (count == 0)
+		first = now;
+	else if (now - first >= (int64_t)BUSY_TIMEOUT_MS * 1000000)
 		return 0;
-	ts.tv_sec = delay / 1000;
-	ts.tv_nsec = (long)(delay % 1000) * 1000000;
-	t0 = util_monotonic_ns();
-	while (nanosleep(&ts, &ts) == -1)
-		continue;
-	metrics_add(METRIC_DB_WAIT_NS, (uint64_t)(util_monotonic_ns() - t0));
+	if (count < BUSY_YIELDS)
+		sched_yield();
+	else {
+		us = count - BUSY_YIELDS < 6 ?
+		    BUSY_SLEEP_MIN_US << (count - BUSY_YIELDS) :
+		    BUSY_SLEEP_MAX_US;
+		if (us > BUSY_SLEEP_MAX_US)
+			us = BUSY_SLEEP_MAX_US;
+		ts.tv_sec = 0;
+		ts.tv_nsec = us * 1000;
+		while (nanosleep(&ts, &ts) == -1)
+			continue;
+	}
+	metrics_add(METRIC_DB_WAIT_NS, (uint64_t)(util_monotonic_ns() - now));
 	return 1;
 }
 
