@@ -282,22 +282,33 @@ dbticks() {
 	echo "$n"
 }
 
+# cpu_times: "busy total" clock ticks of the whole machine so far (all
+# cores; idle and iowait are not busy), from /proc/stat.
+cpu_times() {
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print t - $5 - $6, t; exit }' /proc/stat
+}
+
 # run NAME CONNECTIONS URL SCRIPT PROGRAM [SAMPLE]: one wrk run after a
 # one-second warm-up, results in RPS, P50, P99 and ERR, and in CPU the
 # CPU time PROGRAM's processes spent per request (us; "-" without one),
-# in DBCPU the PostgreSQL server's (us; "-" on SQLite).  With SAMPLE,
+# in DBCPU the PostgreSQL server's (us; "-" on SQLite), in BUSY how busy
+# the whole machine was (%: wrk, lighttpd and the rest count, so 100%
+# means no core idled).  BENCH_RUN_THREADS: wrk threads for this run
+# (default BENCH_THREADS).  With SAMPLE,
 # PROGRAM's memory (mem) half-way through the run in MID and at the end
 # in END.  The refresh chains get no warm-up: it would spend their
 # tokens, and reuse of a spent token is theft (the sessions would be
 # revoked, as they should be).  Nor does the login: its warm-up would
 # leave bcrypt hashes for hung-up clients running into the measured run.
-declare -A RPS P50 P99 ERR CPU DBCPU MID END
+declare -A RPS P50 P99 ERR CPU DBCPU BUSY MID END
 run() {
 	local name=$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
-	local args=(-t"$TH" -c"$conns" --latency --timeout 10s) out sampler t0 d0
+	local args=(-t"${BENCH_RUN_THREADS:-$TH}" -c"$conns" --latency
+	    --timeout 10s) out sampler t0 d0 m0 m1
 	[ -n "$script" ] && args+=(-s "$script")
 	case $script in
-	bench/refresh.lua|bench/login.lua) ;;
+	bench/refresh.lua|bench/login.lua|bench/register.lua|bench/change-password.lua) ;;
 	*) wrk "${args[@]}" -d1s "$url" >/dev/null ;;
 	esac
 	if [ -n "$sample" ]; then
@@ -307,7 +318,12 @@ run() {
 	fi
 	t0=$(ticks "$prog")
 	d0=$(dbticks)
+	m0=$(cpu_times)
 	out=$(wrk "${args[@]}" -d"${T}s" "$url")
+	m1=$(cpu_times)
+	BUSY[$name]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x); split(b, y)
+		d = y[2] - x[2]
+		printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')
 	CPU[$name]=$(( $(ticks "$prog") - t0 ))
 	DBCPU[$name]=$(( $(dbticks) - d0 ))
 	if [ -n "$sample" ]; then
@@ -397,14 +413,38 @@ run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua login.fcgi \
 # (a cost-12 hash would be checked at 12, then rehashed).
 PORT_C4=$(free_port)
 mkdir -m 700 "$STATE/c4"
-serve "$STATE/c4" "$PORT_C4" "$DBURI" "$STATE" AUTH_BCRYPT_COST=4
+serve "$STATE/c4" "$PORT_C4" "$DBURI" "$STATE" AUTH_BCRYPT_COST=4 \
+    AUTH_REGISTER_PER_HOUR=1000000 AUTH_SENDMAIL=/bin/true
 CPID=$SPID
+B4=http://127.0.0.1:$PORT_C4
 curl -sf -X POST -H 'Content-Type: application/json' \
     -d '{"email":"bench4@example.com","password":"benchmark password"}' \
-    "http://127.0.0.1:$PORT_C4/register" >/dev/null
+    "$B4/register" >/dev/null
 BENCH_EMAIL=bench4@example.com PARENT=$CPID run "POST /login, cost 4" \
-    "$((2 * PROCS))" "http://127.0.0.1:$PORT_C4/login" bench/login.lua \
-    login.fcgi
+    "$((2 * PROCS))" "$B4/login" bench/login.lua login.fcgi
+BENCH_RUN=$$ PARENT=$CPID run "POST /register, cost 4" "$((2 * PROCS))" \
+    "$B4/register" bench/register.lua register.fcgi
+# An account of its own for each connection of the password changes
+# (one a wrk thread); then the sessions list of bench4, which the
+# logins above filled to AUTH_MAX_SESSIONS.
+: > "$STATE/access.cp"
+for i in $(seq $((2 * PROCS))); do
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"cp$i@example.com\",\"password\":\"benchmark password\"}" \
+	    "$B4/register" >/dev/null
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"cp$i@example.com\",\"password\":\"benchmark password\"}" \
+	    "$B4/login" | jq -r .access_token >> "$STATE/access.cp"
+done
+BENCH_ACCESS=$STATE/access.cp BENCH_RUN_THREADS=$((2 * PROCS)) PARENT=$CPID \
+    run "POST /change-password, cost 4" "$((2 * PROCS))" \
+    "$B4/change-password" bench/change-password.lua change-password.fcgi
+curl -sf -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"bench4@example.com","password":"benchmark password"}' \
+    "$B4/login" | jq -r .access_token > "$STATE/access.tokens"
+BENCH_ACCESS=$STATE/access.tokens BENCH_PATH=/tokens PARENT=$CPID \
+    run "GET /tokens" "$C" "$B4/tokens" bench/user-info.lua \
+    tokens.fcgi
 kill -TERM "$CPID" 2>/dev/null
 CPID=
 
@@ -428,13 +468,14 @@ NAMES=("static file" "trivial FastCGI" "GET /health" "protected static file"
     "GET /user-info, HS256" "GET /user-info (again)" "HS256 (again)"
     "ES256, fresh token each" "POST /introspect" "POST /refresh chains"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login"
-    "POST /login, cost 4")
-printf '%-28s %9s %7s %7s %6s %8s %6s %8s %8s\n' scenario req/s p50/ms p99/ms \
-    errors cpu/us db/us /trivial /static
+    "POST /login, cost 4" "POST /register, cost 4"
+    "POST /change-password, cost 4" "GET /tokens")
+printf '%-30s %9s %7s %7s %6s %7s %6s %5s %8s %7s\n' scenario req/s p50/ms \
+    p99/ms errors cpu/us db/us busy /trivial /static
 for name in "${NAMES[@]}"; do
-	printf '%-28s %9s %7s %7s %6s %8s %6s %8s %8s\n' "$name" "${RPS[$name]}" \
-	    "${P50[$name]}" "${P99[$name]}" "${ERR[$name]}" "${CPU[$name]}" \
-	    "${DBCPU[$name]}" \
+	printf '%-30s %9s %7s %7s %6s %7s %6s %4s%% %8s %7s\n' "$name" \
+	    "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${ERR[$name]}" \
+	    "${CPU[$name]}" "${DBCPU[$name]}" "${BUSY[$name]}" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
 	# For bench/compare.sh: one line a scenario.
