@@ -123,16 +123,21 @@ session_open(const struct user *u, const char *ip, const char *ua,
 		goto out;
 	g.fgp = cfg->cookie_mode ? claim : NULL;
 	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, amr, t,
-	    now) == 1) {
-		g.sid = t->sid;
-		if (token_access_issue(&g, &t->access) == 1 &&
-		    db_commit() == 1) {
-			metrics_add(METRIC_LOGIN_SUCCESS, 1);
-			rc = 1;
-		}
-	}
-	if (rc == -1)
+	    now) != 1 || db_commit() != 1) {
 		db_rollback();
+		goto out;
+	}
+	/*
+	 * Signed after the commit, so the write lock is held for the
+	 * writes alone; a session whose token could not be signed is
+	 * closed again (nobody holds its tokens).
+	 */
+	g.sid = t->sid;
+	if (token_access_issue(&g, &t->access) == 1) {
+		metrics_add(METRIC_LOGIN_SUCCESS, 1);
+		rc = 1;
+	} else
+		session_revoke(u->id, t->sid);
 out:
 	explicit_bzero(raw, sizeof(raw));
 	if (rc == -1)
@@ -308,54 +313,59 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
 	return REFRESH_REUSED;
 }
 
+/*
+ * What a refresh learns under the lock for the access token it mints
+ * after it: the token's row, its user (the role), the "fgp" claim.
+ */
+struct refreshed {
+	struct presented pr;
+	struct user	 u;
+	char		 claim[2 * SHA256_LEN + 1];
+};
+
 /* The grant of a refresh's access token, in g. */
 static const struct grant *
-grant_of(const struct presented *pr, const struct user *u,
-    const char *claim, struct grant *g)
+grant_of(const struct refreshed *f, struct grant *g)
 {
 
-	g->uid = pr->uid;
-	g->sid = pr->sid;
-	g->role = u->role;
-	g->fgp = claim[0] != '\0' ? claim : NULL;
-	g->auth_time = pr->auth_time;
-	g->amr = pr->amr;
+	g->uid = f->pr.uid;
+	g->sid = f->pr.sid;
+	g->role = f->u.role;
+	g->fgp = f->claim[0] != '\0' ? f->claim : NULL;
+	g->auth_time = f->pr.auth_time;
+	g->amr = f->pr.amr;
 	return g;
 }
 
 /*
  * The refresh itself, inside the caller's transaction: wipe old seals,
  * find the token, check its session and fingerprint, advance it, then
- * extend the session and mint an access token.
+ * extend the session; f gets what the access token needs.
  */
 static enum refresh
 refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
-    const char *fgp, struct tokens *t, char to[EMAIL_MAX + 1])
+    const char *fgp, struct tokens *t, char to[EMAIL_MAX + 1],
+    struct refreshed *f)
 {
-	struct presented	 pr;
-	struct user		 u;
-	struct grant		 g;
-	char			 claim[2 * SHA256_LEN + 1];
+	struct presented	*pr = &f->pr;
 	enum refresh		 rc;
 	int			 found;
 
-	memset(&pr, 0, sizeof(pr));
-	pr.now = util_now();
-	if (db_exec(SQL_REFRESH_UNSEAL_OLD, DB_ARGS(DB_INT(pr.now -
+	pr->now = util_now();
+	if (db_exec(SQL_REFRESH_UNSEAL_OLD, DB_ARGS(DB_INT(pr->now -
 	    cfg->refresh_grace))) == -1 ||
 	    (found = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, SHA256_LEN),
-	    DB_INT(pr.now), DB_INT(cfg->session_max_age)), presented_row,
-	    &pr)) == -1)
+	    DB_INT(pr->now), DB_INT(cfg->session_max_age)), presented_row,
+	    pr)) == -1)
 		rc = REFRESH_ERROR;
-	else if (!found || !pr.active || !fingerprint_match(&pr, fgp, t, claim))
+	else if (!found || !pr->active ||
+	    !fingerprint_match(pr, fgp, t, f->claim))
 		rc = REFRESH_INVALID;
-	else if ((rc = advance(token, h, &pr, t, to)) == REFRESH_OK &&
-	    (user_load(pr.uid, &u) != 1 ||
-	    extend(pr.sid, pr.now, &t->expires_at) == -1 ||
-	    token_access_issue(grant_of(&pr, &u, claim, &g), &t->access) == -1))
+	else if ((rc = advance(token, h, pr, t, to)) == REFRESH_OK &&
+	    (user_load(pr->uid, &f->u) != 1 ||
+	    extend(pr->sid, pr->now, &t->expires_at) == -1))
 		rc = REFRESH_ERROR;
-	t->sid = pr.sid;
-	explicit_bzero(&pr, sizeof(pr));
+	t->sid = pr->sid;
 	return rc;
 }
 
@@ -380,25 +390,38 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 {
 	unsigned char	 h[SHA256_LEN];
 	char		 to[EMAIL_MAX + 1] = "";
+	struct refreshed f;
+	struct grant	 g;
 	enum refresh	 rc = REFRESH_INVALID;
 
 	memset(t, 0, sizeof(*t));
+	memset(&f, 0, sizeof(f));
 	if (!token_refresh_hash(token, h))
 		goto out;
 	if (db_begin() == -1) {
 		rc = REFRESH_ERROR;
 		goto out;
 	}
-	rc = refresh_locked(token, h, fgp, t, to);
+	rc = refresh_locked(token, h, fgp, t, to, &f);
 	if ((rc == REFRESH_OK || rc == REFRESH_REUSED) && db_commit() == -1)
 		rc = REFRESH_ERROR;
 	if (rc != REFRESH_OK && rc != REFRESH_REUSED)
 		db_rollback();
+	/*
+	 * Signed after the commit, so the write lock is held for the
+	 * writes alone (an ES256 signature is most of a refresh's CPU).
+	 * Should it fail, the successor stays within the grace window:
+	 * the client's retry with the same token gets it again.
+	 */
+	if (rc == REFRESH_OK &&
+	    token_access_issue(grant_of(&f, &g), &t->access) == -1)
+		rc = REFRESH_ERROR;
 	if (rc == REFRESH_REUSED) {
 		metrics_add(METRIC_REUSE_DETECTED, 1);
 		notice_mail(NOTICE_REFRESH_REUSE, to, NULL);
 	}
 out:
+	explicit_bzero(&f, sizeof(f));
 	metrics_add(outcomes[rc], 1);
 	if (rc != REFRESH_OK)
 		tokens_free(t);
