@@ -190,6 +190,35 @@ var Account = (function () {
 		return token;
 	}
 
+	/*
+	 * A page a mail links to (?token=...).  Opening it spends nothing (a
+	 * mail scanner may fetch links): the form formId, when submitted,
+	 * POSTs the token with the form's fields to endpoint, and
+	 * done(data), given the answer's body, says what happened.
+	 */
+	function mailPage(formId, endpoint, done) {
+		var box = document.getElementById("error");
+		var form = document.getElementById(formId);
+		var token = mailToken();
+
+		if (token === null) {
+			form.hidden = true;
+			error(box, { message: "This page needs the link from " +
+			    "the mail, with its token." });
+			return;
+		}
+		onSubmit(form, function (values) {
+			values.token = token;
+			say(box, null);
+			return call("POST", endpoint, values).then(function (r) {
+				if (r.status !== 200)
+					return error(box, r.data);
+				form.hidden = true;
+				say(document.getElementById("done"), done(r.data));
+			});
+		});
+	}
+
 	/* An element with text. */
 	function el(name, text, cls) {
 		var e = document.createElement(name);
@@ -204,5 +233,5 @@ var Account = (function () {
 	return { call: call, refresh: refresh, authed: authed,
 	    forget: forget, toLogin: toLogin, safeNext: safeNext,
 	    next: next, error: error, say: say, onSubmit: onSubmit,
-	    mailToken: mailToken, el: el };
+	    mailPage: mailPage, el: el };
 })();
