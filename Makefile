@@ -52,7 +52,9 @@ LDFLAGS  = $(HARDLD)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 PORT    ?= 3456
-PROCS   ?= $(shell nproc 2>/dev/null || echo 2)
+# Two processes per program per core: one per core left lighttpd and
+# the programs waiting on each other with a core a fifth idle (issue 19).
+PROCS   ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1))))
 STATE   ?= $(CURDIR)/state
 DB      ?= sqlite
 HOST    ?= lighttpd

@@ -15,7 +15,7 @@
 # at once, and set against the CPU time of a GET /user-info.
 #
 # Knobs: BENCH_TIME (s per run, default 10), BENCH_CONNECTIONS (50),
-# BENCH_THREADS (wrk's, 2), PROCS (processes per program: one per core),
+# BENCH_THREADS (wrk's, 2), PROCS (processes per program: two per core),
 # BENCH_COST (bcrypt cost for the login run, 12), BENCH_SEED (1: do the
 # seeded run, 0: skip it), BENCH_USERS (1000000), BENCH_SPREAD (tokens
 # of seeded users the seeded run cycles through, 10000), BENCH_FRESH
@@ -55,7 +55,7 @@ esac
 T=${BENCH_TIME:-10}
 C=${BENCH_CONNECTIONS:-50}
 TH=${BENCH_THREADS:-2}
-PROCS=${PROCS:-$(nproc)}
+PROCS=${PROCS:-$((2 * $(nproc)))}
 COST=${BENCH_COST:-12}
 USERS=${BENCH_USERS:-1000000}
 SPREAD=${BENCH_SPREAD:-10000}
