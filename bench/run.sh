@@ -380,7 +380,8 @@ if [ "${BENCH_SEED:-1}" = 1 ]; then
 		psql -XAtq -v ON_ERROR_STOP=1 -v n="$USERS" "$DBURI" \
 		    -f bench/seed-postgresql.sql >/dev/null
 	else
-		sqlite3 "$DBURI" ".parameter set @n $USERS" ".read bench/seed.sql"
+		sqlite3 "$DBURI" ".parameter set @n $USERS" ".read bench/seed.sql" \
+		    >/dev/null
 	fi
 	SEED_S=$(( $(date +%s) - t0 ))
 	# Tokens for sessions of seeded users, all over the table.
@@ -569,11 +570,15 @@ printf '  [info] POST /introspect: %s req/s (Hydra: 5,109 on 2 CPUs, in memory)\
 check "GET /user-info p99 < 10 ms at $C connections" \
     "${P99["GET /user-info (again)"]} < 10" "${P99["GET /user-info (again)"]} ms"
 if [ -n "$SEEDED" ]; then
-	for name in "GET /user-info, seeded" "seeded, $SPREAD users"; do
-		s=${RPS[$name]}
-		check "$name: within 10% of the empty database" \
-		    "$s >= 0.9 * $ui" "$(awk -v a="$s" -v b="$ui" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')"
-	done
+	# Each beside the empty database's run that verifies as much: the
+	# one token reused, or a signature never seen before per request.
+	seeded_check() {	# seeded_check SEEDED EMPTY
+		local s=${RPS[$1]} e=${RPS[$2]}
+		check "$1: within 5% of \"$2\" on the empty database" \
+		    "$s >= 0.95 * $e" "$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')"
+	}
+	seeded_check "GET /user-info, seeded" "GET /user-info (again)"
+	seeded_check "seeded, $SPREAD users" "ES256, fresh token each"
 fi
 check "POST /login within 10% of the bcrypt bound" \
     "${RPS["POST /login"]} >= 0.9 * $BOUND" "$(awk -v a="${RPS["POST /login"]}" -v b="$BOUND" 'BEGIN {printf "%.0f%% of %s/s", 100 * a / b, b}')"

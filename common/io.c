@@ -4,6 +4,8 @@
  * socket on standard input) they are the process's own.  libfcgi's
  * fcgiapp does not fall back to CGI by itself, hence this layer.
  */
+#include <sys/socket.h>
+
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +13,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
+
 #include "config.h"
 #include "io.h"
 #include "util.h"
 
 static FCGX_Request	*current;
-static size_t		 consumed;	/* body bytes read, as CGI */
+static size_t		 consumed;	/* body bytes read */
 static char		*ahead;		/* a chunked CGI body, read ahead */
 static size_t		 aheadlen;
 static char		 aheadcl[24];	/* its CONTENT_LENGTH */
@@ -96,6 +100,7 @@ io_read(char *buf, size_t len)
 			break;
 		got += (size_t)n;
 	}
+	consumed += got;
 	return got;
 }
 
@@ -137,8 +142,60 @@ drain(size_t max)
 	}
 }
 
+/* Is the FastCGI listening socket (standard input) a Unix socket? */
+static int
+unix_listener(void)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return getsockname(STDIN_FILENO, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family == AF_UNIX;
+}
+
 /*
- * As CGI, read and drop what is left of the body before the program
+ * Before FCGX_Finish_r().  libfcgi ends each connection lingering:
+ * shutdown(), then it waits (up to 2 s) for the web server to close its
+ * end, reading what still comes, so that a TCP peer never gets a reset
+ * that loses the answer.  Over a Unix socket (lighttpd's, mod_fcgid's)
+ * a written answer is in the peer's queue and a close loses nothing,
+ * while the wait holds the process until the web server has read it:
+ * one more sleep and wakeup a request, and an idle core under load
+ * (issue 19).  So there, an authorizer (sent no body) and a responder
+ * whose input is at its end (the whole body read, then the end of the
+ * stream, which the web server sends right behind it) are detached and
+ * their connection closed at once; a body left unread, as a refused
+ * one is, still gets libfcgi's drain.
+ */
+static void
+finish_fastcgi(void)
+{
+	static int	 local = -1;
+	const char	*v;
+	long		 len = 0;
+
+	if (local == -1)
+		local = unix_listener();
+	if (!local)
+		return;
+	/* lighttpd sends an authorizer no input stream at all. */
+	if (current->role == FCGI_AUTHORIZER) {
+		FCGX_Detach(current);
+		return;
+	}
+	if (current->role != FCGI_RESPONDER)
+		return;
+	v = FCGX_GetParam("CONTENT_LENGTH", current->envp);
+	if (v != NULL && v[0] != '\0' &&
+	    (!util_parse_long(v, 0, 0x7fffffff, &len) || consumed < (size_t)len))
+		return;
+	if (FCGX_GetChar(current->in) == EOF)
+		FCGX_Detach(current);
+}
+
+/*
+ * End the request's input: under FastCGI, see finish_fastcgi().  As
+ * CGI, read and drop what is left of the body before the program
  * exits, then free what was read ahead.  Apache's mod_cgid hands a
  * program one socket for both streams: closing it with unread input
  * resets it, and Apache then cuts the answer already written (curl:
@@ -153,8 +210,10 @@ io_finish(void)
 	const char	*v = getenv("CONTENT_LENGTH");
 	long		 len = 0;
 
-	if (current != NULL)
+	if (current != NULL) {
+		finish_fastcgi();
 		return;
+	}
 	if (to_eof)
 		drain(DRAIN_MAX);
 	else if (v != NULL && util_parse_long(v, 0, 0x7fffffff, &len) &&

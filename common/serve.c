@@ -341,6 +341,7 @@ serve_fastcgi(void)
 		t0 = util_monotonic_ns();
 		io_start(&fr);
 		status = serve_one();
+		io_finish();
 		FCGX_Finish_r(&fr);
 		metrics_request(status, util_monotonic_ns() - t0);
 		mail_flush();
