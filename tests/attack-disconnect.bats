@@ -72,3 +72,66 @@ fcgi_login() {
 	[ "${lines[0]}" = $'Status: 401 Unauthorized\r' ]
 	kill -0 "$APP"
 }
+
+# fcgi_twice SOCKET: GET /health over FastCGI twice, the first
+# connection held open by the client (as a web server may hold it a
+# while); prints each answer's status line, or "timed out".
+fcgi_twice() {
+	python3 - "$1" <<'PY'
+import socket, struct, sys
+
+def record(kind, content=b""):
+    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+
+def pair(name, value):
+    return bytes([len(name), len(value)]) + name.encode() + value.encode()
+
+params = b"".join(pair(k, v) for k, v in (
+    ("REQUEST_METHOD", "GET"), ("SCRIPT_NAME", "/health"),
+    ("REMOTE_ADDR", "127.0.0.1")))
+request = (record(1, struct.pack(">HB5x", 1, 0)) + record(4, params) +
+    record(4) + record(5))
+
+def ask():
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(1.5)
+    s.connect(sys.argv[1])
+    s.sendall(request)
+    got = b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            got += b
+    except socket.timeout:
+        return s, "timed out"
+    return s, got[8:].split(b"\r\n")[0].decode()
+
+held, first = ask()
+_, second = ask()
+print(first)
+print(second)
+PY
+}
+
+@test "disconnect: over a Unix socket an answered connection is closed, not held" {
+	# libfcgi's own close waits up to 2 s for the web server to close
+	# its end; meanwhile the process serves no one (common/io.c).
+	sock=$BATS_TEST_TMPDIR/health.sock
+	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" \
+	    $(store_files "$BATS_TEST_TMPDIR") \
+	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
+	    spawn-fcgi -n -s "$sock" -- "$(program_path health)" \
+	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
+	APP=$!
+	for i in $(seq 100); do
+		[ -S "$sock" ] && break
+		sleep 0.05
+	done
+	[ -S "$sock" ]
+	run fcgi_twice "$sock"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Status: 200 OK" ]
+	[ "${lines[1]}" = "Status: 200 OK" ]
+}

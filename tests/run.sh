@@ -113,8 +113,9 @@ run_suites() {
 	done
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-tap.XXXXXX")
 	# The largest files first (the longest, as a rule), so the others
-	# fill in beside them.
-	for f in $(ls -S "${pool[@]}" 2>/dev/null); do
+	# fill in beside them.  (ls with no file would list this folder.)
+	[ ${#pool[@]} -eq 0 ] ||
+	for f in $(ls -S "${pool[@]}"); do
 		n=$((n + 1))
 		printf '%s\0%s\0' "$f" "$dir/$(printf '%03d' $n)"
 	done | xargs -0 -n 2 -P "${JOBS:-$(nproc)}" \
