@@ -3,12 +3,7 @@
 -- connection (run with as many threads as connections), and flips the
 -- password between two, so each request proves the one the last set.
 
-local threads = 0
-
-function setup(thread)
-	thread:set("id", threads)
-	threads = threads + 1
-end
+dofile("bench/threads.lua")
 
 function init(args)
 	local i = 0

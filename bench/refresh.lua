@@ -3,12 +3,7 @@
 -- per line); a request takes a token from the pool and its answer puts
 -- the successor back, so each connection walks its own session's chain.
 
-local threads = 0
-
-function setup(thread)
-	thread:set("id", threads)
-	threads = threads + 1
-end
+dofile("bench/threads.lua")
 
 function init(args)
 	pool = {}

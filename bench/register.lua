@@ -2,12 +2,7 @@
 -- address is made of BENCH_RUN, the wrk thread and a counter, so no two
 -- requests of a run, nor of two runs, ask for the same one.
 
-local threads = 0
-
-function setup(thread)
-	thread:set("id", threads)
-	threads = threads + 1
-end
+dofile("bench/threads.lua")
 
 function init(args)
 	n = 0

@@ -5,12 +5,7 @@
 -- behind the authorizer).  The requests are made once, in init(), so both runs
 -- cost wrk the same.
 
-local threads = 0
-
-function setup(thread)
-	thread:set("id", threads)
-	threads = threads + 1
-end
+dofile("bench/threads.lua")
 
 function init(args)
 	local path = os.getenv("BENCH_PATH") or "/user-info"

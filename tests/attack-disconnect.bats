@@ -20,6 +20,25 @@ login_pid() {
 
 BODY_JSON='{"email":"gone@example.com","password":"correct horse"}'
 
+# spawn PROGRAM SOCKET [NAME=value ...]: PROGRAM as a FastCGI server on
+# SOCKET (spawn-fcgi), with a database of this test's own; its pid in
+# APP, which teardown() stops.
+spawn() {
+	local prog=$1 sock=$2
+	shift 2
+	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" \
+	    $(store_files "$BATS_TEST_TMPDIR") \
+	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 "$@" \
+	    spawn-fcgi -n -s "$sock" -- "$(program_path "$prog")" \
+	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
+	APP=$!
+	for _ in $(seq 100); do
+		[ -S "$sock" ] && break
+		sleep 0.05
+	done
+	[ -S "$sock" ]
+}
+
 # fcgi_login SOCKET: one login over FastCGI with cgi-fcgi, the CGI
 # variables taken from the environment.
 fcgi_login() {
@@ -48,17 +67,7 @@ fcgi_login() {
 
 @test "disconnect: a program writing to a FastCGI peer that left survives" {
 	sock=$BATS_TEST_TMPDIR/login.sock
-	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" AUTH_BCRYPT_COST=14 \
-	    $(store_files "$BATS_TEST_TMPDIR") \
-	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
-	    spawn-fcgi -n -s "$sock" -- "$(program_path login)" \
-	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
-	APP=$!
-	for i in $(seq 100); do
-		[ -S "$sock" ] && break
-		sleep 0.05
-	done
-	[ -S "$sock" ]
+	spawn login "$sock" AUTH_BCRYPT_COST=14
 	# A client that is killed while bcrypt runs: the answer then goes
 	# to a closed socket.
 	fcgi_login "$sock" >/dev/null 3>&- &
@@ -119,17 +128,7 @@ PY
 	# libfcgi's own close waits up to 2 s for the web server to close
 	# its end; meanwhile the process serves no one (common/io.c).
 	sock=$BATS_TEST_TMPDIR/health.sock
-	env AUTH_DB="$(store_db "$BATS_TEST_TMPDIR/auth.db")" \
-	    $(store_files "$BATS_TEST_TMPDIR") \
-	    AUTH_JWT_SECRET=fcgi-test-secret-0123456789abcdef0123 \
-	    spawn-fcgi -n -s "$sock" -- "$(program_path health)" \
-	    >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
-	APP=$!
-	for i in $(seq 100); do
-		[ -S "$sock" ] && break
-		sleep 0.05
-	done
-	[ -S "$sock" ]
+	spawn health "$sock"
 	run fcgi_twice "$sock"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "Status: 200 OK" ]
