@@ -142,6 +142,19 @@ drain(size_t max)
 	}
 }
 
+/* The body bytes CONTENT_LENGTH announces that were not read yet. */
+static size_t
+unread(void)
+{
+	const char	*v = io_env("CONTENT_LENGTH");
+	long		 len;
+
+	if (v == NULL || !util_parse_long(v, 0, 0x7fffffff, &len) ||
+	    consumed >= (size_t)len)
+		return 0;
+	return (size_t)len - consumed;
+}
+
 /* Is the FastCGI listening socket (standard input) a Unix socket? */
 static int
 unix_listener(void)
@@ -171,8 +184,6 @@ static void
 finish_fastcgi(void)
 {
 	static int	 local = -1;
-	const char	*v;
-	long		 len = 0;
 
 	if (local == -1)
 		local = unix_listener();
@@ -185,11 +196,7 @@ finish_fastcgi(void)
 	}
 	if (current->role != FCGI_RESPONDER)
 		return;
-	v = FCGX_GetParam("CONTENT_LENGTH", current->envp);
-	if (v != NULL && v[0] != '\0' &&
-	    (!util_parse_long(v, 0, 0x7fffffff, &len) || consumed < (size_t)len))
-		return;
-	if (FCGX_GetChar(current->in) == EOF)
+	if (unread() == 0 && FCGX_GetChar(current->in) == EOF)
 		FCGX_Detach(current);
 }
 
@@ -207,8 +214,7 @@ finish_fastcgi(void)
 void
 io_finish(void)
 {
-	const char	*v = getenv("CONTENT_LENGTH");
-	long		 len = 0;
+	size_t	 left;
 
 	if (current != NULL) {
 		finish_fastcgi();
@@ -216,10 +222,8 @@ io_finish(void)
 	}
 	if (to_eof)
 		drain(DRAIN_MAX);
-	else if (v != NULL && util_parse_long(v, 0, 0x7fffffff, &len) &&
-	    consumed < (size_t)len)
-		drain((size_t)len - consumed < DRAIN_MAX ?
-		    (size_t)len - consumed : DRAIN_MAX);
+	else if ((left = unread()) > 0)
+		drain(left < DRAIN_MAX ? left : DRAIN_MAX);
 	free(ahead);
 	ahead = NULL;
 	aheadlen = 0;
