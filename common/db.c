@@ -170,16 +170,17 @@ static const char *const sqls[SQL__MAX] = {
 	"DELETE FROM recovery_codes WHERE user_id = ?1 AND hash = ?2",
 
 	/*
-	 * SQL_REFRESH_FIND: the token's row, and whether its session is
-	 * live at ?2: not revoked, not expired, not older than ?3
-	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since).
+	 * SQL_REFRESH_FIND: the token's row, whether its session is live
+	 * at ?2: not revoked, not expired, not older than ?3
+	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since), and
+	 * its user's role, for the access token.
 	 */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
 	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
 	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
-	"FROM refresh_tokens r JOIN sessions s "
-	"ON s.id = r.session_id WHERE r.hash = ?1",
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role "
+	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
+	"JOIN users u ON u.id = s.user_id WHERE r.hash = ?1",
 	/* SQL_REFRESH_INSERT: the session's next generation, issued at ?3. */
 	"INSERT INTO refresh_tokens (hash, session_id, generation, issued_at) "
 	"VALUES (?1, ?2, (SELECT coalesce(max(generation), 0) + 1 "
@@ -406,9 +407,10 @@ static const char *const pg[SQL__MAX] = {
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
 	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
 	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr "
-	"FROM refresh_tokens r JOIN sessions s "
-	"ON s.id = r.session_id WHERE r.hash = ?1 FOR NO KEY UPDATE OF s, r",
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role "
+	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
+	"JOIN users u ON u.id = s.user_id WHERE r.hash = ?1 "
+	"FOR NO KEY UPDATE OF s, r",
 	[SQL_REFRESH_UNSEAL_OLD] =
 	"UPDATE refresh_tokens SET next_sealed = NULL WHERE hash IN (SELECT "
 	"hash FROM refresh_tokens WHERE next_sealed IS NOT NULL AND "

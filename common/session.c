@@ -230,6 +230,7 @@ struct presented {
 	unsigned char	 fgp[SHA256_LEN];
 	int64_t		 auth_time;	/* the last password proof */
 	char		 amr[AMR_MAX + 1];
+	char		 role[ROLE_MAX + 1];	/* its user's */
 };
 
 /* A db_get() callback: fill the struct presented at arg. */
@@ -254,6 +255,7 @@ presented_row(const struct db_row *row, void *arg)
 		memcpy(pr->fgp, b, SHA256_LEN);
 	pr->auth_time = db_int(row, 6);
 	snprintf(pr->amr, sizeof(pr->amr), "%s", db_text(row, 7));
+	snprintf(pr->role, sizeof(pr->role), "%s", db_text(row, 8));
 	return 0;
 }
 
@@ -315,11 +317,10 @@ advance(const char *token, const unsigned char h[SHA256_LEN],
 
 /*
  * What a refresh learns under the lock for the access token it mints
- * after it: the token's row, its user (the role), the "fgp" claim.
+ * after it: the token's row (with its user's role), the "fgp" claim.
  */
 struct refreshed {
 	struct presented pr;
-	struct user	 u;
 	char		 claim[2 * SHA256_LEN + 1];
 };
 
@@ -330,7 +331,7 @@ grant_of(const struct refreshed *f, struct grant *g)
 
 	g->uid = f->pr.uid;
 	g->sid = f->pr.sid;
-	g->role = f->u.role;
+	g->role = f->pr.role;
 	g->fgp = f->claim[0] != '\0' ? f->claim : NULL;
 	g->auth_time = f->pr.auth_time;
 	g->amr = f->pr.amr;
@@ -362,8 +363,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	    !fingerprint_match(pr, fgp, t, f->claim))
 		rc = REFRESH_INVALID;
 	else if ((rc = advance(token, h, pr, t, to)) == REFRESH_OK &&
-	    (user_load(pr->uid, &f->u) != 1 ||
-	    extend(pr->sid, pr->now, &t->expires_at) == -1))
+	    extend(pr->sid, pr->now, &t->expires_at) == -1)
 		rc = REFRESH_ERROR;
 	t->sid = pr->sid;
 	return rc;
