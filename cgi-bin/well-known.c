@@ -70,12 +70,13 @@ jwks_get(struct req *r, struct resp *p)
 
 /*
  * The URL the endpoints hang from, into buf: AUTH_ISSUER when it is
- * one (RFC 8414 wants the issuer to be the server's https URL), else
- * the scheme and host this request came to.  Returns 1, or 0 when
- * neither will do.
+ * one (RFC 8414 wants the issuer to be the server's https URL, prefix
+ * and all), else the scheme and host this request came to and the
+ * prefix the API is mounted under (r->base: "/auth" in the packaged
+ * snippets).  Returns 1, or 0 when neither will do.
  */
 static int
-base_url(char *buf, size_t size)
+base_url(const struct req *r, char *buf, size_t size)
 {
 	const char	*iss = cfg->issuer, *host = req_env("HTTP_HOST");
 	const char	*https = req_env("HTTPS");
@@ -91,8 +92,9 @@ base_url(char *buf, size_t size)
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.-:[]") != strlen(host))
 		return 0;
-	return snprintf(buf, size, "%s://%s", https != NULL &&
-	    strcasecmp(https, "on") == 0 ? "https" : "http", host) < (int)size;
+	return snprintf(buf, size, "%s://%s%s", https != NULL &&
+	    strcasecmp(https, "on") == 0 ? "https" : "http", host,
+	    r->base) < (int)size;
 }
 
 /* Add member key, the URL base + path. */
@@ -100,7 +102,7 @@ static void
 add_url(struct json_object *o, const char *key, const char *base,
     const char *path)
 {
-	char	 url[600];
+	char	 url[1700];
 
 	snprintf(url, sizeof(url), "%s%s", base, path);
 	add(o, key, url);
@@ -122,10 +124,9 @@ static int
 metadata_get(struct req *r, struct resp *p)
 {
 	struct json_object	*o;
-	char			 base[512];
+	char			 base[1600];
 
-	(void)r;
-	if (!base_url(base, sizeof(base)))
+	if (!base_url(r, base, sizeof(base)))
 		return resp_fail(p, ERR_INVALID_REQUEST, NULL, "no Host, and "
 		    "AUTH_ISSUER is not a URL");
 	if ((o = json_object_new_object()) == NULL)

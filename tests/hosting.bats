@@ -91,6 +91,13 @@ setup() { load_helpers; }
 	assert_status 201
 	# The folder is part of the URL the program hands out.
 	assert_header Location "/auth/users/$(jq -r .id <<<"$BODY")"
+	# So are the metadata's URLs, and they answer.
+	req GET /auth/.well-known/oauth-authorization-server
+	assert_json .jwks_uri "$BASE/auth/.well-known/jwks.json"
+	assert_json .introspection_endpoint "$BASE/auth/introspect"
+	req GET /auth/.well-known/jwks.json
+	assert_status 200
+	assert_json '.keys | length' 1
 	login folder@example.com
 	req GET /auth/me '' -H "$(auth "$ACCESS")"
 	assert_status 200

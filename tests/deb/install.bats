@@ -196,6 +196,13 @@ users_of() {
 	register installed@example.com
 	assert_header Location "/auth/users/$USER_ID"
 	[ "$(stat -c '%U' "$VAR/auth.db")" = www-data ]
+	# The metadata's URLs are under the prefix too, and answer.
+	req GET /.well-known/oauth-authorization-server
+	assert_json .jwks_uri "$BASE/.well-known/jwks.json"
+	assert_json .revocation_endpoint "$BASE/revoke"
+	req GET /.well-known/jwks.json
+	assert_status 200
+	assert_json '.keys | length' 1
 	req GET /nope
 	assert_error 404 not_found
 	req GET /openapi.json
@@ -244,6 +251,8 @@ users_of() {
 	[ "$(claim "$ACCESS" iss)" = "$value" ]
 	register apache@example.com
 	assert_header Location "/auth/users/$USER_ID"
+	req GET /.well-known/oauth-authorization-server
+	assert_json .jwks_uri "$BASE/.well-known/jwks.json"
 	req GET /nope
 	assert_error 404 not_found
 	req GET /users/1 '' -H "$(auth "$ACCESS")"
