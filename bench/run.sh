@@ -423,6 +423,18 @@ curl -sf -X POST -H 'Content-Type: application/json' \
     "$B4/register" >/dev/null
 BENCH_EMAIL=bench4@example.com PARENT=$CPID run "POST /login, cost 4" \
     "$((2 * PROCS))" "$B4/login" bench/login.lua login.fcgi
+# The same with an account per connection (one a wrk thread): logins to
+# one account take turns on either store (each counts the sessions the
+# last one left), logins to different accounts take turns on SQLite's
+# one write lock alone.
+for i in $(seq 0 $((2 * PROCS - 1))); do
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"email\":\"lg$i@example.com\",\"password\":\"benchmark password\"}" \
+	    "$B4/register" >/dev/null
+done
+BENCH_EMAIL_EACH=lg BENCH_RUN_THREADS=$((2 * PROCS)) PARENT=$CPID \
+    run "POST /login, cost 4, each" "$((2 * PROCS))" "$B4/login" \
+    bench/login.lua login.fcgi
 BENCH_RUN=$$ PARENT=$CPID run "POST /register, cost 4" "$((2 * PROCS))" \
     "$B4/register" bench/register.lua register.fcgi
 # An account of its own for each connection of the password changes
@@ -469,7 +481,7 @@ NAMES=("static file" "trivial FastCGI" "GET /health" "protected static file"
     "GET /user-info, HS256" "GET /user-info (again)" "HS256 (again)"
     "ES256, fresh token each" "POST /introspect" "POST /refresh chains"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login"
-    "POST /login, cost 4" "POST /register, cost 4"
+    "POST /login, cost 4" "POST /login, cost 4, each" "POST /register, cost 4"
     "POST /change-password, cost 4" "GET /tokens")
 printf '%-30s %9s %7s %7s %6s %7s %6s %5s %8s %7s\n' scenario req/s p50/ms \
     p99/ms errors cpu/us db/us busy /trivial /static
