@@ -175,10 +175,11 @@ noted(enum audit_event e)
 
 /*
  * Note an attempt that changed nothing (login.failure,
- * login.throttled, mfa.failure) for account uid, or, when uid is 0 (a
- * name nobody has), for subject, the throttle's key of that name
- * (NULL: none), in a transaction of its own.  A throttled login is
- * noted once a minute per address.  Returns 1, or -1.
+ * login.throttled, mfa.failure), or a change outside the database
+ * (key.rotated: the key set is files), for account uid, or, when uid
+ * is 0 (a name nobody has, or no account), for subject, the throttle's
+ * key of that name (NULL: none), in a transaction of its own.  A
+ * throttled login is noted once a minute per address.  Returns 1, or -1.
  */
 int
 audit_note(enum audit_event e, int64_t uid, const unsigned char *subject)

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "audit.h"
 #include "client.h"
 #include "db.h"
 #include "keys.h"
@@ -28,8 +29,8 @@ client_name_ok(const char *name)
 
 /*
  * Add client name with a new secret, into secret (shown once, never
- * stored).  Returns DB_DONE, DB_CONFLICT (the name is taken) or
- * DB_ERROR.
+ * stored), and record client.added with it, in one transaction.
+ * Returns DB_DONE, DB_CONFLICT (the name is taken) or DB_ERROR.
  */
 int
 client_add(const char *name, char secret[CLIENT_SECRET_LEN + 1])
@@ -40,8 +41,15 @@ client_add(const char *name, char secret[CLIENT_SECRET_LEN + 1])
 	if (!client_name_ok(name) || token_random(raw, secret) == -1)
 		return DB_ERROR;
 	keys_hmac(KEY_CLIENT, secret, CLIENT_SECRET_LEN, h);
-	rc = db_write(SQL_CLIENT_INSERT, DB_ARGS(DB_TEXT(name),
-	    DB_BLOB(h, sizeof(h)), DB_INT(util_now())), NULL, NULL);
+	if (db_begin() == -1)
+		rc = DB_ERROR;
+	else if ((rc = db_write(SQL_CLIENT_INSERT, DB_ARGS(DB_TEXT(name),
+	    DB_BLOB(h, sizeof(h)), DB_INT(util_now())), NULL, NULL)) ==
+	    DB_DONE && (audit_record(AUDIT_CLIENT_ADDED, 0, 0) == -1 ||
+	    db_commit() == -1))
+		rc = DB_ERROR;
+	if (rc != DB_DONE)
+		db_rollback();
 	explicit_bzero(raw, sizeof(raw));
 	if (rc != DB_DONE)
 		explicit_bzero(secret, CLIENT_SECRET_LEN + 1);

@@ -41,9 +41,12 @@ inactive() {
 
 @test "clients: add shows the secret once and stores only its HMAC" {
 	name=c-$RANDOM
+	added=$(db "SELECT count(*) FROM audit WHERE event = 'client.added'")
 	run authctl clients add "$name"
 	assert_success
 	assert_line "client $name"
+	[ "$(db "SELECT count(*) FROM audit WHERE event = 'client.added'")" -eq \
+	    $((added + 1)) ]
 	secret=$(awk '$1 == "secret" { print $2 }' <<<"$output")
 	[ "${#secret}" -eq 43 ]
 	[ "$(db "SELECT length(secret_hash) FROM clients WHERE name = '$name'")" = 32 ]
@@ -60,6 +63,9 @@ inactive() {
 	run authctl clients add "$name"
 	assert_failure 1
 	assert_output --partial exists
+	# A refused name records nothing.
+	[ "$(db "SELECT count(*) FROM audit WHERE event = 'client.added'")" -eq \
+	    $((added + 1)) ]
 	run authctl clients add 'bad name'
 	assert_failure 1
 	run authctl clients remove "$name"

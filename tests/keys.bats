@@ -145,9 +145,13 @@ user_get() {
 @test "keys: the rotation walk, from publication to deletion" {
 	fresh_user
 	old=$ACCESS k1=$(kid "$ACCESS")
+	rotated=$(db "SELECT count(*) FROM audit WHERE event = 'key.rotated'")
 	# rotate: a second key, published now, signing 900 s from now.
 	run authctl keys rotate
 	assert_success
+	# The audit log has it, with no account and no address.
+	[ "$(db "SELECT count(*) FROM audit WHERE event = 'key.rotated'
+	    AND user_id IS NULL AND ip IS NULL")" -eq $((rotated + 1)) ]
 	k2=$(awk '{ print $2 }' <<<"$output")
 	[ "${#k2}" -eq 43 ] && [ "$k2" != "$k1" ]
 	sleep 1.1
@@ -221,10 +225,13 @@ user_get() {
 	old=$ACCESS k=$(kid "$ACCESS")
 	jwks
 	n=$(jq '.keys | length' <<<"$BODY")
+	rotated=$(db "SELECT count(*) FROM audit WHERE event = 'key.rotated'")
 	run authctl keys retire "$k"
 	assert_success
 	assert_output --partial "key $k retired"
 	assert_output --partial 'a new key signs now'
+	[ "$(db "SELECT count(*) FROM audit WHERE event = 'key.rotated'")" -eq \
+	    $((rotated + 1)) ]
 	sleep 1.1
 	login "$EMAIL"
 	[ "$(kid "$ACCESS")" != "$k" ]
@@ -237,6 +244,9 @@ user_get() {
 	run authctl keys retire "$k"
 	assert_failure 1
 	assert_output --partial 'retired already'
+	# What changed nothing is no rotation.
+	[ "$(db "SELECT count(*) FROM audit WHERE event = 'key.rotated'")" -eq \
+	    $((rotated + 1)) ]
 	run authctl keys retire nonesuch
 	assert_failure 1
 	run authctl keys frob

@@ -687,6 +687,16 @@ print_key(const struct key_info *k, void *arg)
 	return 0;
 }
 
+/* Record a change of the key set (key.rotated), or warn that it is not. */
+static void
+key_changed(void)
+{
+
+	if (audit_note(AUDIT_KEY_ROTATED, 0, NULL) == -1)
+		fprintf(stderr, "authctl: warning: the key set changed, but "
+		    "the audit log could not record it\n");
+}
+
 /* keys retire KID: what it took for a key to sign now, said. */
 static int
 keys_retire(const char *kid)
@@ -708,6 +718,7 @@ keys_retire(const char *kid)
 	default:
 		break;
 	}
+	key_changed();
 	printf("key %s retired: it signs nothing more, and its tokens are "
 	    "accepted until they expire\n", kid);
 	if (rc != RETIRE_DONE)
@@ -749,6 +760,7 @@ cmd_keys(int argc, char *argv[])
 		    cfg->key_dir);
 		return EXIT_FAIL;
 	}
+	key_changed();
 	printf("key %s (%s) published now; it signs from %s, when the key "
 	    "signing now retires\n", kid, cfg->jwt_alg_name, when(from, t));
 	return 0;
