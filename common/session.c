@@ -562,8 +562,9 @@ owner_row(const struct db_row *row, void *arg)
 }
 
 /*
- * Revoke the session of token (RFC 7009): an access token that
- * verifies, or a refresh token of the session, current or kept.
+ * Revoke the session of token (RFC 7009), recorded as session.revoked:
+ * an access token that verifies, or a refresh token of the session,
+ * current or kept.
  * Returns 1 if a session was revoked, 0 if none was (an unknown or
  * spent token, a session revoked already), -1.
  */
@@ -576,14 +577,14 @@ session_revoke_token(const char *token)
 	int		 rc;
 
 	if (token_access_verify(token, &c))
-		return session_revoke(c.uid, c.sid);
+		return session_close(c.uid, c.sid, AUDIT_SESSION_REVOKED);
 	if (!token_refresh_hash(token, h))
 		return 0;
 	if ((rc = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, sizeof(h)),
 	    DB_INT(util_now()), DB_INT(cfg->session_max_age)), owner_row,
 	    ids)) != 1)
 		return rc;
-	return session_revoke(ids[1], ids[0]);
+	return session_close(ids[1], ids[0], AUDIT_SESSION_REVOKED);
 }
 
 /*

@@ -153,18 +153,24 @@ inactive() {
 	assert_error 401 invalid_token
 	req POST /refresh "{\"refresh_token\":\"$REFRESH\"}"
 	assert_error 401 invalid_token
-	# Again, and unknown tokens: the same answer.
+	# The audit log has it, once.
+	revoked="SELECT count(*) FROM audit WHERE event = 'session.revoked'
+	    AND user_id = $USER_ID"
+	[ "$(db "$revoked")" = 1 ]
+	# Again, and unknown tokens: the same answer, and nothing recorded.
 	revoke "$ACCESS"
 	assert_status 200
 	revoke nonsense
 	assert_status 200
 	[ "$BODY" = '{}' ]
+	[ "$(db "$revoked")" = 1 ]
 	# By refresh token, JSON this time.
 	login "$EMAIL"
 	req POST /revoke "{\"token\":\"$REFRESH\"}" -u "$CLIENT:$SECRET"
 	assert_status 200
 	req GET /user-info '' -H "$(auth "$ACCESS")"
 	assert_error 401 invalid_token
+	[ "$(db "$revoked")" = 2 ]
 	# Another session of the user is untouched.
 	login "$EMAIL"
 	other=$ACCESS
