@@ -23,7 +23,9 @@ tls_curl() {
 }
 
 @test "tls: HSTS on every answer, errors included" {
-	for path in /health /nope /login; do
+	# The pages, the docs and what the authorizer guards too.
+	for path in /health /nope /login /docs /account/login /private/ \
+	    /private/whoami.fcgi; do
 		req GET "$path"
 		assert_header Strict-Transport-Security \
 		    'max-age=63072000; includeSubDomains'
