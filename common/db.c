@@ -227,11 +227,15 @@ static const char *const sqls[SQL__MAX] = {
 	"u.created_at, u.updated_at, " MFA_ENABLED("u.id") ", s.last_used_at "
 	"FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.id = ? AND s.user_id = ? AND " ACTIVE,
-	/* SQL_SESSION_EVICT: revoke all but the ?3 most recently used. */
+	/*
+	 * SQL_SESSION_EVICT: revoke all but the ?3 most recently used;
+	 * the ids of those revoked, for the audit log.
+	 */
 	"UPDATE sessions SET revoked_at = ?1, expires_at = ?1 "
 	"WHERE id IN (SELECT s.id FROM sessions s "
 	"WHERE s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
-	"ORDER BY s.last_used_at DESC, s.id DESC LIMIT -1 OFFSET ?3)",
+	"ORDER BY s.last_used_at DESC, s.id DESC LIMIT -1 OFFSET ?3) "
+	"RETURNING id",
 	/*
 	 * SQL_SESSION_EXTEND: another refresh TTL from now (?1), but never
 	 * past AUTH_SESSION_MAX_AGE (?3) from the login.
@@ -421,7 +425,7 @@ static const char *const pg[SQL__MAX] = {
 	"UPDATE sessions SET revoked_at = ?1, expires_at = ?1 "
 	"WHERE id IN (SELECT s.id FROM sessions s "
 	"WHERE s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
-	"ORDER BY s.last_used_at DESC, s.id DESC OFFSET ?3)",
+	"ORDER BY s.last_used_at DESC, s.id DESC OFFSET ?3) RETURNING id",
 	/* LEAST() for SQLite's scalar min(). */
 	[SQL_SESSION_EXTEND] =
 	"UPDATE sessions SET last_used_at = ?1, "

@@ -67,10 +67,24 @@ first_int(const struct db_row *row, void *arg)
 }
 
 /*
+ * A db_each() callback of SQL_SESSION_EVICT: record session.revoked
+ * for each session a login evicted, of user *arg.  (The rows are the
+ * backend's by now: a write in between is safe on either store.)
+ */
+static int
+evicted_row(const struct db_row *row, void *arg)
+{
+
+	return audit_record(AUDIT_SESSION_REVOKED, *(const int64_t *)arg,
+	    db_int(row, 0)) == 1 ? 0 : -1;
+}
+
+/*
  * The writes of a login, inside the caller's transaction: hold the
  * user (parallel logins of one account take turns, so each counts the
  * sessions the last one left), purge a few dead sessions, keep max - 1
- * active ones (so the new one makes max), insert the session (t->sid,
+ * active ones (so the new one makes max; each evicted one recorded as
+ * session.revoked), insert the session (t->sid,
  * made by amr) and its refresh token, and record the login (and its
  * second factor, mfa.success, if it had one).
  */
@@ -79,11 +93,12 @@ open_locked(const struct user *u, const char *ip, const char *agent,
     const unsigned char *fgp, const char *amr, struct tokens *t, int64_t now)
 {
 	struct user	 held;
+	int64_t		 uid = u->id;
 
 	if (user_lock(u->id, &held) != 1 ||
 	    db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
-	    db_exec(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
-	    DB_INT(cfg->max_sessions - 1))) == -1)
+	    db_each(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
+	    DB_INT(cfg->max_sessions - 1)), evicted_row, &uid) == -1)
 		return -1;
 	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(u->id), DB_INT(now),
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),

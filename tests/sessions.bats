@@ -207,6 +207,11 @@ setup() {
 	assert_json '.tokens | length' 10
 	req POST /refresh "{\"refresh_token\":\"${refresh[2]}\"}"
 	assert_error 401 invalid_token
+	# The audit log says which session went: the second login's.
+	second=$(db "SELECT id FROM sessions WHERE user_id = $USER_ID
+	    ORDER BY id LIMIT 1 OFFSET 1")
+	[ "$(db "SELECT session_id FROM audit WHERE user_id = $USER_ID
+	    AND event = 'session.revoked'")" = "$second" ]
 	for i in 1 3 10; do
 		req POST /refresh "{\"refresh_token\":\"${refresh[$i]}\"}"
 		assert_status 200
