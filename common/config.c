@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -370,6 +371,53 @@ check_account_url(char *err, size_t errsz)
 	return 1;
 }
 
+/*
+ * Is o an origin as a browser sends it: http:// or https://, a host
+ * in lower case (or [IPv6]), an optional :port, and nothing after (no
+ * path, not even "/")?  Anything else would never match.  1 or 0.
+ */
+static int
+origin_ok(const char *o)
+{
+	const char	*h;
+
+	if (strncmp(o, "https://", 8) == 0)
+		h = o + 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		h = o + 7;
+	else
+		return 0;
+	if (!isalnum((unsigned char)h[0]) && h[0] != '[')
+		return 0;
+	return h[strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789.-[]:")] ==
+	    '\0';
+}
+
+/*
+ * AUTH_CORS_ORIGINS, when set: origins, separated by spaces or tabs,
+ * as cors_allowed() (browser.c) reads them.  Returns 1, or 0 with err
+ * set.
+ */
+static int
+check_cors(char *err, size_t errsz)
+{
+	const char	*w = config.cors_origins;
+	char		 o[300];
+	size_t		 n;
+
+	if (w == NULL)
+		return 1;
+	for (; *(w += strspn(w, " \t")) != '\0'; w += n) {
+		n = strcspn(w, " \t");
+		snprintf(o, sizeof(o), "%.*s", (int)n, w);
+		if (n >= sizeof(o) || !origin_ok(o))
+			return fail(err, errsz, "AUTH_CORS_ORIGINS: \"%.80s\" is "
+			    "not an origin: http:// or https://, a host in "
+			    "lower case, an optional :port, no path", o);
+	}
+	return 1;
+}
+
 static int
 check_mail(char *err, size_t errsz)
 {
@@ -513,7 +561,8 @@ load_settings(char *err, size_t errsz)
 		if (!load_setting(&settings[i], err, errsz))
 			return 0;
 	return check_mail(err, errsz) && check_metrics(err, errsz) &&
-	    check_tokens(err, errsz) && check_authorizer(err, errsz);
+	    check_tokens(err, errsz) && check_authorizer(err, errsz) &&
+	    check_cors(err, errsz);
 }
 
 /*

@@ -70,6 +70,18 @@ test_values(void)
 	refused("AUTH_PUBLIC_URL", "ftp://x");
 	refused("AUTH_ISSUER", "");
 	refused("AUTH_ISSUER", "${AUTH_ISSUER}");
+
+	/* Origins as a browser sends them, or they would never match. */
+	ok(load_with("AUTH_CORS_ORIGINS", " https://app.example.com\t"
+	    "http://127.0.0.1:8080 http://[::1]:3000 "),
+	    "AUTH_CORS_ORIGINS of three origins loads");
+	refused("AUTH_CORS_ORIGINS", "*");
+	refused("AUTH_CORS_ORIGINS", "https://app.example.com/");
+	refused("AUTH_CORS_ORIGINS", "https://app.example.com/app");
+	refused("AUTH_CORS_ORIGINS", "https://App.example.com");
+	refused("AUTH_CORS_ORIGINS", "app.example.com");
+	refused("AUTH_CORS_ORIGINS", "https://a.example.com,https://b.example.com");
+	refused("AUTH_CORS_ORIGINS", "https://");
 }
 
 /* The mail settings: refused at start with one line, never a newline. */
