@@ -105,16 +105,20 @@ takes_form(const struct route *rt)
  * Content-Type goes?  A method that can carry a body and names any
  * type but JSON is refused even without a body: every cross-site form
  * names one (urlencoded, multipart or text/plain), and none must reach
- * a handler, save the OAuth endpoints' forms.  Returns 1 if it may, 0
- * for a 415.
+ * a handler, save the OAuth endpoints' forms.  No type at all will do
+ * only without a body, on the routes that take no fields as well.
+ * Returns 1 if it may, 0 for a 415.
  */
 int
 body_type_ok(const struct route *rt, enum method m)
 {
 	const char	*type = io_env("CONTENT_TYPE");
+	const char	*len = io_env("CONTENT_LENGTH");
 
-	if (m == METHOD_GET || type == NULL || *type == '\0')
+	if (m == METHOD_GET)
 		return 1;
+	if (type == NULL || *type == '\0')
+		return len == NULL || *len == '\0' || strcmp(len, "0") == 0;
 	return is_json(type) || (takes_form(rt) && is_form(type));
 }
 

@@ -404,6 +404,13 @@ delete_self() {
 	done
 	req GET /user-info '' -H "$(auth "$ACCESS")" -H 'Content-Type: text/plain'
 	assert_status 200
+	# A body with no type at all, where no fields are taken, neither.
+	req POST /logout '' --data-binary '{}' -H 'Content-Type:' \
+	    -H "$(auth "$ACCESS")"
+	assert_error 415 unsupported_media_type
+	req POST /revoke-all-tokens '' --data-binary x -H 'Content-Type:' \
+	    -H "$(auth "$ACCESS")"
+	assert_error 415 unsupported_media_type
 	# The session survived every refused request.
 	req POST /logout '' -H "$(auth "$ACCESS")"
 	assert_status 204
