@@ -132,6 +132,7 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	memset(t, 0, sizeof(*t));
 	util_printable(ua, agent, AGENT_MAX);
 	t->expires_at = first_expiry(now);
+	t->issued_at = now;
 	if (token_random(raw, t->refresh) == -1 ||
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
 	    db_begin() == -1)
@@ -381,6 +382,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	    extend(pr->sid, pr->now, &t->expires_at) == -1)
 		rc = REFRESH_ERROR;
 	t->sid = pr->sid;
+	t->issued_at = pr->now;
 	return rc;
 }
 
@@ -733,11 +735,16 @@ session_each(int64_t uid, int (*fn)(const struct session *, void *),
 	    DB_INT(util_now())), each_row, &e);
 }
 
-/* Seconds until the session ends (its refresh token with it), at least 0. */
+/*
+ * Seconds the session has left (its refresh token with it), at least
+ * 0, as of the instant its end was reckoned, as a token's expires_in
+ * is of its iat: a fresh login says AUTH_REFRESH_TTL even when its
+ * answer goes out in the next second.
+ */
 long
 tokens_left(const struct tokens *t)
 {
-	int64_t	 left = t->expires_at - util_now();
+	int64_t	 left = t->expires_at - t->issued_at;
 
 	return left > 0 ? (long)left : 0;
 }

@@ -48,6 +48,7 @@ struct tokens {
 	char		 fgp[FGP_LEN + 1];	/* cookie mode: the fingerprint */
 	int64_t		 sid;
 	int64_t		 expires_at;	/* when the session ends */
+	int64_t		 issued_at;	/* when that was reckoned */
 };
 
 /* An active session, as the session list shows it. */
