@@ -253,6 +253,18 @@ user_get() {
 	assert_failure 2
 }
 
+@test "keys: AUTH_AUDIENCE is every token's aud, and the only one accepted" {
+	server_stop
+	server_start AUTH_AUDIENCE=https://api.example.com
+	fresh_user
+	[ "$(claim "$ACCESS" aud)" = https://api.example.com ]
+	user_get "$ACCESS" 200
+	# The default audience (the issuer), re-signed with the real key.
+	pp=$(jwt_part "$ACCESS" 2 | jq -c '.aud = "fcgi-auth"' | b64url)
+	user_get "$(resign "$(cut -d. -f1 <<<"$ACCESS").$pp")" 401
+	user_get "$(resign "$(cut -d. -f1-2 <<<"$ACCESS")")" 200
+}
+
 @test "keys: EdDSA and RS256 tokens verify with the published key in Python" {
 	for alg in EdDSA RS256; do
 		server_stop
