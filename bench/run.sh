@@ -600,9 +600,12 @@ check "private memory per program process < 2 MB" "$MAXPRIV < 2048" \
     "largest $MAXPRIV kB"
 check "counting < 2% of GET /user-info's CPU" "$UICPU > 0 && $COUNTP < $UICPU * 20" \
     "$(awk -v c="$COUNTP" -v u="$UICPU" 'BEGIN {printf "%.2f%%", (u > 0 ? c / (u * 10) : 0)}')"
+# Flat, within one connection's page cache (256 KiB, db_sqlite.c): the
+# refresh chains have no warm-up (it would spend their tokens), so their
+# pages fill the cache during the run; a leak grows past it.
 for name in "GET /user-info (again)" "POST /refresh chains" "POST /login"; do
 	read -r mid end <<<"$(grown "$name")"
-	check "private memory not growing over $name" "$end <= $mid + 128" \
+	check "private memory not growing over $name" "$end <= $mid + 256" \
 	    "$mid kB half-way, $end kB at the end"
 done
 exit "$FAILED"
