@@ -113,12 +113,11 @@ int
 body_type_ok(const struct route *rt, enum method m)
 {
 	const char	*type = io_env("CONTENT_TYPE");
-	const char	*len = io_env("CONTENT_LENGTH");
 
 	if (m == METHOD_GET)
 		return 1;
 	if (type == NULL || *type == '\0')
-		return len == NULL || *len == '\0' || strcmp(len, "0") == 0;
+		return io_content_length() == 0;
 	return is_json(type) || (takes_form(rt) && is_form(type));
 }
 
@@ -453,13 +452,12 @@ int
 body_parse(struct req *r, struct resp *p, const struct route *rt,
     const struct field *fields, size_t nfields, struct json_object **root)
 {
-	const char	*v = io_env("CONTENT_LENGTH");
 	const char	*type = io_env("CONTENT_TYPE");
-	long		 len = 0;
+	long		 len = io_content_length();
 	int		 form;
 
 	*root = NULL;
-	if (v != NULL && *v != '\0' && !util_parse_long(v, 0, 0x7fffffff, &len))
+	if (len == -1)
 		return refuse(p, "Content-Length", "is not a number");
 	if (len > cfg->max_body) {
 		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);

@@ -48,11 +48,11 @@ client_add(const char *name, char secret[CLIENT_SECRET_LEN + 1])
 	    DB_DONE && (audit_record(AUDIT_CLIENT_ADDED, 0, 0) == -1 ||
 	    db_commit() == -1))
 		rc = DB_ERROR;
-	if (rc != DB_DONE)
+	if (rc != DB_DONE) {
 		db_rollback();
-	explicit_bzero(raw, sizeof(raw));
-	if (rc != DB_DONE)
 		explicit_bzero(secret, CLIENT_SECRET_LEN + 1);
+	}
+	explicit_bzero(raw, sizeof(raw));
 	return rc;
 }
 

@@ -142,17 +142,28 @@ drain(size_t max)
 	}
 }
 
-/* The body bytes CONTENT_LENGTH announces that were not read yet. */
-static size_t
-unread(void)
+/*
+ * The body's length as CONTENT_LENGTH announces it: 0 when it is absent
+ * or empty (no body), -1 when it is not a number.
+ */
+long
+io_content_length(void)
 {
 	const char	*v = io_env("CONTENT_LENGTH");
 	long		 len;
 
-	if (v == NULL || !util_parse_long(v, 0, 0x7fffffff, &len) ||
-	    consumed >= (size_t)len)
+	if (v == NULL || *v == '\0')
 		return 0;
-	return (size_t)len - consumed;
+	return util_parse_long(v, 0, 0x7fffffff, &len) ? len : -1;
+}
+
+/* The body bytes CONTENT_LENGTH announces that were not read yet. */
+static size_t
+unread(void)
+{
+	long	 len = io_content_length();
+
+	return len > 0 && consumed < (size_t)len ? (size_t)len - consumed : 0;
 }
 
 /* Is the FastCGI listening socket (standard input) a Unix socket? */
@@ -173,8 +184,8 @@ unix_listener(void)
  * that loses the answer.  Over a Unix socket (lighttpd's, mod_fcgid's)
  * a written answer is in the peer's queue and a close loses nothing,
  * while the wait holds the process until the web server has read it:
- * one more sleep and wakeup a request, and an idle core under load
- * (issue 19).  So there, an authorizer (sent no body) and a responder
+ * one more sleep and wakeup a request, and an idle core under load.
+ * So there, an authorizer (sent no body) and a responder
  * whose input is at its end (the whole body read, then the end of the
  * stream, which the web server sends right behind it) are detached and
  * their connection closed at once; a body left unread, as a refused

@@ -12,6 +12,7 @@
 
 void		 io_start(FCGX_Request *);
 const char	*io_env(const char *);
+long		 io_content_length(void);
 size_t		 io_read(char *, size_t);
 void		 io_write(const char *, size_t);
 void		 io_finish(void);
