@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,15 +213,39 @@ finish_fastcgi(void)
 }
 
 /*
- * End the request's input: under FastCGI, see finish_fastcgi().  As
- * CGI, read and drop what is left of the body before the program
- * exits, then free what was read ahead.  Apache's mod_cgid hands a
- * program one socket for both streams: closing it with unread input
- * resets it, and Apache then cuts the answer already written (curl:
- * "transfer closed with outstanding read data remaining").  libfcgi
- * does the same for FastCGI requests in FCGX_Finish_r().  The drain is
- * bounded (drain()), so a body refused as too large is never read
- * whole.
+ * As CGI, the web server sees the answer end when the last copy of the
+ * program's standard output (and, under mod_cgid, of the one socket
+ * that is also its input) closes.  Flush it and put /dev/null in its
+ * place, so that what the program still does (the mail hand-off, two
+ * forks) neither delays the answer nor changes how the web server
+ * frames it: Apache chunks an answer whose end it has not yet seen.
+ */
+static void
+end_cgi(void)
+{
+	int	 null;
+
+	if (fflush(stdout) != 0)
+		LOG("cgi: the answer was not written whole");
+	if ((null = open("/dev/null", O_RDWR)) == -1) {
+		LOG("cgi: /dev/null: cannot open");
+		return;
+	}
+	if (dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1)
+		LOG("cgi: the answer stays open until the program ends");
+	if (null > STDOUT_FILENO)
+		close(null);
+}
+
+/*
+ * End the request: under FastCGI, see finish_fastcgi().  As CGI, read
+ * and drop what is left of the body, then free what was read ahead.
+ * Apache's mod_cgid hands a program one socket for both streams:
+ * closing it with unread input resets it, and Apache then cuts the
+ * answer already written (curl: "transfer closed with outstanding read
+ * data remaining").  libfcgi does the same for FastCGI requests in
+ * FCGX_Finish_r().  The drain is bounded (drain()), so a body refused
+ * as too large is never read whole.  Then the answer is ended (end_cgi()).
  */
 void
 io_finish(void)
@@ -239,4 +264,5 @@ io_finish(void)
 	ahead = NULL;
 	aheadlen = 0;
 	to_eof = 0;
+	end_cgi();
 }

@@ -300,13 +300,34 @@ put(char *b, size_t size, size_t *n, const char *s, size_t len)
 }
 
 /*
+ * Put "Content-Length: len\r\n" into b (size bytes, *n used).  Under
+ * FastCGI the web server passes it on, so the client need not wait for
+ * a chunked end, and a HEAD answer says what GET would send.
+ */
+static int
+put_length(char *b, size_t size, size_t *n, size_t len)
+{
+	char	 digits[24];
+	size_t	 i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + len % 10);
+	while ((len /= 10) > 0);
+	return put(b, size, n, "Content-Length: ", 16) &&
+	    put(b, size, n, digits + i, sizeof(digits) - i) &&
+	    put(b, size, n, "\r\n", 2);
+}
+
+/*
  * The status line and headers of p into hdr (size bytes), put together
  * with memcpy(), not snprintf(): every answer goes through here.  A
- * bare answer has the status and the handler's headers alone.
+ * bare answer has the status and the handler's headers alone; one with
+ * a body (of len bytes, sent or not) says its length.
  * Returns their length, or 0 if they do not fit (logged).
  */
 static size_t
-head_of(const struct resp *p, char *hdr, size_t size)
+head_of(const struct resp *p, const char *body, size_t len, char *hdr,
+    size_t size)
 {
 	const struct header	*h;
 	const char		*why, *v;
@@ -346,6 +367,8 @@ head_of(const struct resp *p, char *hdr, size_t size)
 		    put(hdr, size, &n, v, strlen(v)) &&
 		    put(hdr, size, &n, "\r\n", 2);
 	}
+	if (!p->bare && body != NULL)
+		ok = ok && put_length(hdr, size, &n, len);
 	if (!ok || !put(hdr, size, &n, "\r\n", 2)) {
 		LOG("response headers too long");
 		return 0;
@@ -362,19 +385,22 @@ void
 resp_write(const struct resp *p, int head)
 {
 	char		 hdr[8192];
-	const char	*body;
-	size_t		 n, len;
+	const char	*body = NULL;
+	size_t		 n, len = 0, nl = 0;
 
-	if ((n = head_of(p, hdr, sizeof(hdr))) == 0)
+	if (p->text != NULL) {
+		body = p->text;
+		len = p->textlen;
+	} else if (p->body != NULL) {
+		body = jsonout(p->body, &len);
+		nl = 1;
+	}
+	if ((n = head_of(p, body, len + nl, hdr, sizeof(hdr))) == 0)
 		return;
 	io_write(hdr, n);
-	if (head)
+	if (head || body == NULL)
 		return;
-	if (p->text != NULL)
-		io_write(p->text, p->textlen);
-	else if (p->body != NULL) {
-		body = jsonout(p->body, &len);
-		io_write(body, len);
+	io_write(body, len);
+	if (nl)
 		io_write("\n", 1);
-	}
 }

@@ -369,11 +369,9 @@ serve(void)
 			t0 = util_monotonic_ns();
 			io_start(NULL);
 			status = serve_one();
-			/* Drain what was not read (mod_cgid resets the
-			 * connection otherwise), end the answer, count it,
-			 * then hand off its mail. */
+			/* End the answer (io_finish()), count it, then
+			 * hand off its mail. */
 			io_finish();
-			fflush(stdout);
 			metrics_request(status, util_monotonic_ns() - t0);
 			mail_flush();
 			status = 0;

@@ -155,9 +155,12 @@ sql() {
 	cp "$HEADERS" "$BATS_TEST_TMPDIR/known"
 	reset_request "nobody-$email"
 	[ "$BODY" = "$known" ]
-	# The same headers but for the Date.
-	diff <(grep -v -i '^date:' "$HEADERS") \
-	    <(grep -v -i '^date:' "$BATS_TEST_TMPDIR/known")
+	# The same headers but for the Date, and the framing, which is
+	# the web server's: Apache's CGI chunks an answer whose end it has
+	# not yet seen (the bodies are equal, so are their lengths).
+	framing='^(date|content-length|transfer-encoding):'
+	diff <(grep -v -i -E "$framing" "$HEADERS") \
+	    <(grep -v -i -E "$framing" "$BATS_TEST_TMPDIR/known")
 	mail_sync
 	[ "$(mails_to "nobody-$email" | wc -l)" -eq 0 ]
 	[ "$(mails_to "$email" | wc -l)" -eq 1 ]
