@@ -129,15 +129,15 @@ write_entry(enum audit_event e, int64_t uid, int64_t sid,
 	int64_t	 now = util_now();
 
 	util_printable(ctx.agent, agent, AUDIT_AGENT_MAX);
-	if (db_exec(SQL_AUDIT_INSERT, DB_ARGS(DB_INT(now),
+	if (db_exec_later(SQL_AUDIT_INSERT, DB_ARGS(DB_INT(now),
 	    DB_TEXT(events[e].name), id_or_null(uid),
 	    id_or_null(sid > 0 ? sid : ctx.sid), id_or_null(ctx.uid),
 	    text_or_null(ctx.ip), text_or_null(agent),
 	    DB_TEXT(events[e].outcome), subject != NULL ?
-	    DB_BLOB(subject, KEY_LEN) : DB_NULL)) != 1)
+	    DB_BLOB(subject, KEY_LEN) : DB_NULL), -1) == -1)
 		return -1;
-	return db_exec(SQL_AUDIT_PURGE, DB_ARGS(DB_INT(now -
-	    cfg->audit_days * DAY))) == -1 ? -1 : 1;
+	return db_exec_later(SQL_AUDIT_PURGE, DB_ARGS(DB_INT(now -
+	    cfg->audit_days * DAY)), -1);
 }
 
 /*

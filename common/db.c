@@ -636,6 +636,27 @@ db_exec(enum sql id, const struct db_arg *args, size_t n)
 }
 
 /*
+ * Run a write whose rows nobody reads, which must change expect rows
+ * (-1: any).  Inside a transaction a store that talks to a server may
+ * send it with the statements after it, in one round trip; an error
+ * or a wrong count then fails the next statement, or db_commit().  So
+ * nothing may depend on it before the transaction ends but the
+ * statements that follow it.  Returns 1, or -1.
+ */
+int
+db_exec_later(enum sql id, const struct db_arg *args, size_t n,
+    int64_t expect)
+{
+	int	 changes;
+
+	if (be != NULL && be->later != NULL)
+		return be->later(id, text(id), args, n, expect);
+	if ((changes = db_exec(id, args, n)) == -1)
+		return -1;
+	return expect < 0 || changes == expect ? 1 : -1;
+}
+
+/*
  * Run a write that a UNIQUE or CHECK constraint may refuse; fn (if not
  * NULL) gets the first row it returns (RETURNING).  Returns DB_DONE,
  * DB_CONFLICT, or DB_ERROR (logged).

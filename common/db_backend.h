@@ -29,6 +29,12 @@ enum db_txn {
  * (0: all).  It leaves the statement reset, so no read stays open,
  * and sets *rows and *changes.  Returns DB_DONE, DB_CONFLICT or
  * DB_ERROR (logged).
+ *
+ * later(), if not NULL, runs a write as db_exec_later() says: inside a
+ * transaction it may send it with what comes next; it must change
+ * expect rows (-1: any), checked at the latest when the transaction
+ * commits.  Returns 1, or -1 (logged).  A backend without it runs the
+ * write at once (db.c).
  */
 struct db_backend {
 	int		 (*describe)(const char *, char *, size_t);
@@ -39,6 +45,8 @@ struct db_backend {
 	int		 (*run)(enum sql, const char *, const struct db_arg *,
 			    size_t, db_row_fn, void *, size_t, size_t *,
 			    int64_t *);
+	int		 (*later)(enum sql, const char *,
+			    const struct db_arg *, size_t, int64_t);
 	int		 (*txn)(enum db_txn);
 	int		 (*in_txn)(void);
 	int		 (*busy)(void);

@@ -44,7 +44,8 @@
 	X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) X(PQgetlength) \
 	X(PQgetResult) X(PQgetvalue) X(PQnfields) X(PQntuples) \
 	X(PQpipelineSync) X(PQprepare) X(PQresultErrorField) \
-	X(PQresultStatus) X(PQsendQueryParams) X(PQsendQueryPrepared) \
+	X(PQresultStatus) X(PQsendPrepare) X(PQsendQueryParams) \
+	X(PQsendQueryPrepared) \
 	X(PQsetNoticeProcessor) X(PQsocket) X(PQstatus) \
 	X(PQtransactionStatus)
 
@@ -80,6 +81,7 @@ static struct {
 #define PQprepare(...)			(*pq.PQprepare)(__VA_ARGS__)
 #define PQresultErrorField(...)		(*pq.PQresultErrorField)(__VA_ARGS__)
 #define PQresultStatus(...)		(*pq.PQresultStatus)(__VA_ARGS__)
+#define PQsendPrepare(...)		(*pq.PQsendPrepare)(__VA_ARGS__)
 #define PQsendQueryParams(...)		(*pq.PQsendQueryParams)(__VA_ARGS__)
 #define PQsendQueryPrepared(...)	(*pq.PQsendQueryPrepared)(__VA_ARGS__)
 #define PQsetNoticeProcessor(...)	(*pq.PQsetNoticeProcessor)(__VA_ARGS__)
@@ -134,12 +136,27 @@ static struct {
 #define OID_INT2	21
 #define OID_INT4	23
 
+/*
+ * Statements sent in one pipeline whose results are not read yet, at
+ * most: a transaction's BEGIN, writes held back (db_exec_later()) and
+ * the preparation of those used for the first time.
+ */
+#define QUEUE_MAX	16
+
 /* Classes of SQLSTATE (PostgreSQL's appendix A). */
 #define CONSTRAINT	"23"	/* integrity constraint violation */
 
 struct db_row {
 	const PGresult	*res;
 	int		 row;
+};
+
+/* A statement sent in the pipeline: what its result must be. */
+struct sent {
+	const char	*sql;		/* for the log */
+	enum sql	 id;		/* SQL__MAX: BEGIN */
+	int		 prepare;	/* its preparation, not its run */
+	int64_t		 expect;	/* the rows it must change; -1: any */
 };
 
 static char		*uri;		/* AUTH_DB, to reconnect with */
@@ -155,6 +172,9 @@ static int		 migrated;
 static int64_t		 tried;		/* when, monotonic ms */
 static int64_t		 used;		/* the last statement, monotonic ms */
 static int		 between;	/* no statement since the last request */
+static int		 piping;	/* in libpq's pipeline mode */
+static struct sent	 queue[QUEUE_MAX];	/* sent, not read */
+static int		 queued;
 
 /*
  * Is an SQLSTATE a failure that passes: the connection (class 08), the
@@ -351,6 +371,7 @@ disconnect(void)
 	PQfinish(conn);
 	conn = NULL;
 	memset(prepared, 0, sizeof(prepared));
+	piping = queued = 0;
 }
 
 /*
@@ -494,7 +515,150 @@ rewrite(const char *sql, int *n)
 	return out;
 }
 
-/* Prepare statement id (its text sql) unless it is.  Returns 1 or -1. */
+/*
+ * The pipeline.  Inside a transaction, what needs no answer before the
+ * next statement is sent with it, in one round trip: BEGIN with the
+ * transaction's first statement, the writes held back by
+ * db_exec_later() with the next statement or with COMMIT, and a first
+ * use's preparation with its run.  libpq copies each statement's
+ * parameters when it is sent, so the caller may wipe them at once.
+ */
+
+/* Enter the pipeline unless in it.  Returns 1, or -1. */
+static int
+pipe_open(void)
+{
+
+	if (!piping && PQenterPipelineMode(conn) != 1) {
+		error("pipeline", NULL);
+		return -1;
+	}
+	piping = 1;
+	return 1;
+}
+
+/* Note a result to come, for sql (id; its preparation if prepare). */
+static void
+pipe_expect(const char *sql, enum sql id, int prepare, int64_t expect)
+{
+
+	queue[queued].sql = sql;
+	queue[queued].id = id;
+	queue[queued].prepare = prepare;
+	queue[queued].expect = expect;
+	queued++;
+}
+
+/*
+ * Is res what s must give: a success, and for a held-back write the
+ * rows it expects?  Only the first failure is logged: after it, the
+ * server skips the rest of the pipeline (PGRES_PIPELINE_ABORTED).
+ */
+static int
+pipe_checked(const struct sent *s, PGresult *res)
+{
+	ExecStatusType	 st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		if (s->prepare)
+			prepared[s->id] = 0;
+		if (st != PGRES_PIPELINE_ABORTED)
+			error(s->sql, res);
+		return 0;
+	}
+	if (s->expect >= 0 && strtoll(PQcmdTuples(res), NULL, 10) != s->expect) {
+		LOG("PostgreSQL %s: %.*s: %s rows changed, not %lld", where,
+		    (int)strcspn(s->sql, "\n"), s->sql, PQcmdTuples(res),
+		    (long long)s->expect);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * End the pipeline: send it, read each queued result and check it,
+ * then, if last is not NULL, the result of the statement sent after
+ * them into *last (the caller clears it), and leave pipeline mode.  A
+ * connection that goes out of step is dropped: the transaction fails
+ * until the rollback.  Returns 1 if every queued statement did what
+ * it must, else -1.
+ */
+static int
+pipe_end(PGresult **last)
+{
+	PGresult	*res, *sync = NULL;
+	int		 i, rc = 1;
+
+	if (last != NULL)
+		*last = NULL;
+	if (PQpipelineSync(conn) != 1)
+		goto lost;
+	for (i = 0; i < queued; i++) {
+		if ((res = PQgetResult(conn)) == NULL)
+			goto lost;
+		if (!pipe_checked(&queue[i], res))
+			rc = -1;
+		PQclear(res);
+		PQclear(PQgetResult(conn));	/* its end */
+	}
+	if (last != NULL) {
+		if ((*last = PQgetResult(conn)) == NULL)
+			goto lost;
+		PQclear(PQgetResult(conn));
+	}
+	sync = PQgetResult(conn);
+	if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC ||
+	    PQexitPipelineMode(conn) != 1)
+		goto lost;
+	PQclear(sync);
+	piping = queued = 0;
+	return rc;
+lost:
+	error("pipeline", NULL);
+	PQclear(sync);
+	if (last != NULL) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	disconnect();
+	busy = 1;
+	return -1;
+}
+
+/*
+ * Before a statement is held back or prepared inside the pipeline:
+ * room for two more results (a preparation and its run), sending what
+ * is queued if need be.  Returns 1, or -1.
+ */
+static int
+pipe_room(void)
+{
+
+	return queued <= QUEUE_MAX - 2 ? 1 : pipe_end(NULL);
+}
+
+/* Send the transaction's BEGIN, in the pipeline.  Returns 1, or -1. */
+static int
+pipe_begin(void)
+{
+
+	begun = 1;
+	if (pipe_open() == -1)
+		return -1;
+	if (PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL,
+	    0) != 1) {
+		error("BEGIN", NULL);
+		return -1;
+	}
+	pipe_expect("BEGIN", SQL__MAX, 0, -1);
+	return 1;
+}
+
+/*
+ * Prepare statement id (its text sql) unless it is: at once, or inside
+ * the pipeline, its result read with the statement's own.  Returns 1
+ * or -1.
+ */
 static int
 pg_prepare(enum sql id, const char *sql)
 {
@@ -511,14 +675,25 @@ pg_prepare(enum sql id, const char *sql)
 		return -1;
 	}
 	snprintf(name, sizeof(name), "s%d", (int)id);
-	res = PQprepare(conn, name, text, 0, NULL);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+	if (piping) {
+		if (pipe_room() == 1 && pipe_open() == 1 &&
+		    PQsendPrepare(conn, name, text, 0, NULL) == 1) {
+			pipe_expect(sql, id, 1, -1);
+			rc = 1;
+		} else if (conn != NULL)
+			error(text, NULL);
+	} else {
+		res = PQprepare(conn, name, text, 0, NULL);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			rc = 1;
+		else
+			error(text, res);
+		PQclear(res);
+	}
+	if (rc == 1) {
 		prepared[id] = 1;
 		params[id] = n;
-		rc = 1;
-	} else
-		error(text, res);
-	PQclear(res);
+	}
 	free(text);
 	return rc;
 }
@@ -559,45 +734,42 @@ bind(const struct db_arg *args, size_t n, const char **vals, int *lens,
 }
 
 /*
- * The first statement of a transaction, sent in one round trip with
- * its BEGIN (libpq's pipeline mode): db_begin() sends nothing, and a
- * transaction costs one round trip less.  Returns the statement's
- * result (the caller clears it; if BEGIN failed, its error), or NULL.
+ * Send statement id (sql) with n arguments: prepared first if need be,
+ * after the transaction's BEGIN if it is the first.  With nothing
+ * queued it runs at once and *res gets its result; else it joins the
+ * pipeline, which then ends if res is not NULL.  Returns 1, or -1
+ * (logged; *res NULL).
  */
-static PGresult *
-begin_with(const char *name, int n, const char *const *vals,
-    const int *lens, const int *fmts)
+static int
+send_statement(enum sql id, const char *sql, const struct db_arg *args,
+    size_t n, PGresult **res)
 {
-	PGresult	*res = NULL, *rb, *rs, *sync;
+	const char	*vals[ARGS_MAX];
+	char		 name[16], num[ARGS_MAX][24];
+	int		 lens[ARGS_MAX], fmts[ARGS_MAX];
 
-	begun = 1;
-	if (PQenterPipelineMode(conn) != 1 ||
-	    PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL,
-	    0) != 1 ||
-	    PQsendQueryPrepared(conn, name, n, vals, lens, fmts, 1) != 1 ||
-	    PQpipelineSync(conn) != 1)
-		goto out;
-	/* BEGIN's result and its end, the statement's and its, the sync. */
-	rb = PQgetResult(conn);
-	PQclear(PQgetResult(conn));
-	rs = PQgetResult(conn);
-	PQclear(PQgetResult(conn));
-	sync = PQgetResult(conn);
-	if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
-		/* Out of step: the connection went. */
-		PQclear(rb);
-		PQclear(rs);
-	} else if (PQresultStatus(rb) == PGRES_COMMAND_OK) {
-		PQclear(rb);
-		res = rs;
-	} else {
-		PQclear(rs);
-		res = rb;
+	if (res != NULL)
+		*res = NULL;
+	if (ready() == -1 || (txn && !begun && pipe_begin() == -1) ||
+	    pg_prepare(id, sql) == -1)
+		return -1;
+	if (n != (size_t)params[id] || n > ARGS_MAX) {
+		LOG("%zu arguments for %d parameters in \"%s\"", n,
+		    params[id], sql);
+		return -1;
 	}
-	PQclear(sync);
-out:
-	PQexitPipelineMode(conn);
-	return res;
+	bind(args, n, vals, lens, fmts, num);
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	if (!piping) {
+		*res = PQexecPrepared(conn, name, (int)n, vals, lens, fmts, 1);
+		return 1;
+	}
+	if (PQsendQueryPrepared(conn, name, (int)n, vals, lens, fmts,
+	    1) != 1) {
+		error(sql, NULL);
+		return -1;
+	}
+	return res == NULL ? 1 : pipe_end(res);
 }
 
 /* Hand fn res's rows, as struct db_backend's run() says. */
@@ -626,28 +798,18 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
     db_row_fn fn, void *arg, size_t max, size_t *rows, int64_t *changes)
 {
 	PGresult	*res;
-	const char	*vals[ARGS_MAX], *state;
-	char		 name[16], num[ARGS_MAX][24];
-	int		 lens[ARGS_MAX], fmts[ARGS_MAX], result;
+	const char	*state;
+	int		 result;
 	int64_t		 t0;
 
 	*rows = 0;
 	*changes = 0;
 	/* Preparing waits too: parsing a write locks its table. */
 	t0 = util_monotonic_ns();
-	if (pg_prepare(id, sql) == -1)
-		return DB_ERROR;
-	if (n != (size_t)params[id] || n > ARGS_MAX) {
-		LOG("%zu arguments for %d parameters in \"%s\"", n,
-		    params[id], sql);
+	if (send_statement(id, sql, args, n, &res) == -1) {
+		PQclear(res);
 		return DB_ERROR;
 	}
-	bind(args, n, vals, lens, fmts, num);
-	snprintf(name, sizeof(name), "s%d", (int)id);
-	if (txn && !begun)
-		res = begin_with(name, (int)n, vals, lens, fmts);
-	else
-		res = PQexecPrepared(conn, name, (int)n, vals, lens, fmts, 1);
 	if ((t0 = util_monotonic_ns() - t0) > WAITED_NS)
 		metrics_add(METRIC_DB_WAIT_NS, (uint64_t)t0);
 	switch (PQresultStatus(res)) {
@@ -670,21 +832,55 @@ pg_run(enum sql id, const char *sql, const struct db_arg *args, size_t n,
 	return result;
 }
 
+/* See struct db_backend in db_backend.h. */
+static int
+pg_later(enum sql id, const char *sql, const struct db_arg *args, size_t n,
+    int64_t expect)
+{
+	int64_t	 changes;
+	size_t	 rows;
+
+	if (!txn) {
+		if (pg_run(id, sql, args, n, NULL, NULL, 0, &rows,
+		    &changes) != DB_DONE)
+			return -1;
+		return expect < 0 || changes == expect ? 1 : -1;
+	}
+	if (ready() == -1 || (!begun && pipe_begin() == -1) ||
+	    pipe_room() == -1 || pipe_open() == -1 ||
+	    send_statement(id, sql, args, n, NULL) == -1)
+		return -1;
+	pipe_expect(sql, id, 0, expect);
+	return 1;
+}
+
 /*
  * COMMIT, which must say it committed: in a transaction that failed,
- * PostgreSQL answers COMMIT by rolling back.  Returns 1, or -1.
+ * PostgreSQL answers COMMIT by rolling back.  Writes held back that
+ * must change a given number of rows are checked first; others go in
+ * one round trip with it.  Returns 1, or -1.
  */
 static int
 commit(void)
 {
-	PGresult	*res;
-	int		 rc = -1;
+	PGresult	*res = NULL;
+	int		 i, counted = 0, rc = -1;
 
-	if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
+	for (i = 0; i < queued; i++)
+		counted = counted || queue[i].expect >= 0;
+	if (piping && counted && pipe_end(NULL) == -1)
+		return -1;
+	if (piping) {
+		if (PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL,
+		    NULL, 0) != 1 || pipe_end(&res) == -1) {
+			PQclear(res);
+			return -1;
+		}
+	} else if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
 		LOG("PostgreSQL %s: COMMIT after a failed statement", where);
 		return -1;
-	}
-	res = PQexec(conn, "COMMIT");
+	} else
+		res = PQexec(conn, "COMMIT");
 	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    strcmp(PQcmdStatus(res), "COMMIT") == 0)
 		rc = 1;
@@ -705,7 +901,7 @@ pg_txn(enum db_txn t)
 			LOG("BEGIN inside a transaction");
 			return -1;
 		}
-		/* Sent with the first statement (begin_with()). */
+		/* Sent with the first statement (pipe_begin()). */
 		if (ready() == -1)
 			return -1;
 		txn = 1;
@@ -723,6 +919,9 @@ pg_txn(enum db_txn t)
 		txn = begun = 0;
 		return 1;
 	default:
+		/* What was held back is read and dropped. */
+		if (conn != NULL && piping)
+			pipe_end(NULL);
 		if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
 		    PQtransactionStatus(conn) != PQTRANS_IDLE)
 			exec("ROLLBACK");
@@ -936,6 +1135,7 @@ const struct db_backend db_pg = {
 	pg_schema,
 	pg_prepare,
 	pg_run,
+	pg_later,
 	pg_txn,
 	pg_in_txn,
 	pg_busy,

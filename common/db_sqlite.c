@@ -401,6 +401,7 @@ const struct db_backend db_sqlite = {
 	schema,
 	sqlite_prepare,
 	sqlite_run,
+	NULL,
 	sqlite_txn,
 	sqlite_in_txn,
 	sqlite_busy,

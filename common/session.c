@@ -17,15 +17,18 @@
 #include "session.h"
 #include "util.h"
 
-/* Store a new refresh token for session sid.  Returns 1, or -1. */
+/*
+ * Store a new refresh token for session sid, held back (an INSERT of
+ * VALUES makes its row or fails).  Returns 1, or -1.
+ */
 static int
 refresh_insert(const char *token, int64_t sid, int64_t now)
 {
 	unsigned char	 hash[SHA256_LEN];
 
 	token_refresh_hash(token, hash);
-	return db_exec(SQL_REFRESH_INSERT, DB_ARGS(DB_BLOB(hash, sizeof(hash)),
-	    DB_INT(sid), DB_INT(now))) == 1 ? 1 : -1;
+	return db_exec_later(SQL_REFRESH_INSERT, DB_ARGS(DB_BLOB(hash,
+	    sizeof(hash)), DB_INT(sid), DB_INT(now)), -1);
 }
 
 /*
@@ -96,7 +99,7 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 	int64_t		 uid = u->id;
 
 	if (user_lock(u->id, &held) != 1 ||
-	    db_exec(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
+	    db_exec_later(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now)), -1) == -1 ||
 	    db_each(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
 	    DB_INT(cfg->max_sessions - 1)), evicted_row, &uid) == -1)
 		return -1;
@@ -185,10 +188,10 @@ static int
 prune(int64_t sid, const unsigned char h[SHA256_LEN])
 {
 
-	if (db_exec(SQL_REFRESH_PRUNE, DB_ARGS(DB_INT(sid),
-	    DB_INT(REFRESH_KEEP + 2))) == -1 ||
-	    db_exec(SQL_REFRESH_UNSEAL_SESSION, DB_ARGS(DB_INT(sid),
-	    DB_BLOB(h, SHA256_LEN))) == -1)
+	if (db_exec_later(SQL_REFRESH_PRUNE, DB_ARGS(DB_INT(sid),
+	    DB_INT(REFRESH_KEEP + 2)), -1) == -1 ||
+	    db_exec_later(SQL_REFRESH_UNSEAL_SESSION, DB_ARGS(DB_INT(sid),
+	    DB_BLOB(h, SHA256_LEN)), -1) == -1)
 		return -1;
 	return 1;
 }
@@ -204,8 +207,8 @@ rotate(const char *old, const unsigned char h[SHA256_LEN], int64_t sid,
 	if (token_random(raw, t->refresh) == -1)
 		return -1;
 	token_refresh_seal(raw, old, sealed);
-	if (db_exec(SQL_REFRESH_ROTATE, DB_ARGS(DB_INT(now),
-	    DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(h, SHA256_LEN))) == 1 &&
+	if (db_exec_later(SQL_REFRESH_ROTATE, DB_ARGS(DB_INT(now),
+	    DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(h, SHA256_LEN)), 1) == 1 &&
 	    refresh_insert(t->refresh, sid, now) == 1 && prune(sid, h) == 1)
 		rc = 1;
 	explicit_bzero(raw, sizeof(raw));
@@ -369,8 +372,8 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	int			 found;
 
 	pr->now = util_now();
-	if (db_exec(SQL_REFRESH_UNSEAL_OLD, DB_ARGS(DB_INT(pr->now -
-	    cfg->refresh_grace))) == -1 ||
+	if (db_exec_later(SQL_REFRESH_UNSEAL_OLD, DB_ARGS(DB_INT(pr->now -
+	    cfg->refresh_grace)), -1) == -1 ||
 	    (found = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, SHA256_LEN),
 	    DB_INT(pr->now), DB_INT(cfg->session_max_age)), presented_row,
 	    pr)) == -1)

@@ -283,9 +283,10 @@ throttle_clear(const struct throttle *t)
 
 	if (db_begin() == -1)
 		return -1;
-	if (db_exec(SQL_THROTTLE_CLEAR, DB_ARGS(DB_BLOB(t->account,
-	    KEY_LEN))) == -1 || db_exec(SQL_THROTTLE_UNCOUNT,
-	    DB_ARGS(DB_BLOB(t->address, KEY_LEN))) == -1 || db_commit() == -1) {
+	if (db_exec_later(SQL_THROTTLE_CLEAR, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN)), -1) == -1 || db_exec_later(SQL_THROTTLE_UNCOUNT,
+	    DB_ARGS(DB_BLOB(t->address, KEY_LEN)), -1) == -1 ||
+	    db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}
@@ -304,9 +305,10 @@ throttle_uncount(const struct throttle *t)
 
 	if (db_begin() == -1)
 		return -1;
-	if (db_exec(SQL_THROTTLE_UNCOUNT, DB_ARGS(DB_BLOB(t->account,
-	    KEY_LEN))) == -1 || db_exec(SQL_THROTTLE_UNCOUNT,
-	    DB_ARGS(DB_BLOB(t->address, KEY_LEN))) == -1 || db_commit() == -1) {
+	if (db_exec_later(SQL_THROTTLE_UNCOUNT, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN)), -1) == -1 || db_exec_later(SQL_THROTTLE_UNCOUNT,
+	    DB_ARGS(DB_BLOB(t->address, KEY_LEN)), -1) == -1 ||
+	    db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}

@@ -178,6 +178,8 @@ int		 db_get(enum sql, const struct db_arg *, size_t, db_row_fn,
 int		 db_each(enum sql, const struct db_arg *, size_t, db_row_fn,
 		    void *);
 int		 db_exec(enum sql, const struct db_arg *, size_t);
+int		 db_exec_later(enum sql, const struct db_arg *, size_t,
+		    int64_t);
 int		 db_write(enum sql, const struct db_arg *, size_t, db_row_fn,
 		    void *);
 int		 db_count(enum sql, const struct db_arg *, size_t, int64_t *);

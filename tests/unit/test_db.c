@@ -108,6 +108,91 @@ test_transactions(void)
 	    n == before + 1, "db_commit() keeps it");
 }
 
+/* Set user id's name (held back), expecting expect rows changed. */
+static int
+name_later(const char *name, int64_t id, int64_t expect)
+{
+
+	return db_exec_later(SQL_USER_NAME_SET, DB_ARGS(DB_TEXT(name),
+	    DB_INT(3), DB_INT(id)), expect);
+}
+
+/* A db_get() callback of SQL_USER_GET: its username (column 2). */
+static int
+username_row(const struct db_row *row, void *arg)
+{
+
+	snprintf(arg, 64, "%s", db_text(row, 2));
+	return 0;
+}
+
+/* user id's name is name.  1 or 0. */
+static int
+named(int64_t id, const char *name)
+{
+	char	 got[64] = "";
+
+	return db_get(SQL_USER_GET, DB_ARGS(DB_INT(id)), username_row,
+	    got) == 1 && strcmp(got, name) == 0;
+}
+
+/*
+ * Writes held back (db_exec_later()): PostgreSQL sends them with what
+ * follows, in one round trip, and checks them then; SQLite runs them at
+ * once.  Either way, what follows sees them, and a failed one or a
+ * wrong count fails the transaction whole.  Run on a connection where
+ * nothing is prepared yet, so their first use is prepared in the
+ * pipeline too.
+ */
+static void
+test_held_back(void)
+{
+	int64_t	 a, b, c, n, before;
+	int	 i, rc;
+
+	if (!ok(insert("h1@example.com", "h1", &a) == DB_DONE &&
+	    insert("h2@example.com", "h2", &b) == DB_DONE,
+	    "two users to change"))
+		return;
+	rc = db_begin() == 1 && name_later("held", b, 1) == 1 &&
+	    named(b, "held") && db_commit() == 1;
+	db_rollback();
+	ok(rc && named(b, "held"),
+	    "a held-back write is seen by the next statement, and committed");
+	ok(name_later("at once", b, 1) == 1 && named(b, "at once"),
+	    "outside a transaction it runs at once");
+	ok(name_later("nobody", 999, 1) == -1,
+	    "and a wrong count is -1 at once");
+
+	db_count(SQL_USER_COUNT, DB_NOARGS, &before);
+	rc = db_begin() == 1 && insert("c@example.com", NULL, &c) == DB_DONE &&
+	    name_later("gone", 999, 1) == 1 && db_commit() == 1;
+	db_rollback();
+	ok(!rc && db_count(SQL_USER_COUNT, DB_NOARGS, &n) == 1 && n == before,
+	    "a wrong count fails db_commit(), and the insert before it goes");
+
+	rc = db_begin() == 1 && name_later("h1", b, 1) == 1 &&
+	    named(b, "h1");
+	db_rollback();
+	ok(!rc && named(b, "at once") && named(a, "h1"),
+	    "a held-back write a constraint refuses fails what follows");
+
+	rc = db_begin() == 1 && name_later("first", b, 1) == 1 &&
+	    db_exec_later(SQL_USER_NAME_SET, DB_ARGS(DB_TEXT("x")), -1) == 1 &&
+	    named(b, "first");
+	db_rollback();
+	ok(!rc && named(b, "at once"),
+	    "so does one with the wrong arguments, and nothing stays");
+
+	rc = db_begin() == 1;
+	for (i = 0; rc && i < 40; i++)
+		rc = name_later(i % 2 ? "odd" : "even", b, 1) == 1;
+	rc = rc && db_commit() == 1;
+	db_rollback();
+	ok(rc && named(b, "odd"),
+	    "forty held back in one transaction, in order");
+}
+
 int
 main(void)
 {
@@ -126,6 +211,9 @@ main(void)
 	ok(all, "all %d statements prepare", SQL__MAX);
 	test_verbs();
 	test_transactions();
+	db_close();
+	ok(db_open(cfg->db) == 1, "the store opens again");
+	test_held_back();
 	db_close();
 	ok(db_get(SQL_HEALTH, DB_NOARGS, NULL, NULL) == -1 && db_ping() == 0,
 	    "a closed store answers errors, not crashes");
