@@ -150,8 +150,9 @@ purge_and_count(const char *email, int64_t now)
 
 	if (db_get(SQL_MAIL_LOG_LOCK, DB_ARGS(DB_TEXT(email)), NULL,
 	    NULL) == -1 ||
-	    db_exec(SQL_MAIL_TOKEN_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
-	    db_exec(SQL_MAIL_LOG_PURGE, DB_ARGS(DB_INT(now - HOUR))) == -1 ||
+	    db_exec_later(SQL_MAIL_TOKEN_PURGE, DB_ARGS(DB_INT(now)), -1) == -1 ||
+	    db_exec_later(SQL_MAIL_LOG_PURGE, DB_ARGS(DB_INT(now - HOUR)),
+	    -1) == -1 ||
 	    db_count(SQL_MAIL_LOG_COUNT, DB_ARGS(DB_TEXT(email),
 	    DB_INT(now - HOUR)), &n) == -1)
 		return -1;
@@ -168,11 +169,11 @@ store(enum mailkind kind, int64_t uid, const char *email,
 {
 
 	if (mailtoken_drop(kind, uid) == -1 ||
-	    db_exec(SQL_MAIL_TOKEN_INSERT, DB_ARGS(DB_BLOB(h, SHA256_LEN),
+	    db_exec_later(SQL_MAIL_TOKEN_INSERT, DB_ARGS(DB_BLOB(h, SHA256_LEN),
 	    DB_TEXT(kinds[kind].name), DB_INT(uid), DB_TEXT(email),
-	    DB_INT(now), DB_INT(now + lifetime(kind)))) == -1 ||
-	    db_exec(SQL_MAIL_LOG_INSERT, DB_ARGS(DB_TEXT(email),
-	    DB_INT(now))) == -1)
+	    DB_INT(now), DB_INT(now + lifetime(kind))), -1) == -1 ||
+	    db_exec_later(SQL_MAIL_LOG_INSERT, DB_ARGS(DB_TEXT(email),
+	    DB_INT(now)), -1) == -1)
 		return -1;
 	return 1;
 }

@@ -447,10 +447,10 @@ mfa_challenge_issue(int64_t uid, const char *ip, const char *ua,
 	client_hash(ip, ua, c);
 	if (db_begin() == -1)
 		goto out;
-	if (db_exec(SQL_MFA_TOKEN_PURGE, DB_ARGS(DB_INT(now))) == -1 ||
-	    db_exec(SQL_MFA_TOKEN_INSERT, DB_ARGS(DB_BLOB(h, sizeof(h)),
+	if (db_exec_later(SQL_MFA_TOKEN_PURGE, DB_ARGS(DB_INT(now)), -1) == -1 ||
+	    db_exec_later(SQL_MFA_TOKEN_INSERT, DB_ARGS(DB_BLOB(h, sizeof(h)),
 	    DB_INT(uid), DB_BLOB(c, sizeof(c)), DB_INT(now +
-	    MFA_TOKEN_TTL))) != 1 || db_commit() == -1)
+	    MFA_TOKEN_TTL)), 1) == -1 || db_commit() == -1)
 		db_rollback();
 	else
 		rc = 1;

@@ -211,13 +211,12 @@ hit(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
 	return 0;
 }
 
-/* Drop a bounded number of counters whose window has closed. */
+/* Drop a bounded number of counters whose window has closed (held back). */
 static int
 purge(int64_t now)
 {
 
-	return db_exec(SQL_THROTTLE_PURGE, DB_ARGS(DB_INT(now))) == -1 ?
-	    -1 : 1;
+	return db_exec_later(SQL_THROTTLE_PURGE, DB_ARGS(DB_INT(now)), -1);
 }
 
 /* Are both counters of a password check under their limits?  1, 0, -1. */
