@@ -43,12 +43,10 @@ static const struct field fields[FIELD__MAX] = {
 static int
 open_session(struct req *r, struct resp *p, int64_t id, const char *amr)
 {
-	struct user	 u;
 	struct tokens	 t;
 	int		 ok;
 
-	if (user_load(id, &u) != 1 ||
-	    session_open(&u, r->ip, r->user_agent, amr, &t) == -1)
+	if (session_open(id, r->ip, r->user_agent, amr, &t) == -1)
 		return 0;
 	ok = reply_tokens(p, 200, &t);
 	tokens_free(&t);

@@ -83,22 +83,20 @@ evicted_row(const struct db_row *row, void *arg)
 }
 
 /*
- * The writes of a login, inside the caller's transaction: hold the
- * user (parallel logins of one account take turns, so each counts the
- * sessions the last one left), purge a few dead sessions, keep max - 1
- * active ones (so the new one makes max; each evicted one recorded as
- * session.revoked), insert the session (t->sid,
- * made by amr) and its refresh token, and record the login (and its
- * second factor, mfa.success, if it had one).
+ * The writes of a login, inside the caller's transaction: hold user
+ * uid (parallel logins of one account take turns, so each counts the
+ * sessions the last one left; u gets the user as held), purge a few
+ * dead sessions, keep max - 1 active ones (so the new one makes max;
+ * each evicted one recorded as session.revoked), insert the session
+ * (t->sid, made by amr) and its refresh token, and record the login
+ * (and its second factor, mfa.success, if it had one).
  */
 static int
-open_locked(const struct user *u, const char *ip, const char *agent,
+open_locked(int64_t uid, struct user *u, const char *ip, const char *agent,
     const unsigned char *fgp, const char *amr, struct tokens *t, int64_t now)
 {
-	struct user	 held;
-	int64_t		 uid = u->id;
 
-	if (user_lock(u->id, &held) != 1 ||
+	if (user_lock(uid, u) != 1 ||
 	    db_exec_later(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now)), -1) == -1 ||
 	    db_each(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
 	    DB_INT(cfg->max_sessions - 1)), evicted_row, &uid) == -1)
@@ -116,20 +114,22 @@ open_locked(const struct user *u, const char *ip, const char *agent,
 }
 
 /*
- * Open a session for u from address ip and agent ua, logged in by amr
- * (AMR_PWD, AMR_PWD_OTP), revoking the least recently used ones beyond
- * AUTH_MAX_SESSIONS, and record login.success, in one transaction.  In
+ * Open a session for user uid from address ip and agent ua, logged in
+ * by amr (AMR_PWD, AMR_PWD_OTP), revoking the least recently used ones
+ * beyond AUTH_MAX_SESSIONS, and record login.success, in one
+ * transaction; the token carries the role the user has then.  In
  * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
- * t filled, or -1.
+ * t filled, or -1 (no such user included).
  */
 int
-session_open(const struct user *u, const char *ip, const char *ua,
-    const char *amr, struct tokens *t)
+session_open(int64_t uid, const char *ip, const char *ua, const char *amr,
+    struct tokens *t)
 {
 	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
 	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
 	int64_t		 now = util_now();
-	struct grant	 g = { u->id, 0, u->role, NULL, now, amr };
+	struct user	 u;
+	struct grant	 g = { uid, 0, NULL, NULL, now, amr };
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -141,8 +141,8 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	    db_begin() == -1)
 		goto out;
 	g.fgp = cfg->cookie_mode ? claim : NULL;
-	if (open_locked(u, ip, agent, cfg->cookie_mode ? fgp : NULL, amr, t,
-	    now) != 1 || db_commit() != 1) {
+	if (open_locked(uid, &u, ip, agent, cfg->cookie_mode ? fgp : NULL, amr,
+	    t, now) != 1 || db_commit() != 1) {
 		db_rollback();
 		goto out;
 	}
@@ -152,11 +152,12 @@ session_open(const struct user *u, const char *ip, const char *ua,
 	 * closed again (nobody holds its tokens).
 	 */
 	g.sid = t->sid;
+	g.role = u.role;
 	if (token_access_issue(&g, &t->access) == 1) {
 		metrics_add(METRIC_LOGIN_SUCCESS, 1);
 		rc = 1;
 	} else
-		session_revoke(u->id, t->sid);
+		session_revoke(uid, t->sid);
 out:
 	explicit_bzero(raw, sizeof(raw));
 	if (rc == -1)

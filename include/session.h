@@ -78,8 +78,8 @@ enum refresh {
 	REFRESH_ERROR,
 };
 
-int		 session_open(const struct user *, const char *, const char *,
-		    const char *, struct tokens *);
+int		 session_open(int64_t, const char *, const char *, const char *,
+		    struct tokens *);
 enum refresh	 session_refresh(const char *, const char *, struct tokens *);
 int		 session_authenticate(const char *, struct auth *);
 int		 session_fingerprint_ok(const struct auth *, const char *);
