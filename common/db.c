@@ -277,6 +277,9 @@ static const char *const sqls[SQL__MAX] = {
 	"DELETE FROM throttle WHERE key = ?",
 	/* SQL_THROTTLE_GET: a counter whose window is still open at ?2. */
 	"SELECT hits, window_end FROM throttle WHERE key = ?1 AND window_end > ?2",
+	/* SQL_THROTTLE_GET_PAIR: as SQL_THROTTLE_GET, for two counters. */
+	"SELECT hits, window_end, key FROM throttle "
+	"WHERE key IN (?1, ?2) AND window_end > ?3",
 	/*
 	 * SQL_THROTTLE_HIT: count one hit at ?2 (now); a closed window
 	 * starts over, lasting ?3 seconds.  Every SET reads the row as it

@@ -167,6 +167,21 @@ counter_row(const struct db_row *row, void *arg)
 }
 
 /*
+ * Is counter c of limit l at its limit at now?  1 with *wait raised to
+ * the seconds until its window closes, else 0.
+ */
+static int
+reached(enum limit l, const struct counter *c, int64_t now, int64_t *wait)
+{
+
+	if (c->hits < setting(limits[l].max))
+		return 0;
+	if (c->window_end - now > *wait)
+		*wait = c->window_end - now;
+	return 1;
+}
+
+/*
  * Is counter k of limit l at its limit?  Returns 1 with *wait raised
  * to the seconds until its window closes, 0 if not, -1 on error.
  */
@@ -179,11 +194,33 @@ over(enum limit l, const unsigned char k[KEY_LEN], int64_t now,
 
 	rc = db_get(SQL_THROTTLE_GET, DB_ARGS(DB_BLOB(k, KEY_LEN),
 	    DB_INT(now)), counter_row, &c);
-	if (rc != 1 || c.hits < setting(limits[l].max))
-		return rc == -1 ? -1 : 0;
-	if (c.window_end - now > *wait)
-		*wait = c.window_end - now;
-	return 1;
+	return rc == 1 ? reached(l, &c, now, wait) : rc;
+}
+
+/* What allowed() reads its two counters into. */
+struct pair {
+	const struct throttle	*t;
+	int64_t			 now;
+	int64_t			*wait;
+	int			 over;
+};
+
+/* A db_each() callback of SQL_THROTTLE_GET_PAIR: either counter. */
+static int
+pair_row(const struct db_row *row, void *arg)
+{
+	struct pair	*p = arg;
+	struct counter	 c;
+	const void	*k;
+	size_t		 len;
+
+	counter_row(row, &c);
+	if ((k = db_blob(row, 2, &len)) == NULL || len != KEY_LEN)
+		return -1;
+	if (reached(memcmp(k, p->t->account, KEY_LEN) == 0 ? LIMIT_ACCOUNT :
+	    LIMIT_ADDRESS, &c, p->now, p->wait))
+		p->over = 1;
+	return 0;
 }
 
 /*
@@ -219,17 +256,21 @@ purge(int64_t now)
 	return db_exec_later(SQL_THROTTLE_PURGE, DB_ARGS(DB_INT(now)), -1);
 }
 
-/* Are both counters of a password check under their limits?  1, 0, -1. */
+/*
+ * Are both counters of a password check under their limits (read with
+ * one statement)?  1, 0 with *wait the longer wait, -1.
+ */
 static int
 allowed(const struct throttle *t, int64_t now, int64_t *wait)
 {
-	int	 a, b;
+	struct pair	 p = { t, now, wait, 0 };
 
 	*wait = 0;
-	if ((a = over(LIMIT_ACCOUNT, t->account, now, wait)) == -1 ||
-	    (b = over(LIMIT_ADDRESS, t->address, now, wait)) == -1)
+	if (db_each(SQL_THROTTLE_GET_PAIR, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN), DB_BLOB(t->address, KEY_LEN), DB_INT(now)), pair_row,
+	    &p) == -1)
 		return -1;
-	return !a && !b;
+	return !p.over;
 }
 
 /*
