@@ -128,14 +128,12 @@ prove_code(const struct throttle *th, int64_t uid, const char *code,
 	return rc;
 }
 
-/* Does account uid (0: none) have a second factor enabled?  1, 0, -1. */
+/* Does account uid have a second factor enabled?  1, 0, -1. */
 static int
 second_factor(int64_t uid)
 {
 	int	 st;
 
-	if (uid <= 0)
-		return 0;
 	return (st = mfa_state(uid)) == -1 ? -1 : st == MFA_ACTIVE;
 }
 
@@ -166,16 +164,14 @@ account_login(const char *email, const char *username, const char *pw,
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
 	enum proof	 rc;
-	int		 found, mfa;
+	int		 found, mfa = 0;
 
 	*uid = 0;
-	if ((found = user_find_login(email, username, uid, hash)) == -1)
+	if ((found = user_find_login(email, username, uid, hash, &mfa)) == -1)
 		return PROOF_ERROR;
-	if (!found)
+	if (!found) {
 		*uid = 0;
-	if ((mfa = second_factor(*uid)) == -1) {
-		explicit_bzero(hash, sizeof(hash));
-		return PROOF_ERROR;
+		mfa = 0;
 	}
 	throttle_password(&th, *uid, email != NULL ? email : username, ip);
 	rc = prove(&th, *uid, found ? hash : NULL, pw, !mfa, retry);

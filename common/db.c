@@ -364,10 +364,12 @@ static const char *const sqls[SQL__MAX] = {
 	 * transaction ends (PostgreSQL's form locks it).
 	 */
 	"SELECT " USER_COLUMNS " FROM users WHERE id = ?",
-	/* SQL_USER_LOGIN_EMAIL */
-	"SELECT id, password_hash FROM users WHERE email = ?",
+	/* SQL_USER_LOGIN_EMAIL: with whether a second factor is due. */
+	"SELECT id, password_hash, " MFA_ENABLED("users.id") " FROM users "
+	"WHERE email = ?",
 	/* SQL_USER_LOGIN_NAME */
-	"SELECT id, password_hash FROM users WHERE username = ?",
+	"SELECT id, password_hash, " MFA_ENABLED("users.id") " FROM users "
+	"WHERE username = ?",
 	/* SQL_USER_NAME_SET: NULL clears the username. */
 	"UPDATE users SET username = ?1, updated_at = ?2 WHERE id = ?3",
 	/* SQL_USER_SET: role and email_verified; NULL keeps either. */
@@ -463,7 +465,8 @@ static const char *const pg[SQL__MAX] = {
 	"SELECT " USER_COLUMNS " FROM users WHERE id = ? FOR NO KEY UPDATE",
 	/* Unique in any case: the index is on lower(username). */
 	[SQL_USER_LOGIN_NAME] =
-	"SELECT id, password_hash FROM users WHERE lower(username) = lower(?)",
+	"SELECT id, password_hash, " MFA_ENABLED("users.id") " FROM users "
+	"WHERE lower(username) = lower(?)",
 };
 
 /* The backend of the open connection, and its dialect's texts. */

@@ -98,10 +98,11 @@ user_create(const char *email, const char *username, const char *hash,
 	return rc;
 }
 
-/* What user_find_login() reads: an id and a hash. */
+/* What user_find_login() reads: an id, a hash, a second factor. */
 struct login {
 	int64_t	*id;
 	char	*hash;
+	int	*mfa;
 };
 
 static int
@@ -111,19 +112,21 @@ login_row(const struct db_row *row, void *arg)
 
 	*l->id = db_int(row, 0);
 	snprintf(l->hash, HASH_MAX, "%s", db_text(row, 1));
+	*l->mfa = db_int(row, 2) != 0;
 	return 0;
 }
 
 /*
  * Find the account a login names, by email or else by username.
- * Returns 1 with its id and hash (the caller wipes it), 0 if there is
- * none, -1 on error.
+ * Returns 1 with its id, its hash (the caller wipes it) and *mfa,
+ * whether its second factor is enabled; 0 if there is none, -1 on
+ * error.
  */
 int
 user_find_login(const char *email, const char *username, int64_t *id,
-    char hash[HASH_MAX])
+    char hash[HASH_MAX], int *mfa)
 {
-	struct login	 l = { id, hash };
+	struct login	 l = { id, hash, mfa };
 
 	return db_get(email != NULL ? SQL_USER_LOGIN_EMAIL :
 	    SQL_USER_LOGIN_NAME, DB_ARGS(DB_TEXT(email != NULL ? email :

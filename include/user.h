@@ -47,7 +47,7 @@ int		 user_insert(const char *, const char *, const char *,
 int		 user_create(const char *, const char *, const char *,
 		    const char *, int64_t *);
 int		 user_find_login(const char *, const char *, int64_t *,
-		    char [HASH_MAX]);
+		    char [HASH_MAX], int *);
 int		 user_find_email(const char *, struct user *);
 const char	*user_conflict(const char *);
 int		 user_hash_get(int64_t, char [HASH_MAX]);
