@@ -23,6 +23,9 @@
  * - After an error or a DB_CONFLICT inside a transaction, the only
  *   thing left to do is db_rollback(): PostgreSQL has ended the
  *   transaction's work already.
+ * - A write whose rows nobody reads goes through db_exec_later():
+ *   PostgreSQL sends it with the next statement or the commit, one
+ *   round trip for several, and its failure fails that one instead.
  */
 #ifndef DB_H
 #define DB_H
