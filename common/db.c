@@ -655,7 +655,8 @@ db_exec_later(enum sql id, const struct db_arg *args, size_t n,
 {
 	int	 changes;
 
-	if (be != NULL && be->later != NULL)
+	/* Outside a transaction there is nothing to send it with. */
+	if (be != NULL && be->later != NULL && be->in_txn())
 		return be->later(id, text(id), args, n, expect);
 	if ((changes = db_exec(id, args, n)) == -1)
 		return -1;

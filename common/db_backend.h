@@ -30,11 +30,12 @@ enum db_txn {
  * and sets *rows and *changes.  Returns DB_DONE, DB_CONFLICT or
  * DB_ERROR (logged).
  *
- * later(), if not NULL, runs a write as db_exec_later() says: inside a
- * transaction it may send it with what comes next; it must change
- * expect rows (-1: any), checked at the latest when the transaction
- * commits.  Returns 1, or -1 (logged).  A backend without it runs the
- * write at once (db.c).
+ * later(), if not NULL, runs a write as db_exec_later() says, inside
+ * the caller's transaction (db.c calls it only there): it may send it
+ * with what comes next; it must change expect rows (-1: any), checked
+ * at the latest when the transaction commits.  Returns 1, or -1
+ * (logged).  Outside a transaction, or without later(), db.c runs the
+ * write at once and checks its count.
  */
 struct db_backend {
 	int		 (*describe)(const char *, char *, size_t);

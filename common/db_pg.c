@@ -837,15 +837,7 @@ static int
 pg_later(enum sql id, const char *sql, const struct db_arg *args, size_t n,
     int64_t expect)
 {
-	int64_t	 changes;
-	size_t	 rows;
 
-	if (!txn) {
-		if (pg_run(id, sql, args, n, NULL, NULL, 0, &rows,
-		    &changes) != DB_DONE)
-			return -1;
-		return expect < 0 || changes == expect ? 1 : -1;
-	}
 	if (ready() == -1 || (!begun && pipe_begin() == -1) ||
 	    pipe_room() == -1 || pipe_open() == -1 ||
 	    send_statement(id, sql, args, n, NULL) == -1)

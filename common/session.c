@@ -98,19 +98,19 @@ open_locked(int64_t uid, struct user *u, const char *ip, const char *agent,
 
 	if (user_lock(uid, u) != 1 ||
 	    db_exec_later(SQL_SESSION_PURGE, DB_ARGS(DB_INT(now)), -1) == -1 ||
-	    db_each(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(u->id),
+	    db_each(SQL_SESSION_EVICT, DB_ARGS(DB_INT(now), DB_INT(uid),
 	    DB_INT(cfg->max_sessions - 1)), evicted_row, &uid) == -1)
 		return -1;
-	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(u->id), DB_INT(now),
+	if (db_write(SQL_SESSION_INSERT, DB_ARGS(DB_INT(uid), DB_INT(now),
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
 	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL,
 	    DB_TEXT(amr)), first_int, &t->sid) != DB_DONE ||
 	    refresh_insert(t->refresh, t->sid, now) == -1)
 		return -1;
 	if (strcmp(amr, AMR_PWD) != 0 &&
-	    audit_record(AUDIT_MFA_SUCCESS, u->id, t->sid) == -1)
+	    audit_record(AUDIT_MFA_SUCCESS, uid, t->sid) == -1)
 		return -1;
-	return audit_record(AUDIT_LOGIN_SUCCESS, u->id, t->sid);
+	return audit_record(AUDIT_LOGIN_SUCCESS, uid, t->sid);
 }
 
 /*
