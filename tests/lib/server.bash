@@ -232,12 +232,14 @@ db_bytes() {
 }
 
 # db_dump [TABLE]: what the server's database (or one table) holds, as
-# SQL text: CREATE and INSERT statements.
+# SQL text: CREATE and INSERT statements.  sqlite3 waits for a lock as
+# db does: its .dump reports "database is locked" in a comment and exits
+# 0, which a CGI program's closing checkpoint can cause at any moment.
 db_dump() {
 	if [ "$DB" = postgresql ]; then
 		pg_dump --no-owner --inserts ${1:+--table "$1"} "$SERVER_DB"
 	else
-		sqlite3 "$SERVER_DB" ".dump ${1:-}"
+		sqlite3 -cmd '.timeout 5000' "$SERVER_DB" ".dump ${1:-}"
 	fi
 }
 
