@@ -39,17 +39,17 @@ static const struct field fields[FIELD__MAX] = {
 	{ "recovery_code", valid_code, NULL },	/* FIELD_RECOVERY */
 };
 
-/* Open user id's session, made by amr, and answer its tokens. */
+/* A login's answer: its session's tokens, or why there is none. */
 static int
-open_session(struct req *r, struct resp *p, int64_t id, const char *amr)
+answer(struct resp *p, enum proof pr, const char *field, int64_t retry,
+    struct tokens *t)
 {
-	struct tokens	 t;
-	int		 ok;
+	int	 ok;
 
-	if (session_open(id, r->ip, r->user_agent, amr, &t) == -1)
-		return 0;
-	ok = reply_tokens(p, 200, &t);
-	tokens_free(&t);
+	if ((ok = reply_proof(p, pr, NULL, field, retry)) != 1)
+		return ok == 0;
+	ok = reply_tokens(p, 200, t);
+	tokens_free(t);
 	return ok;
 }
 
@@ -82,21 +82,19 @@ login_post(struct req *r, struct resp *p)
 {
 	const struct param	*email = &r->params[FIELD_EMAIL];
 	const struct param	*name = &r->params[FIELD_USERNAME];
+	struct tokens		 t;
 	enum proof		 pr;
 	int64_t			 id, retry;
-	int			 ok;
 
 	if (!email->set && !name->set)
 		return resp_fail(p, ERR_INVALID_REQUEST, "email",
 		    "email or username is required");
 	pr = account_login(email->set ? email->str : NULL,
 	    name->set ? name->str : NULL, r->params[FIELD_PASSWORD].str,
-	    r->ip, &id, &retry);
+	    r->ip, r->user_agent, &t, &id, &retry);
 	if (pr == PROOF_SECOND)
 		return second_factor_due(r, p, id);
-	if ((ok = reply_proof(p, pr, NULL, NULL, retry)) != 1)
-		return ok == 0;
-	return open_session(r, p, id, AMR_PWD);
+	return answer(p, pr, NULL, retry, &t);
 }
 
 /* POST /login/mfa: the second factor of a login, code or recovery_code. */
@@ -106,19 +104,17 @@ login_mfa_post(struct req *r, struct resp *p)
 	const struct param	*code = &r->params[FIELD_CODE];
 	const struct param	*rec = &r->params[FIELD_RECOVERY];
 	const char		*field = code->set ? "code" : "recovery_code";
+	struct tokens		 t;
 	enum proof		 pr;
-	int64_t			 id, retry;
-	int			 ok;
+	int64_t			 retry;
 
 	if (code->set == rec->set)
 		return resp_fail(p, ERR_INVALID_REQUEST, "code",
 		    "send code or recovery_code (one of them)");
 	pr = account_login_mfa(r->params[FIELD_MFA_TOKEN].str,
 	    code->set ? code->str : rec->str, rec->set, r->ip, r->user_agent,
-	    &id, &retry);
-	if ((ok = reply_proof(p, pr, NULL, field, retry)) != 1)
-		return ok == 0;
-	return open_session(r, p, id, AMR_PWD_OTP);
+	    &t, &retry);
+	return answer(p, pr, field, retry, &t);
 }
 
 static const struct route routes[] = {

@@ -47,29 +47,37 @@ upgrade(int64_t id, const char *pw, const char *old)
 	explicit_bzero(hash, sizeof(hash));
 }
 
-/*
- * A right attempt behind the counters of th: with clear, the account's
- * failures are forgotten (it is proved); without, only this attempt's
- * count is taken back (a second factor is still due).
- */
-static enum proof
-right(const struct throttle *th, int clear)
-{
+/* What a right attempt does to the counters it went through. */
+enum settle {
+	SETTLE_CLEAR,	/* the account is proved: its failures forgotten */
+	SETTLE_SESSION,	/* the same, by the session the login opens */
+	SETTLE_UNCOUNT,	/* a second factor is due: this attempt's count
+			   alone taken back */
+};
 
-	return (clear ? throttle_clear(th) : throttle_uncount(th)) == 1 ?
-	    PROOF_OK : PROOF_ERROR;
+/* A right attempt behind the counters of th, settled as s says. */
+static enum proof
+right(const struct throttle *th, enum settle s)
+{
+	int	 rc = 1;
+
+	if (s == SETTLE_CLEAR)
+		rc = throttle_clear(th);
+	else if (s == SETTLE_UNCOUNT)
+		rc = throttle_uncount(th);
+	return rc == 1 ? PROOF_OK : PROOF_ERROR;
 }
 
 /*
  * Check pw against hash (NULL: no such account) behind the counters of
- * th; clear as right() says.  A wrong or throttled attempt is noted in
+ * th, settled as right() says.  A wrong or throttled attempt is noted in
  * the audit log for account uid, or for a name nobody has (uid 0) by
  * its throttle key, never the name.  Returns what it found, with
  * *retry set when throttled.
  */
 static enum proof
 prove(const struct throttle *th, int64_t uid, const char *hash,
-    const char *pw, int clear, int64_t *retry)
+    const char *pw, enum settle settle, int64_t *retry)
 {
 	enum proof	 rc;
 
@@ -82,7 +90,7 @@ prove(const struct throttle *th, int64_t uid, const char *hash,
 		break;
 	default:
 		if (pw_verify(pw, hash))
-			return right(th, clear);
+			return right(th, settle);
 		rc = PROOF_WRONG;
 	}
 	if (audit_note(rc == PROOF_WRONG ? AUDIT_LOGIN_FAILURE :
@@ -93,14 +101,14 @@ prove(const struct throttle *th, int64_t uid, const char *hash,
 
 /*
  * Check code, a second factor of account uid of the kind given, behind
- * the counters of th, exactly as a password; clear as right() says.  A
+ * the counters of th, exactly as a password, settled as right() says.  A
  * wrong code is noted as mfa.failure, a throttled one as
  * login.throttled.  Returns PROOF_OK, PROOF_CODE_WRONG,
  * PROOF_THROTTLED (*retry set) or PROOF_ERROR.
  */
 static enum proof
 prove_code(const struct throttle *th, int64_t uid, const char *code,
-    enum mfa_kind kind, int clear, int64_t *retry)
+    enum mfa_kind kind, enum settle settle, int64_t *retry)
 {
 	enum proof	 rc;
 
@@ -114,7 +122,7 @@ prove_code(const struct throttle *th, int64_t uid, const char *code,
 	default:
 		switch (mfa_verify(uid, code, kind)) {
 		case 1:
-			return right(th, clear);
+			return right(th, settle);
 		case 0:
 			rc = PROOF_CODE_WRONG;
 			break;
@@ -149,17 +157,31 @@ count_login(enum proof rc)
 }
 
 /*
- * A login by email (or else username) and password from address ip.
- * The account is counted by its id whichever name was used, so guesses
- * by email and by username add up.  Returns PROOF_OK with *uid set,
- * PROOF_SECOND with *uid set when the account has a second factor
- * (account_login_mfa() goes on), or why not (*retry set when
- * throttled).  A success is counted once its session is open
- * (session_open()).
+ * Open user uid's session for a login from address ip and agent ua,
+ * made by amr, that went through the counters of th (forgotten in the
+ * session's transaction): t gets its tokens.  PROOF_OK or PROOF_ERROR.
+ */
+static enum proof
+open_session(int64_t uid, const char *ip, const char *ua, const char *amr,
+    const struct throttle *th, struct tokens *t)
+{
+
+	return session_open(uid, ip, ua, amr, th, t) == 1 ? PROOF_OK :
+	    PROOF_ERROR;
+}
+
+/*
+ * A login by email (or else username) and password from address ip
+ * and agent ua.  The account is counted by its id whichever name was
+ * used, so guesses by email and by username add up.  Returns PROOF_OK
+ * with its session open (t filled), PROOF_SECOND with *uid set when
+ * the account has a second factor (account_login_mfa() goes on), or
+ * why not (*retry set when throttled).
  */
 enum proof
 account_login(const char *email, const char *username, const char *pw,
-    const char *ip, int64_t *uid, int64_t *retry)
+    const char *ip, const char *ua, struct tokens *t, int64_t *uid,
+    int64_t *retry)
 {
 	struct throttle	 th;
 	char		 hash[HASH_MAX];
@@ -174,11 +196,12 @@ account_login(const char *email, const char *username, const char *pw,
 		mfa = 0;
 	}
 	throttle_password(&th, *uid, email != NULL ? email : username, ip);
-	rc = prove(&th, *uid, found ? hash : NULL, pw, !mfa, retry);
+	rc = prove(&th, *uid, found ? hash : NULL, pw,
+	    mfa ? SETTLE_UNCOUNT : SETTLE_SESSION, retry);
 	if (rc == PROOF_OK) {
 		upgrade(*uid, pw, hash);
-		if (mfa)
-			rc = PROOF_SECOND;
+		rc = mfa ? PROOF_SECOND :
+		    open_session(*uid, ip, ua, AMR_PWD, &th, t);
 	}
 	count_login(rc);
 	explicit_bzero(hash, sizeof(hash));
@@ -190,26 +213,29 @@ account_login(const char *email, const char *username, const char *pw,
  * The second step of a login: mfa_token token, issued to this client
  * (address ip, agent ua) when its password was right, and code, a
  * second factor of the account (with recovery, a recovery code only),
- * checked as a password is.  A right one forgets the account's
- * failures and spends the token.  Returns PROOF_OK with *uid set, or
- * why not (*retry set when throttled); the caller opens the session.
+ * checked as a password is.  A right one spends the token and opens
+ * the session, which forgets the account's failures.  Returns PROOF_OK
+ * with t filled, or why not (*retry set when throttled).
  */
 enum proof
 account_login_mfa(const char *token, const char *code, int recovery,
-    const char *ip, const char *ua, int64_t *uid, int64_t *retry)
+    const char *ip, const char *ua, struct tokens *t, int64_t *retry)
 {
 	struct throttle	 th;
 	enum proof	 rc;
+	int64_t		 uid;
 	int		 w;
 
 	*retry = 0;
-	if ((w = mfa_challenge_find(token, ip, ua, uid)) != 1)
+	if ((w = mfa_challenge_find(token, ip, ua, &uid)) != 1)
 		return w == 0 ? PROOF_TOKEN_INVALID : PROOF_ERROR;
-	throttle_password(&th, *uid, NULL, ip);
-	rc = prove_code(&th, *uid, code, recovery ? MFA_RECOVERY : MFA_CODE,
-	    1, retry);
+	throttle_password(&th, uid, NULL, ip);
+	rc = prove_code(&th, uid, code, recovery ? MFA_RECOVERY : MFA_CODE,
+	    SETTLE_SESSION, retry);
 	if (rc == PROOF_OK && (w = mfa_challenge_spend(token)) != 1)
 		rc = w == 0 ? PROOF_TOKEN_INVALID : PROOF_ERROR;
+	if (rc == PROOF_OK)
+		rc = open_session(uid, ip, ua, AMR_PWD_OTP, &th, t);
 	count_login(rc);
 	explicit_bzero(&th, sizeof(th));
 	return rc;
@@ -243,10 +269,11 @@ account_prove(int64_t uid, int64_t sid, const char *pw, const char *code,
 	if ((found = user_hash_get(uid, hash)) == -1)
 		return PROOF_ERROR;
 	throttle_password(&th, uid, NULL, ip);
-	rc = prove(&th, uid, found ? hash : NULL, pw, !mfa, retry);
+	rc = prove(&th, uid, found ? hash : NULL, pw,
+	    mfa ? SETTLE_UNCOUNT : SETTLE_CLEAR, retry);
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == PROOF_OK && mfa)
-		rc = prove_code(&th, uid, code, MFA_CODE, 1, retry);
+		rc = prove_code(&th, uid, code, MFA_CODE, SETTLE_CLEAR, retry);
 	if (rc == PROOF_OK && session_proved(uid, sid) == -1)
 		rc = PROOF_ERROR;
 	explicit_bzero(&th, sizeof(th));
@@ -266,7 +293,7 @@ account_prove_enrolment(int64_t uid, const char *code, const char *ip,
 	enum proof	 rc;
 
 	throttle_password(&th, uid, NULL, ip);
-	rc = prove_code(&th, uid, code, MFA_ENROLLING, 0, retry);
+	rc = prove_code(&th, uid, code, MFA_ENROLLING, SETTLE_UNCOUNT, retry);
 	explicit_bzero(&th, sizeof(th));
 	return rc;
 }

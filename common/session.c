@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "notice.h"
 #include "session.h"
+#include "throttle.h"
 #include "util.h"
 
 /*
@@ -88,12 +89,14 @@ evicted_row(const struct db_row *row, void *arg)
  * sessions the last one left; u gets the user as held), purge a few
  * dead sessions, keep max - 1 active ones (so the new one makes max;
  * each evicted one recorded as session.revoked), insert the session
- * (t->sid, made by amr) and its refresh token, and record the login
- * (and its second factor, mfa.success, if it had one).
+ * (t->sid, made by amr) and its refresh token, forget the failures
+ * counted on th (the login's proof), and record the login (and its
+ * second factor, mfa.success, if it had one).
  */
 static int
 open_locked(int64_t uid, struct user *u, const char *ip, const char *agent,
-    const unsigned char *fgp, const char *amr, struct tokens *t, int64_t now)
+    const unsigned char *fgp, const char *amr, const struct throttle *th,
+    struct tokens *t, int64_t now)
 {
 
 	if (user_lock(uid, u) != 1 ||
@@ -105,7 +108,8 @@ open_locked(int64_t uid, struct user *u, const char *ip, const char *agent,
 	    DB_INT(now), DB_INT(t->expires_at), DB_TEXT(ip != NULL ? ip : ""),
 	    DB_TEXT(agent), fgp != NULL ? DB_BLOB(fgp, SHA256_LEN) : DB_NULL,
 	    DB_TEXT(amr)), first_int, &t->sid) != DB_DONE ||
-	    refresh_insert(t->refresh, t->sid, now) == -1)
+	    refresh_insert(t->refresh, t->sid, now) == -1 ||
+	    throttle_forget(th) == -1)
 		return -1;
 	if (strcmp(amr, AMR_PWD) != 0 &&
 	    audit_record(AUDIT_MFA_SUCCESS, uid, t->sid) == -1)
@@ -115,15 +119,16 @@ open_locked(int64_t uid, struct user *u, const char *ip, const char *agent,
 
 /*
  * Open a session for user uid from address ip and agent ua, logged in
- * by amr (AMR_PWD, AMR_PWD_OTP), revoking the least recently used ones
- * beyond AUTH_MAX_SESSIONS, and record login.success, in one
- * transaction; the token carries the role the user has then.  In
- * cookie mode the session gets a fingerprint (t->fgp).  Returns 1 with
- * t filled, or -1 (no such user included).
+ * by amr (AMR_PWD, AMR_PWD_OTP) through the counters of th, revoking
+ * the least recently used ones beyond AUTH_MAX_SESSIONS, forgetting
+ * th's failures and recording login.success, in one transaction (a
+ * login's success is one write); the token carries the role the user
+ * has then.  In cookie mode the session gets a fingerprint (t->fgp).
+ * Returns 1 with t filled, or -1 (no such user included).
  */
 int
 session_open(int64_t uid, const char *ip, const char *ua, const char *amr,
-    struct tokens *t)
+    const struct throttle *th, struct tokens *t)
 {
 	unsigned char	 raw[REFRESH_RAW], fgp[SHA256_LEN];
 	char		 agent[AGENT_MAX + 1], claim[2 * SHA256_LEN + 1];
@@ -142,7 +147,7 @@ session_open(int64_t uid, const char *ip, const char *ua, const char *amr,
 		goto out;
 	g.fgp = cfg->cookie_mode ? claim : NULL;
 	if (open_locked(uid, &u, ip, agent, cfg->cookie_mode ? fgp : NULL, amr,
-	    t, now) != 1 || db_commit() != 1) {
+	    th, t, now) != 1 || db_commit() != 1) {
 		db_rollback();
 		goto out;
 	}

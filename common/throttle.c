@@ -314,19 +314,27 @@ out:
 /*
  * The password was right: the account's failures are forgotten and
  * the address's count of this attempt taken back (its other failures
- * stand, or logging in to one's own account would reset them), in one
- * transaction.  Returns 1, or -1.
+ * stand, or logging in to one's own account would reset them), inside
+ * the caller's transaction (a login's: session_open()).  Returns 1, or
+ * -1.
  */
+int
+throttle_forget(const struct throttle *t)
+{
+
+	return db_exec_later(SQL_THROTTLE_CLEAR, DB_ARGS(DB_BLOB(t->account,
+	    KEY_LEN)), -1) == -1 || db_exec_later(SQL_THROTTLE_UNCOUNT,
+	    DB_ARGS(DB_BLOB(t->address, KEY_LEN)), -1) == -1 ? -1 : 1;
+}
+
+/* throttle_forget() in a transaction of its own.  Returns 1, or -1. */
 int
 throttle_clear(const struct throttle *t)
 {
 
 	if (db_begin() == -1)
 		return -1;
-	if (db_exec_later(SQL_THROTTLE_CLEAR, DB_ARGS(DB_BLOB(t->account,
-	    KEY_LEN)), -1) == -1 || db_exec_later(SQL_THROTTLE_UNCOUNT,
-	    DB_ARGS(DB_BLOB(t->address, KEY_LEN)), -1) == -1 ||
-	    db_commit() == -1) {
+	if (throttle_forget(t) == -1 || db_commit() == -1) {
 		db_rollback();
 		return -1;
 	}

@@ -17,6 +17,8 @@
 #include "mailtoken.h"
 #include "user.h"
 
+struct tokens;
+
 /* What a password (and second factor) check found. */
 enum proof {
 	PROOF_OK,		/* right, and the account's failures cleared */
@@ -54,9 +56,10 @@ enum change {
 };
 
 enum proof	 account_login(const char *, const char *, const char *,
-		    const char *, int64_t *, int64_t *);
+		    const char *, const char *, struct tokens *, int64_t *,
+		    int64_t *);
 enum proof	 account_login_mfa(const char *, const char *, int,
-		    const char *, const char *, int64_t *, int64_t *);
+		    const char *, const char *, struct tokens *, int64_t *);
 enum proof	 account_prove(int64_t, int64_t, const char *, const char *,
 		    const char *, int64_t *);
 enum proof	 account_prove_enrolment(int64_t, const char *, const char *,

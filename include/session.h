@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "throttle.h"
 #include "token.h"
 #include "user.h"
 
@@ -79,7 +80,7 @@ enum refresh {
 };
 
 int		 session_open(int64_t, const char *, const char *, const char *,
-		    struct tokens *);
+		    const struct throttle *, struct tokens *);
 enum refresh	 session_refresh(const char *, const char *, struct tokens *);
 int		 session_authenticate(const char *, struct auth *);
 int		 session_fingerprint_ok(const struct auth *, const char *);

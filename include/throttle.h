@@ -3,7 +3,7 @@
  * database, so every process of every program sees the same counts.
  * throttle_check(), throttle_clear(), throttle_uncount(),
  * throttle_request() and throttle_failed() each run in a transaction
- * of their own.
+ * of their own; throttle_forget() in the caller's.
  * Password checks count per account and per client address; anonymous
  * writes (registrations, mail requests) per client address and hour;
  * failed resource-server (client) authentications per address.
@@ -34,6 +34,7 @@ struct throttle {
 void	 throttle_password(struct throttle *, int64_t, const char *,
 	    const char *);
 int	 throttle_check(const struct throttle *, int64_t *);
+int	 throttle_forget(const struct throttle *);
 int	 throttle_clear(const struct throttle *);
 int	 throttle_uncount(const struct throttle *);
 int	 throttle_request(enum limit, const char *, int64_t *);

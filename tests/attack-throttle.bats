@@ -85,6 +85,21 @@ try() {
 	assert_status 429
 }
 
+@test "throttle: a login whose session is not written forgets nothing" {
+	for i in 1 2; do
+		try "$EMAIL" "wrong horse $i"
+		assert_error 401 invalid_credentials
+	done
+	# The failures are forgotten in the session's own transaction: a
+	# login that rolls back leaves them, and its own count, standing.
+	db_fail_inserts refresh_tokens
+	try "$EMAIL" "correct horse"
+	db_fail_inserts_off refresh_tokens
+	assert_error 500 internal_error
+	try "$EMAIL" "correct horse"
+	assert_error 429 too_many_requests
+}
+
 @test "throttle: unknown accounts are counted and answered the same" {
 	ghost="ghost-$RANDOM-$BATS_SUITE_TEST_NUMBER@example.com"
 	for i in 1 2 3; do
