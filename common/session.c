@@ -364,9 +364,18 @@ grant_of(const struct refreshed *f, struct grant *g)
 }
 
 /*
- * The refresh itself, inside the caller's transaction: wipe old seals,
- * find the token, check its session and fingerprint, advance it, then
- * extend the session; f gets what the access token needs.
+ * When this process last committed a refresh, which wipes the seals
+ * older than the grace window: once a second is as good as every
+ * refresh (a seal is only ever read within the window, and this only
+ * wipes it at rest) and costs a statement a second, not one each.
+ */
+static int64_t	 swept;
+
+/*
+ * The refresh itself, inside the caller's transaction: wipe old seals
+ * (at most once a second), find the token, check its session and
+ * fingerprint, advance it, then extend the session; f gets what the
+ * access token needs.
  */
 static enum refresh
 refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
@@ -378,8 +387,8 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	int			 found;
 
 	pr->now = util_now();
-	if (db_exec_later(SQL_REFRESH_UNSEAL_OLD, DB_ARGS(DB_INT(pr->now -
-	    cfg->refresh_grace)), -1) == -1 ||
+	if ((pr->now != swept && db_exec_later(SQL_REFRESH_UNSEAL_OLD,
+	    DB_ARGS(DB_INT(pr->now - cfg->refresh_grace)), -1) == -1) ||
 	    (found = db_get(SQL_REFRESH_FIND, DB_ARGS(DB_BLOB(h, SHA256_LEN),
 	    DB_INT(pr->now), DB_INT(cfg->session_max_age)), presented_row,
 	    pr)) == -1)
@@ -433,6 +442,8 @@ session_refresh(const char *token, const char *fgp, struct tokens *t)
 		rc = REFRESH_ERROR;
 	if (rc != REFRESH_OK && rc != REFRESH_REUSED)
 		db_rollback();
+	else
+		swept = f.pr.now;
 	/*
 	 * Signed after the commit, so the write lock is held for the
 	 * writes alone (an ES256 signature is most of a refresh's CPU).
