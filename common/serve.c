@@ -329,11 +329,12 @@ stop(void)
 
 /*
  * A process that serves many requests keeps the heap they free for the
- * next.  SQLite's statement journal takes and frees about 150 kB at
- * the top of the heap in each write, which glibc (trimming above 128
- * kB) gave back to the kernel every time and the next write faulted
- * in again, zeroed: 12 brk calls and a third of a login's CPU in the
- * kernel.  512 kB may stay; blocks over 256 kB (a large body) are
+ * next.  SQLite drops its page cache whenever another process wrote,
+ * and its statement journals come and go, so each write takes and
+ * frees a few hundred kB at the top of the heap, which glibc (trimming
+ * above 128 kB) gave back to the kernel every time and the next write
+ * faulted in again, zeroed: 12 brk calls a login.  512 kB may stay
+ * (4 brk calls); blocks over 256 kB (a large body) are
  * still mapped apart and returned whole.  Only speed is at stake, so a
  * refusal is logged, not fatal.
  */

@@ -14,9 +14,10 @@
 #include <stdint.h>
 
 #include "audit.h"
-#include "throttle.h"
 #include "token.h"
 #include "user.h"
+
+struct throttle;
 
 /* The fingerprint cookie's value: 256 random bits in base64url. */
 #define FGP_RAW		32
