@@ -177,13 +177,14 @@ static const char *const sqls[SQL__MAX] = {
 	 * SQL_REFRESH_FIND: the token's row, whether its session is live
 	 * at ?2: not revoked, not expired, not older than ?3
 	 * (AUTH_SESSION_MAX_AGE, which may have been lowered since), and
-	 * its user's role, for the access token.
+	 * its user's role, for the access token, and when it began.
 	 */
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
 	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
 	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role "
-	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role, "
+	"s.created_at FROM refresh_tokens r "
+	"JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id WHERE r.hash = ?1",
 	/* SQL_REFRESH_INSERT: the session's next generation, issued at ?3. */
 	"INSERT INTO refresh_tokens (hash, session_id, generation, issued_at) "
@@ -241,12 +242,10 @@ static const char *const sqls[SQL__MAX] = {
 	"ORDER BY s.last_used_at DESC, s.id DESC LIMIT -1 OFFSET ?3) "
 	"RETURNING id",
 	/*
-	 * SQL_SESSION_EXTEND: another refresh TTL from now (?1), but never
-	 * past AUTH_SESSION_MAX_AGE (?3) from the login.
+	 * SQL_SESSION_EXTEND: used at ?1, to end at ?2 (the caller bounds
+	 * it by the session's maximum age, from the row it read).
 	 */
-	"UPDATE sessions SET last_used_at = ?1, "
-	"expires_at = min(?1 + ?2, created_at + ?3) WHERE id = ?4 "
-	"RETURNING expires_at",
+	"UPDATE sessions SET last_used_at = ?1, expires_at = ?2 WHERE id = ?3",
 	/*
 	 * SQL_SESSION_INSERT: the login is the first password proof; ?8
 	 * how it was made ("pwd", "pwd otp").
@@ -423,8 +422,9 @@ static const char *const pg[SQL__MAX] = {
 	"SELECT r.session_id, r.rotated_at, r.next_sealed, s.user_id, "
 	"CASE WHEN s.revoked_at IS NULL AND s.expires_at > ?2 AND "
 	"s.created_at + ?3 > ?2 THEN 1 ELSE 0 END, "
-	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role "
-	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
+	"s.fgp_hash, coalesce(s.auth_time, s.created_at), s.amr, u.role, "
+	"s.created_at FROM refresh_tokens r "
+	"JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id WHERE r.hash = ?1 "
 	"FOR NO KEY UPDATE OF s, r",
 	[SQL_REFRESH_UNSEAL_OLD] =
@@ -440,10 +440,6 @@ static const char *const pg[SQL__MAX] = {
 	"WHERE s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
 	"ORDER BY s.last_used_at DESC, s.id DESC OFFSET ?3)) RETURNING id",
 	/* LEAST() for SQLite's scalar min(). */
-	[SQL_SESSION_EXTEND] =
-	"UPDATE sessions SET last_used_at = ?1, "
-	"expires_at = LEAST(CAST(?1 AS BIGINT) + ?2, created_at + ?3) "
-	"WHERE id = ?4 RETURNING expires_at",
 	[SQL_SESSION_PURGE] =
 	"DELETE FROM sessions WHERE id = ANY(ARRAY(SELECT id FROM sessions "
 	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "

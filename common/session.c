@@ -171,17 +171,21 @@ out:
 }
 
 /*
- * Move a session's last use to now and its end to now + refresh TTL,
- * never past its maximum age; *expires gets the new end.  Returns 1,
- * or -1.
+ * Move the last use of session sid (begun at created) to now and its
+ * end to now + refresh TTL, never past its maximum age; *expires gets
+ * the new end.  Computed here, not returned by the UPDATE, so that
+ * PostgreSQL sends it with the COMMIT: no round trip of its own.
+ * Returns 1, or -1.
  */
 static int
-extend(int64_t sid, int64_t now, int64_t *expires)
+extend(int64_t sid, int64_t created, int64_t now, int64_t *expires)
 {
 
-	return db_get(SQL_SESSION_EXTEND, DB_ARGS(DB_INT(now),
-	    DB_INT(cfg->refresh_ttl), DB_INT(cfg->session_max_age),
-	    DB_INT(sid)), first_int, expires) == 1 ? 1 : -1;
+	*expires = now + cfg->refresh_ttl;
+	if (*expires > created + cfg->session_max_age)
+		*expires = created + cfg->session_max_age;
+	return db_exec_later(SQL_SESSION_EXTEND, DB_ARGS(DB_INT(now),
+	    DB_INT(*expires), DB_INT(sid)), 1);
 }
 
 /*
@@ -256,6 +260,7 @@ struct presented {
 	int64_t		 auth_time;	/* the last password proof */
 	char		 amr[AMR_MAX + 1];
 	char		 role[ROLE_MAX + 1];	/* its user's */
+	int64_t		 created;	/* the session's login */
 };
 
 /* A db_get() callback: fill the struct presented at arg. */
@@ -281,6 +286,7 @@ presented_row(const struct db_row *row, void *arg)
 	pr->auth_time = db_int(row, 6);
 	snprintf(pr->amr, sizeof(pr->amr), "%s", db_text(row, 7));
 	snprintf(pr->role, sizeof(pr->role), "%s", db_text(row, 8));
+	pr->created = db_int(row, 9);
 	return 0;
 }
 
@@ -397,7 +403,7 @@ refresh_locked(const char *token, const unsigned char h[SHA256_LEN],
 	    !fingerprint_match(pr, fgp, t, f->claim))
 		rc = REFRESH_INVALID;
 	else if ((rc = advance(token, h, pr, t, to)) == REFRESH_OK &&
-	    extend(pr->sid, pr->now, &t->expires_at) == -1)
+	    extend(pr->sid, pr->created, pr->now, &t->expires_at) == -1)
 		rc = REFRESH_ERROR;
 	t->sid = pr->sid;
 	t->issued_at = pr->now;
