@@ -91,10 +91,15 @@ static struct {
 
 /*
  * Each connection's settings.  lock_timeout: how long a statement waits
- * for another transaction's lock (SQLite's busy timeout).  The planner
- * is left alone: see db/README.md, "Plans".
+ * for another transaction's lock (SQLite's busy timeout).  Every
+ * statement is a lookup by key or indexed range, so the planner keeps
+ * to the indexes: a plan made from the statistics of a table analyzed
+ * while small (a sequential scan, or a bitmap scan, which never marks
+ * index entries dead) stays cached in this long-lived connection while
+ * the table grows and dead row versions pile up.  db/README.md, "Plans".
  */
-#define SETTINGS	"SET lock_timeout = 5000"
+#define SETTINGS	"SET lock_timeout = 5000; SET enable_seqscan = off; " \
+			"SET enable_bitmapscan = off"
 
 /* How long a connection attempt may take, unless the URI says. */
 #define CONNECT_TIMEOUT	"5"
