@@ -21,20 +21,38 @@ cd "$(dirname "$0")/.."
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 
-# apt_install PACKAGE...: install those of them that are missing.
-apt_install() {
-	missing=""
+# missing PACKAGE...: those of them not installed, a space before each.
+# A package whose triggers are still to run (man-db's, while another
+# install is under way) is installed: it works.
+missing() {
 	for p in "$@"; do
-		status=$(dpkg-query -W -f='${db:Status-Status}' "$p" \
-		    2>/dev/null || true)
-		[ "$status" = installed ] || missing="$missing $p"
+		case $(dpkg-query -W -f='${db:Status-Status}' "$p" \
+		    2>/dev/null || true) in
+		installed|triggers-pending|triggers-awaited) ;;
+		*) printf ' %s' "$p" ;;
+		esac
 	done
-	[ -n "$missing" ] || return 0
-	echo "deps: installing$missing"
-	$sudo apt-get update -q
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
-	    --no-install-recommends $missing
+}
+
+# apt_install PACKAGE...: install those of them that are missing.  The
+# test suites run two at a time and each installs what it needs, so
+# one apt-get runs at a time (.deps.lock), and what the other just
+# installed is looked for again once the lock is held; another apt on
+# the machine is waited for, up to two minutes.
+apt_install() {
+	[ -n "$(missing "$@")" ] || return 0
+	exec 9>>.deps.lock
+	flock 9
+	need=$(missing "$@")
+	if [ -n "$need" ]; then
+		echo "deps: installing$need"
+		$sudo apt-get -o DPkg::Lock::Timeout=120 update -q
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get \
+		    -o DPkg::Lock::Timeout=120 install -y -q \
+		    --no-install-recommends $need
+	fi
+	exec 9>&-
 }
 
 if [ "${1:-}" = docs ] || [ "${1:-}" = npm ]; then
