@@ -97,9 +97,14 @@ static struct {
  * while small (a sequential scan, or a bitmap scan, which never marks
  * index entries dead) stays cached in this long-lived connection while
  * the table grows and dead row versions pile up.  db/README.md, "Plans".
+ * A statement that must still read a table whole (schema_version) then
+ * carries the disabled path's penalty in its cost, which would make
+ * PostgreSQL compile it (JIT: 40-180 ms a statement) or start parallel
+ * workers; a service of short lookups wants neither.
  */
 #define SETTINGS	"SET lock_timeout = 5000; SET enable_seqscan = off; " \
-			"SET enable_bitmapscan = off"
+			"SET enable_bitmapscan = off; SET jit = off; " \
+			"SET max_parallel_workers_per_gather = 0"
 
 /* How long a connection attempt may take, unless the URI says. */
 #define CONNECT_TIMEOUT	"5"
