@@ -439,7 +439,6 @@ static const char *const pg[SQL__MAX] = {
 	"WHERE id = ANY(ARRAY(SELECT s.id FROM sessions s "
 	"WHERE s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
 	"ORDER BY s.last_used_at DESC, s.id DESC OFFSET ?3)) RETURNING id",
-	/* LEAST() for SQLite's scalar min(). */
 	[SQL_SESSION_PURGE] =
 	"DELETE FROM sessions WHERE id = ANY(ARRAY(SELECT id FROM sessions "
 	"WHERE expires_at <= ? ORDER BY expires_at LIMIT 100 "

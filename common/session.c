@@ -52,13 +52,17 @@ fingerprint_new(struct tokens *t, unsigned char hash[SHA256_LEN],
 	return 1;
 }
 
-/* How long a session opened now may live: a refresh TTL, within the max age. */
+/*
+ * The end of a session begun at created and used at now: a refresh TTL
+ * from now, never past its maximum age.
+ */
 static int64_t
-first_expiry(int64_t now)
+end_of(int64_t created, int64_t now)
 {
+	int64_t	 end = now + cfg->refresh_ttl;
 
-	return now + (cfg->refresh_ttl < cfg->session_max_age ?
-	    cfg->refresh_ttl : cfg->session_max_age);
+	return end < created + cfg->session_max_age ? end :
+	    created + cfg->session_max_age;
 }
 
 /* A db_write() callback: the int64_t at arg gets the first column. */
@@ -139,7 +143,7 @@ session_open(int64_t uid, const char *ip, const char *ua, const char *amr,
 
 	memset(t, 0, sizeof(*t));
 	util_printable(ua, agent, AGENT_MAX);
-	t->expires_at = first_expiry(now);
+	t->expires_at = end_of(now, now);
 	t->issued_at = now;
 	if (token_random(raw, t->refresh) == -1 ||
 	    (cfg->cookie_mode && fingerprint_new(t, fgp, claim) == -1) ||
@@ -172,18 +176,15 @@ out:
 
 /*
  * Move the last use of session sid (begun at created) to now and its
- * end to now + refresh TTL, never past its maximum age; *expires gets
- * the new end.  Computed here, not returned by the UPDATE, so that
- * PostgreSQL sends it with the COMMIT: no round trip of its own.
- * Returns 1, or -1.
+ * end to end_of() them; *expires gets the new end.  Computed here, not
+ * returned by the UPDATE, so that PostgreSQL sends it with the COMMIT:
+ * no round trip of its own.  Returns 1, or -1.
  */
 static int
 extend(int64_t sid, int64_t created, int64_t now, int64_t *expires)
 {
 
-	*expires = now + cfg->refresh_ttl;
-	if (*expires > created + cfg->session_max_age)
-		*expires = created + cfg->session_max_age;
+	*expires = end_of(created, now);
 	return db_exec_later(SQL_SESSION_EXTEND, DB_ARGS(DB_INT(now),
 	    DB_INT(*expires), DB_INT(sid)), 1);
 }
