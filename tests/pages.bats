@@ -20,16 +20,36 @@ setup_file() {
 	# One process per program, for mail_sync (lib/mail.bash).
 	PROCS=1 server_start AUTH_COOKIE_MODE=on AUTH_SENDMAIL="$MAILER -t -i" \
 	    AUTH_LOGIN_URL=/account/login
+	browser_serve
 }
-teardown_file() { server_stop; }
+teardown_file() {
+	[ -z "${BROWSER_PID:-}" ] || kill "$BROWSER_PID" 2>/dev/null
+	server_stop
+}
 setup() { load_helpers; }
 
 # The links in mails name AUTH_PUBLIC_URL's default; the server is on
 # another port.
 PUBLIC=http://127.0.0.1:3456
 
-# browser STEP ARG...: one step in Chromium, with this test's browser
-# profile; OUT holds what it printed (NAME=value lines).
+# browser_serve: one Chromium for the suite's steps (a launch costs more
+# CPU than most steps do); BROWSER_WS is where they find it.
+browser_serve() {
+	local ws=$BATS_FILE_TMPDIR/browser.ws i
+	node "$ROOT/tests/browser/pages.mjs" serve >"$ws" 2>&1 3>&- &
+	BROWSER_PID=$!
+	for i in $(seq 100); do
+		grep -q '^ws://' "$ws" && break
+		kill -0 "$BROWSER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	BROWSER_WS=$(grep -m1 '^ws://' "$ws") ||
+	    { echo "Chromium did not start:" >&2; cat "$ws" >&2; return 1; }
+	export BROWSER_PID BROWSER_WS
+}
+
+# browser STEP ARG...: one step in the suite's Chromium, with this
+# test's cookies; OUT holds what it printed (NAME=value lines).
 browser() {
 	local err=$BATS_TEST_TMPDIR/browser.err
 	OUT=$(BASE=$BASE PROFILE=${PROFILE:-$BATS_TEST_TMPDIR/profile} \

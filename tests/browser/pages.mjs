@@ -1,8 +1,9 @@
 // tests/browser/pages.mjs STEP [ARG...]: one step of tests/pages.bats
 // in headless Chromium (Debian's chromium, driven by playwright-core).
 //
-// The browser profile is $PROFILE, so that the steps of one test share
-// their cookies as one person's browser would; $BASE is the server.
+// The steps of one test share their cookies ($PROFILE) as one person's
+// browser would; $BASE is the server.  A suite starts one Chromium with
+// "serve" and hands its endpoint to each step in $BROWSER_WS.
 // What a step finds out it prints as NAME=value lines for the suite.
 // Every step also checks, on every page it opened, that no script ran
 // into the Content-Security-Policy, that nothing is in localStorage or
@@ -10,6 +11,7 @@
 // read; any of those fails the step.
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
+import { existsSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
@@ -372,24 +374,47 @@ const steps = {
 };
 
 const [step, ...args] = process.argv.slice(2);
-if (!steps[step])
-	fail(`no step ${step}`);
-const ctx = await chromium.launchPersistentContext(PROFILE, {
+const options = {
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 	headless: true,
 	args: ["--no-sandbox", "--disable-gpu", "--disable-quic",
 	    "--no-first-run", "--disable-background-networking",
 	    "--disable-component-update", "--disable-sync"],
-	viewport: { width: 800, height: 640 },
-	locale: "en-GB",
-	timezoneId: "UTC",
-});
+};
+const look = { viewport: { width: 800, height: 640 }, locale: "en-GB",
+    timezoneId: "UTC" };
+
+// serve: one Chromium for a whole suite (a launch costs more CPU than
+// most steps); prints its endpoint, then runs until killed.
+if (step === "serve") {
+	const server = await chromium.launchServer(options);
+	console.log(server.wsEndpoint());
+	await new Promise(() => {});
+}
+if (!steps[step])
+	fail(`no step ${step}`);
+
+// A step in a new context of the suite's Chromium ($BROWSER_WS), with
+// the cookies the test's earlier steps left ($PROFILE.json), or in a
+// browser of its own, whose profile is $PROFILE.
+const state = PROFILE + ".json";
+let ctx, browser;
+if (process.env.BROWSER_WS) {
+	browser = await chromium.connect(process.env.BROWSER_WS);
+	ctx = await browser.newContext({ ...look,
+	    storageState: existsSync(state) ? state : undefined });
+} else {
+	ctx = await chromium.launchPersistentContext(PROFILE,
+	    { ...options, ...look });
+}
 ctx.setDefaultTimeout(TIMEOUT);
 await ctx.addInitScript(watch);
 let rc = 0;
 try {
 	await steps[step](ctx, ...args);
 	await check(ctx);
+	if (browser)
+		await ctx.storageState({ path: state });
 } catch (e) {
 	console.error(`${step}: ${e.message}`);
 	for (const page of pages)
@@ -398,4 +423,6 @@ try {
 	rc = 1;
 }
 await ctx.close();
+if (browser)
+	await browser.close();
 process.exit(rc);
