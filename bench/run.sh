@@ -411,11 +411,13 @@ run "POST /login" "$((2 * PROCS))" "$B/login" bench/login.lua login.fcgi \
 
 # Logins at cost 4, where the store's share shows: a third server at
 # that cost on the same database and keys, and an account of its own
-# (a cost-12 hash would be checked at 12, then rehashed).
+# (a cost-12 hash would be checked at 12, then rehashed).  It trusts
+# its proxy (X-Forwarded-For), for the logins from many addresses.
 PORT_C4=$(free_port)
 mkdir -m 700 "$STATE/c4"
 serve "$STATE/c4" "$PORT_C4" "$DBURI" "$STATE" AUTH_BCRYPT_COST=4 \
-    AUTH_REGISTER_PER_HOUR=1000000 AUTH_SENDMAIL=/bin/true
+    AUTH_REGISTER_PER_HOUR=1000000 AUTH_SENDMAIL=/bin/true \
+    AUTH_TRUST_PROXY=on
 CPID=$SPID
 B4=http://127.0.0.1:$PORT_C4
 curl -sf -X POST -H 'Content-Type: application/json' \
@@ -423,17 +425,19 @@ curl -sf -X POST -H 'Content-Type: application/json' \
     "$B4/register" >/dev/null
 BENCH_EMAIL=bench4@example.com PARENT=$CPID run "POST /login, cost 4" \
     "$((2 * PROCS))" "$B4/login" bench/login.lua login.fcgi
-# The same with an account per connection (one a wrk thread): logins to
-# one account take turns on either store (each counts the sessions the
-# last one left), logins to different accounts take turns on SQLite's
+# The same with an account per connection (one a wrk thread), each from
+# an address of its own: logins to one account take turns on either
+# store (each counts the sessions the last one left), and so do logins
+# from one address (each counts on its throttle row); logins to
+# different accounts from different addresses take turns on SQLite's
 # one write lock alone.
 for i in $(seq 0 $((2 * PROCS - 1))); do
 	curl -sf -X POST -H 'Content-Type: application/json' \
 	    -d "{\"email\":\"lg$i@example.com\",\"password\":\"benchmark password\"}" \
 	    "$B4/register" >/dev/null
 done
-BENCH_EMAIL_EACH=lg BENCH_RUN_THREADS=$((2 * PROCS)) PARENT=$CPID \
-    run "POST /login, cost 4, each" "$((2 * PROCS))" "$B4/login" \
+BENCH_EMAIL_EACH=lg BENCH_FORWARD=1 BENCH_RUN_THREADS=$((2 * PROCS)) \
+    PARENT=$CPID run "POST /login, cost 4, each" "$((2 * PROCS))" "$B4/login" \
     bench/login.lua login.fcgi
 BENCH_RUN=$$ PARENT=$CPID run "POST /register, cost 4" "$((2 * PROCS))" \
     "$B4/register" bench/register.lua register.fcgi
