@@ -282,11 +282,13 @@ dbticks() {
 	echo "$n"
 }
 
-# cpu_times: "busy total" clock ticks of the whole machine so far (all
-# cores; idle and iowait are not busy), from /proc/stat.
+# cpu_times: "busy total steal" clock ticks of the whole machine so far
+# (all cores), from /proc/stat.  Idle, iowait and steal are not busy:
+# steal is time the hypervisor gave another guest while ours had work,
+# and on a shared machine it is what makes one run unlike the next.
 cpu_times() {
 	awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i
-		print t - $5 - $6, t; exit }' /proc/stat
+		print t - $5 - $6 - $9, t, $9; exit }' /proc/stat
 }
 
 # run NAME CONNECTIONS URL SCRIPT PROGRAM [SAMPLE]: one wrk run after a
@@ -294,14 +296,14 @@ cpu_times() {
 # CPU time PROGRAM's processes spent per request (us; "-" without one),
 # in DBCPU the PostgreSQL server's (us; "-" on SQLite), in BUSY how busy
 # the whole machine was (%: wrk, lighttpd and the rest count, so 100%
-# means no core idled).  BENCH_RUN_THREADS: wrk threads for this run
+# means no core idled) and in STEAL the share other guests took.  BENCH_RUN_THREADS: wrk threads for this run
 # (default BENCH_THREADS).  With SAMPLE,
 # PROGRAM's memory (mem) half-way through the run in MID and at the end
 # in END.  The refresh chains get no warm-up: it would spend their
 # tokens, and reuse of a spent token is theft (the sessions would be
 # revoked, as they should be).  Nor does the login: its warm-up would
 # leave bcrypt hashes for hung-up clients running into the measured run.
-declare -A RPS P50 P99 ERR CPU DBCPU BUSY MID END
+declare -A RPS P50 P99 ERR CPU DBCPU BUSY STEAL MID END
 run() {
 	local name=$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
 	local args=(-t"${BENCH_RUN_THREADS:-$TH}" -c"$conns" --latency
@@ -324,6 +326,9 @@ run() {
 	BUSY[$name]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x); split(b, y)
 		d = y[2] - x[2]
 		printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')
+	STEAL[$name]=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x); split(b, y)
+		d = y[2] - x[2]
+		printf "%.0f", (d > 0 ? 100 * (y[3] - x[3]) / d : 0) }')
 	CPU[$name]=$(( $(ticks "$prog") - t0 ))
 	DBCPU[$name]=$(( $(dbticks) - d0 ))
 	if [ -n "$sample" ]; then
@@ -487,12 +492,12 @@ NAMES=("static file" "trivial FastCGI" "GET /health" "protected static file"
     ${SEEDED:+"GET /user-info, seeded" "seeded, $SPREAD users"} "POST /login"
     "POST /login, cost 4" "POST /login, cost 4, each" "POST /register, cost 4"
     "POST /change-password, cost 4" "GET /tokens")
-printf '%-30s %9s %7s %7s %6s %7s %6s %5s %8s %7s\n' scenario req/s p50/ms \
-    p99/ms errors cpu/us db/us busy /trivial /static
+printf '%-30s %9s %7s %7s %6s %7s %6s %5s %5s %8s %7s\n' scenario req/s \
+    p50/ms p99/ms errors cpu/us db/us busy steal /trivial /static
 for name in "${NAMES[@]}"; do
-	printf '%-30s %9s %7s %7s %6s %7s %6s %4s%% %8s %7s\n' "$name" \
+	printf '%-30s %9s %7s %7s %6s %7s %6s %4s%% %4s%% %8s %7s\n' "$name" \
 	    "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${ERR[$name]}" \
-	    "${CPU[$name]}" "${DBCPU[$name]}" "${BUSY[$name]}" \
+	    "${CPU[$name]}" "${DBCPU[$name]}" "${BUSY[$name]}" "${STEAL[$name]}" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
 	# For bench/compare.sh: one line a scenario.
