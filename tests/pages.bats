@@ -38,7 +38,9 @@ browser_serve() {
 	local ws=$BATS_FILE_TMPDIR/browser.ws i
 	node "$ROOT/tests/browser/pages.mjs" serve >"$ws" 2>&1 3>&- &
 	BROWSER_PID=$!
-	for i in $(seq 100); do
+	# Up to a minute: a launch takes under a second, unless the
+	# machine is loaded (a sanitizer pass beside it).
+	for i in $(seq 600); do
 		grep -q '^ws://' "$ws" && break
 		kill -0 "$BROWSER_PID" 2>/dev/null || break
 		sleep 0.1
