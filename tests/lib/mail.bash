@@ -10,7 +10,7 @@
 #   mailer_make             make $MAILER and $MAILDIR in the state folder
 #   mail_sync               wait until every earlier mail is filed
 #   mails_to EMAIL          the files of the messages to EMAIL, oldest first
-#   last_mail EMAIL         sets MAIL (the file) and TOKEN (from its link)
+#   last_mail EMAIL         sets MAIL and TOKEN from the newest mail with a link
 #   token_of FILE           sets TOKEN from the link in a message
 #   header NAME             a header of $MAIL
 
@@ -66,10 +66,17 @@ mails_to() {
 	grep -l -x -F "To: $1" "$MAILDIR"/in/* 2>/dev/null | sort
 }
 
+# The newest mail to EMAIL that carries a link.  A file's name is the
+# time its courier filed it, and couriers run side by side: a notice of
+# an earlier request can be filed after the link a later one asked for.
 last_mail() {
+	local m
 	mail_sync
-	MAIL=$(mails_to "$1" | tail -n 1)
-	[ -n "$MAIL" ] || { echo "no mail to $1" >&2; return 1; }
+	MAIL=
+	for m in $(mails_to "$1" | sort -r); do
+		grep -q 'token=[A-Za-z0-9_-]\{43\}' "$m" && { MAIL=$m; break; }
+	done
+	[ -n "$MAIL" ] || { echo "no mail with a link to $1" >&2; return 1; }
 	token_of "$MAIL"
 }
 
