@@ -12,6 +12,10 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# The suites' jq is gojq (tests/lib/bin/jq): jq 1.6 took a third of
+# their CPU, starting 4,124 times at 28 ms each.
+export PATH="$PWD/tests/lib/bin:$PATH"
+
 passed=0 failed=0 skipped=0
 sanlog=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-auth-san.XXXXXX")
 pgdir=

@@ -85,7 +85,7 @@ fi
 PACKAGES="build-essential pkg-config libfcgi-dev libsqlite3-dev libpq-dev
 libjson-c-dev libcrypt-dev libssl-dev lighttpd lighttpd-mod-openssl
 bats bats-assert
-bats-support curl jq sqlite3 man-db groff-base openssl procps libfcgi-bin
+bats-support curl jq gojq sqlite3 man-db groff-base openssl procps libfcgi-bin
 spawn-fcgi"
 case ${HOST:-lighttpd} in
 apache|cgi) PACKAGES="$PACKAGES apache2 libapache2-mod-fcgid" ;;
