@@ -32,35 +32,42 @@ setup() { load_helpers; }
 # another port.
 PUBLIC=http://127.0.0.1:3456
 
-# browser_serve: one Chromium for the suite's steps (a launch costs more
-# CPU than most steps do); BROWSER_WS is where they find it.
+# browser_serve: one Chromium for the suite's steps, and one node
+# driving it (each costs more CPU to start than most steps do); the
+# steps are asked for on the socket BROWSER_SOCK.
 browser_serve() {
-	local ws=$BATS_FILE_TMPDIR/browser.ws i
-	node "$ROOT/tests/browser/pages.mjs" serve >"$ws" 2>&1 3>&- &
+	local log=$BATS_FILE_TMPDIR/browser.log i
+	BROWSER_SOCK=$BATS_FILE_TMPDIR/browser.sock
+	node "$ROOT/tests/browser/pages.mjs" serve "$BROWSER_SOCK" \
+	    >"$log" 2>&1 3>&- &
 	BROWSER_PID=$!
 	# Up to a minute: a launch takes under a second, unless the
 	# machine is loaded (a sanitizer pass beside it).
 	for i in $(seq 600); do
-		grep -q '^ws://' "$ws" && break
+		grep -q '^ready$' "$log" && break
 		kill -0 "$BROWSER_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	BROWSER_WS=$(grep -m1 '^ws://' "$ws") ||
-	    { echo "Chromium did not start:" >&2; cat "$ws" >&2; return 1; }
-	export BROWSER_PID BROWSER_WS
+	grep -q '^ready$' "$log" ||
+	    { echo "Chromium did not start:" >&2; cat "$log" >&2; return 1; }
+	export BROWSER_PID BROWSER_SOCK
 }
 
 # browser STEP ARG...: one step in the suite's Chromium, with this
 # test's cookies; OUT holds what it printed (NAME=value lines).
 browser() {
-	local err=$BATS_TEST_TMPDIR/browser.err
-	OUT=$(BASE=$BASE PROFILE=${PROFILE:-$BATS_TEST_TMPDIR/profile} \
-	    timeout 120 node "$ROOT/tests/browser/pages.mjs" "$@" 2>"$err") || {
-		echo "browser $1 failed:" >&2
-		cat "$err" >&2
-		echo "$OUT" >&2
-		return 1
-	}
+	local got=$BATS_TEST_TMPDIR/browser.out code
+	code=$(jq -nc --arg step "$1" --arg base "$BASE" \
+	    --arg profile "${PROFILE:-$BATS_TEST_TMPDIR/profile}" \
+	    '{$step, $base, $profile, args: $ARGS.positional}' \
+	    --args "${@:2}" |
+	    curl -s --max-time 120 --unix-socket "$BROWSER_SOCK" \
+	    -o "$got" -w '%{http_code}' --data-binary @- http://browser/)
+	OUT=$(cat "$got")
+	[ "$code" = 200 ] && return 0
+	echo "browser $1 failed ($code):" >&2
+	echo "$OUT" >&2
+	return 1
 }
 
 # api_login EMAIL [PASSWORD]: a login through the API; sets ACCESS and

@@ -1,9 +1,13 @@
 // tests/browser/pages.mjs STEP [ARG...]: one step of tests/pages.bats
 // in headless Chromium (Debian's chromium, driven by playwright-core).
+// tests/browser/pages.mjs serve SOCKET: Chromium for a whole suite,
+// running steps asked for over HTTP on the unix socket SOCKET: a POST
+// of {"step", "args", "base", "profile"}, answered 200 with what the
+// step printed, or 500 with why it failed.  Starting node and loading
+// playwright took more CPU than most steps do.
 //
-// The steps of one test share their cookies ($PROFILE) as one person's
-// browser would; $BASE is the server.  A suite starts one Chromium with
-// "serve" and hands its endpoint to each step in $BROWSER_WS.
+// The steps of one test share their cookies ($PROFILE.json) as one
+// person's browser would; $BASE is the server.
 // What a step finds out it prints as NAME=value lines for the suite.
 // Every step also checks, on every page it opened, that no script ran
 // into the Content-Security-Policy, that nothing is in localStorage or
@@ -12,20 +16,22 @@
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
-const BASE = process.env.BASE;
-const PROFILE = process.env.PROFILE;
 const TIMEOUT = 20000;
+// The step being run: its server, and the lines it prints.
+let BASE;
+const printed = [];
 
 function fail(msg) {
 	throw new Error(msg);
 }
 
 function out(name, value) {
-	console.log(`${name}=${value}`);
+	printed.push(`${name}=${value}`);
 }
 
 // RFC 6238 with SHA-1, 6 digits, 30 s steps, for step offset 0, 1 ...
@@ -373,7 +379,6 @@ const steps = {
 	},
 };
 
-const [step, ...args] = process.argv.slice(2);
 const options = {
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 	headless: true,
@@ -384,45 +389,69 @@ const options = {
 const look = { viewport: { width: 800, height: 640 }, locale: "en-GB",
     timezoneId: "UTC" };
 
-// serve: one Chromium for a whole suite (a launch costs more CPU than
-// most steps); prints its endpoint, then runs until killed.
-if (step === "serve") {
-	const server = await chromium.launchServer(options);
-	console.log(server.wsEndpoint());
-	await new Promise(() => {});
-}
-if (!steps[step])
-	fail(`no step ${step}`);
-
-// A step in a new context of the suite's Chromium ($BROWSER_WS), with
-// the cookies the test's earlier steps left ($PROFILE.json), or in a
-// browser of its own, whose profile is $PROFILE.
-const state = PROFILE + ".json";
-let ctx, browser;
-if (process.env.BROWSER_WS) {
-	browser = await chromium.connect(process.env.BROWSER_WS);
-	ctx = await browser.newContext({ ...look,
-	    storageState: existsSync(state) ? state : undefined });
-} else {
-	ctx = await chromium.launchPersistentContext(PROFILE,
-	    { ...options, ...look });
-}
-ctx.setDefaultTimeout(TIMEOUT);
-await ctx.addInitScript(watch);
-let rc = 0;
-try {
-	await steps[step](ctx, ...args);
-	await check(ctx);
-	if (browser)
+// Run a step in a new context of browser, with the cookies the test's
+// earlier steps left in profile.json, saved again once it passed.
+// Returns { rc, text }: what it printed, or why it failed.
+async function run(browser, { step, args = [], base, profile }) {
+	const state = profile + ".json";
+	let ctx;
+	BASE = base;
+	printed.length = pages.length = errors.length = 0;
+	try {
+		if (!steps[step])
+			fail(`no step ${step}`);
+		ctx = await browser.newContext({ ...look,
+		    storageState: existsSync(state) ? state : undefined });
+		ctx.setDefaultTimeout(TIMEOUT);
+		await ctx.addInitScript(watch);
+		await steps[step](ctx, ...args);
+		await check(ctx);
 		await ctx.storageState({ path: state });
-} catch (e) {
-	console.error(`${step}: ${e.message}`);
-	for (const page of pages)
-		if (!page.isClosed())
-			console.error(`  at ${page.url()}: ${(await page.locator("body").innerText().catch(() => "")).slice(0, 400)}`);
-	rc = 1;
+		return { rc: 0, text: printed.join("\n") };
+	} catch (e) {
+		let why = `${step}: ${e.message}\n`;
+		for (const page of pages)
+			if (!page.isClosed())
+				why += `  at ${page.url()}: ${(await page.locator("body").innerText().catch(() => "")).slice(0, 400)}\n`;
+		return { rc: 1, text: why + printed.join("\n") };
+	} finally {
+		if (ctx)
+			await ctx.close();
+	}
 }
-await ctx.close();
-if (browser)
+
+// Steps asked for on the socket run one at a time.
+function serve(browser, socket) {
+	let queue = Promise.resolve();
+	const server = createServer((req, res) => {
+		let body = "";
+		req.on("data", (chunk) => body += chunk);
+		req.on("end", () => queue = queue.then(async () => {
+			let r;
+			try {
+				r = await run(browser, JSON.parse(body));
+			} catch (e) {
+				r = { rc: 1, text: `bad request: ${e.message}` };
+			}
+			res.writeHead(r.rc ? 500 : 200,
+			    { "Content-Type": "text/plain" });
+			res.end(r.text + "\n");
+		}));
+	});
+	server.listen(socket, () => console.log("ready"));
+}
+
+const [step, ...args] = process.argv.slice(2);
+// Killed (the suite's end), node goes too, with its Chromium: the
+// socket's server would keep it running.
+const browser = await chromium.launch({ ...options, handleSIGTERM: false });
+process.on("SIGTERM", () => browser.close().finally(() => process.exit(0)));
+if (step === "serve") {
+	serve(browser, args[0]);
+} else {
+	const r = await run(browser, { step, args, base: process.env.BASE,
+	    profile: process.env.PROFILE });
+	(r.rc ? console.error : console.log)(r.text);
 	await browser.close();
-process.exit(rc);
+	process.exit(r.rc);
+}
