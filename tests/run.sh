@@ -12,8 +12,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-# The suites' jq is gojq (tests/lib/bin/jq): jq 1.6 took a third of
-# their CPU, starting 4,124 times at 28 ms each.
+# The suites' jq is gojq: tests/lib/bin/jq says why.
 export PATH="$PWD/tests/lib/bin:$PATH"
 
 passed=0 failed=0 skipped=0

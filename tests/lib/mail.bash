@@ -72,12 +72,11 @@ mails_to() {
 last_mail() {
 	local m
 	mail_sync
-	MAIL=
 	for m in $(mails_to "$1" | sort -r); do
-		grep -q 'token=[A-Za-z0-9_-]\{43\}' "$m" && { MAIL=$m; break; }
+		token_of "$m" 2>/dev/null && { MAIL=$m; return 0; }
 	done
-	[ -n "$MAIL" ] || { echo "no mail with a link to $1" >&2; return 1; }
-	token_of "$MAIL"
+	echo "no mail with a link to $1" >&2
+	return 1
 }
 
 token_of() {
