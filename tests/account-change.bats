@@ -343,13 +343,13 @@ delete_self() {
 	done
 	[ ${#REFRESH} -eq 43 ]
 	rows=$(db "SELECT count(*) FROM refresh_tokens WHERE session_id = $sid")
-	[ "$rows" -le 6 ] || { echo "$rows rows" >&2; false; }
+	[ "$rows" -eq 6 ] || { echo "$rows rows" >&2; false; }
 	# Only the token just rotated out keeps a sealed successor.
 	[ "$(db "SELECT count(*) FROM refresh_tokens WHERE session_id = $sid
 	    AND next_sealed IS NOT NULL")" = 1 ]
-	# A recently rotated token is still recognised as reuse.
+	# The oldest token kept is still recognised as reuse.
 	sleep 3
-	req POST /refresh "{\"refresh_token\":\"${tokens[58]}\"}"
+	req POST /refresh "{\"refresh_token\":\"${tokens[55]}\"}"
 	assert_error 401 invalid_token
 	req POST /refresh "{\"refresh_token\":\"$REFRESH\"}"
 	assert_error 401 invalid_token
