@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# bench/compare.sh OUT: each figure of bench/run.sh's PostgreSQL passes
-# beside the SQLite passes' (the files BENCH_OUT wrote in folder OUT,
-# sqlite.N and postgresql.N for round N: "scenario|req/s|p99/ms|cpu/us|
-# db/us|steal%" a line), then the targets of issue 16, checked: the
-# exit status is 1 when one is missed.  A scenario's figure on a store
-# is its best run of the rounds (its highest req/s, with that run's
-# p99, CPU and steal): other guests of the machine only ever slow one.
+# bench/compare.sh OUT [A B]: each figure of bench/run.sh's passes of
+# side B beside side A's (the files BENCH_OUT wrote in folder OUT, A.N
+# and B.N for round N: "scenario|req/s|p99/ms|cpu/us|db/us|steal%" a
+# line).  The sides are sqlite and postgresql by default, and then the
+# targets of issue 16 are checked: the exit status is 1 when one is
+# missed; bench/ab.sh names two builds instead.  A scenario's figure on
+# a side is its best run of the rounds (its highest req/s, with that
+# run's p99, CPU and steal): other guests of the machine only ever
+# slow one.
 set -euo pipefail
 
-[ $# -eq 1 ] || { echo "usage: bench/compare.sh OUT" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 3 ] ||
+    { echo "usage: bench/compare.sh OUT [A B]" >&2; exit 2; }
+a=${2:-sqlite} b=${3:-postgresql}
 
-# best STORE: each scenario's best line of the store's rounds, in the
+# best OUT SIDE: each scenario's best line of the side's rounds, in the
 # order of the first round.
 best() {
 	awk -F'|' '!($1 in rps) { order[++n] = $1 }
@@ -19,24 +23,27 @@ best() {
 	    $(ls "$1"/"$2".* | sort -t. -k2n)
 }
 
-rounds=$(ls "$1"/sqlite.* | wc -l)
-printf '\nPostgreSQL beside SQLite (the best of %s runs each, the stores taking turns; load average now: %s)\n\n' \
-    "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %9s %7s %6s %10s %7s %6s %7s %11s\n' scenario sqlite p99/ms \
-    steal postgresql p99/ms steal pg/sqlite cpu/us
+rounds=$(ls "$1/$a".* | wc -l)
+printf '\n%s beside %s (the best of %s runs each, taking turns; load average now: %s)\n\n' \
+    "$b" "$a" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-28s %10s %7s %6s %10s %7s %6s %7s %11s\n' scenario "$a" p99/ms \
+    steal "$b" p99/ms steal ratio cpu/us
 declare -A S
 while IFS='|' read -r name rps p99 _ _ steal; do
 	S[$name]="$rps $p99 $steal"
-done < <(best "$1" sqlite)
+done < <(best "$1" "$a")
 declare -A RATIO
 while IFS='|' read -r name rps p99 cpu db steal; do
 	read -r srps sp99 ssteal <<<"${S[$name]:-0 - -}"
 	RATIO[$name]=$(awk -v a="$rps" -v b="$srps" 'BEGIN {printf "%.0f", (b > 0 ? 100 * a / b : 0)}')
-	printf '%-28s %9s %7s %5s%% %10s %7s %5s%% %6s%% %11s\n' "$name" \
+	printf '%-28s %10s %7s %5s%% %10s %7s %5s%% %6s%% %11s\n' "$name" \
 	    "$srps" "$sp99" "$ssteal" "$rps" "$p99" "$steal" "${RATIO[$name]}" \
 	    "$cpu+$db"
-done < <(best "$1" postgresql)
-printf '\ncpu/us on PostgreSQL: the program'"'"'s processes + the server'"'"'s, per request.\n'
+done < <(best "$1" "$b")
+printf '\nratio: %s as a share of %s; cpu/us: %s'"'"'s, the program'"'"'s processes\n' \
+    "$b" "$a" "$b"
+printf '+ the PostgreSQL server'"'"'s (- on SQLite), per request.\n'
+[ "$a $b" = "sqlite postgresql" ] || exit 0
 
 FAILED=0
 check() {	# check DESCRIPTION PERCENT MINIMUM

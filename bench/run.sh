@@ -20,7 +20,10 @@
 # seeded run, 0: skip it), BENCH_USERS (1000000), BENCH_SPREAD (tokens
 # of seeded users the seeded run cycles through, 10000), BENCH_FRESH
 # (distinct ES256 tokens the fresh-token run cycles through, 20000: far
-# more than the 512 each process remembers).
+# more than the 512 each process remembers), BENCH_ONLY (an extended
+# regular expression: only the scenarios whose names it matches run,
+# and their lines alone are printed, no table or targets; bench/ab.sh
+# uses it).
 #
 # Wall-clock numbers depend on what else the machine runs: the load
 # average is printed first, and bench/callgrind.sh counts instructions,
@@ -301,6 +304,18 @@ cpu_times() {
 		print t - $5 - $6 - $9, t, $9; exit }' /proc/stat
 }
 
+# wanted NAME: does scenario NAME run (BENCH_ONLY)?
+wanted() {
+	[ -z "${BENCH_ONLY:-}" ] || [[ $1 =~ $BENCH_ONLY ]]
+}
+
+# record NAME: scenario NAME's line for bench/compare.sh in BENCH_OUT.
+record() {
+	[ -z "${BENCH_OUT:-}" ] ||
+	    printf '%s|%s|%s|%s|%s|%s\n' "$1" "${RPS[$1]}" "${P99[$1]}" \
+	    "${CPU[$1]}" "${DBCPU[$1]}" "${STEAL[$1]}" >> "$BENCH_OUT"
+}
+
 # run NAME CONNECTIONS URL SCRIPT PROGRAM [SAMPLE]: one wrk run after a
 # one-second warm-up, results in RPS, P50, P99 and ERR, and in CPU the
 # CPU time PROGRAM's processes spent per request (us; "-" without one),
@@ -316,6 +331,7 @@ cpu_times() {
 declare -A RPS P50 P99 ERR CPU DBCPU BUSY STEAL MID END
 run() {
 	local name=$1 conns=$2 url=$3 script=$4 prog=$5 sample=${6:-}
+	wanted "$name" || return 0
 	local args=(-t"${BENCH_RUN_THREADS:-$TH}" -c"$conns" --latency
 	    --timeout 10s) out sampler t0 d0 m0 m1
 	[ -n "$script" ] && args+=(-s "$script")
@@ -389,7 +405,7 @@ run "POST /refresh chains" "$C" "$B/refresh" bench/refresh.lua \
 # The scale pass, before the logins (which evict the benchmark token's
 # session: AUTH_MAX_SESSIONS).
 SEEDED=
-if [ "${BENCH_SEED:-1}" = 1 ]; then
+if [ "${BENCH_SEED:-1}" = 1 ] && wanted "seeded"; then
 	t0=$(date +%s)
 	if [ "$STORE" = postgresql ]; then
 		psql -XAtq -v ON_ERROR_STOP=1 -v n="$USERS" "$DBURI" \
@@ -489,6 +505,19 @@ count_ns() {
 COUNT1=$(count_ns 1)
 COUNTP=$(count_ns "$PROCS")
 
+# Only some scenarios: their lines, nothing to compare them with.
+if [ -n "${BENCH_ONLY:-}" ]; then
+	printf '%-30s %9s %7s %7s %6s %5s\n' scenario req/s p99/ms cpu/us db/us \
+	    steal
+	for name in "${!RPS[@]}"; do
+		printf '%-30s %9s %7s %7s %6s %4s%%\n' "$name" "${RPS[$name]}" \
+		    "${P99[$name]}" "${CPU[$name]}" "${DBCPU[$name]}" \
+		    "${STEAL[$name]}"
+		record "$name"
+	done
+	exit 0
+fi
+
 # The table.
 trivial=${RPS["trivial FastCGI"]}
 static=${RPS["static file"]}
@@ -510,10 +539,7 @@ for name in "${NAMES[@]}"; do
 	    "${CPU[$name]}" "${DBCPU[$name]}" "${BUSY[$name]}" "${STEAL[$name]}" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$trivial" 'BEGIN {printf "%.2f", a / b}')" \
 	    "$(awk -v a="${RPS[$name]}" -v b="$static" 'BEGIN {printf "%.2f", a / b}')"
-	# For bench/compare.sh: one line a scenario.
-	[ -z "${BENCH_OUT:-}" ] ||
-	    printf '%s|%s|%s|%s|%s|%s\n' "$name" "${RPS[$name]}" "${P99[$name]}" \
-	    "${CPU[$name]}" "${DBCPU[$name]}" "${STEAL[$name]}" >> "$BENCH_OUT"
+	record "$name"
 done
 printf '\ncpu/us: CPU time of the program'"'"'s processes per request (not lighttpd'"'"'s,\n'
 printf 'nor wrk'"'"'s); db/us: the PostgreSQL server'"'"'s.  POST /login: %s connections;\n' \
