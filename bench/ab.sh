@@ -28,9 +28,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The same targets as make bench, in each worktree; both are measured
-# by this checkout's scripts, the instrument, with their own programs
-# and lighttpd.conf.
+# The same targets as make bench, in each worktree (named here, not
+# by a target of the Makefile: an older revision's has none to build
+# them without running); both are measured by this checkout's scripts,
+# the instrument, with their own programs and lighttpd.conf.
 for side in a b; do
 	rev=$1
 	[ "$side" = a ] || rev=$2

@@ -69,12 +69,16 @@ mails_to() {
 # The newest mail to EMAIL that carries a link.  A file's name is the
 # time its courier filed it, and couriers run side by side: a notice of
 # an earlier request can be filed after the link a later one asked for.
+# Sets MAIL and TOKEN; neither is left from an earlier mail if none has
+# a link.
 last_mail() {
 	local m
+	MAIL= TOKEN=
 	mail_sync
 	for m in $(mails_to "$1" | sort -r); do
 		token_of "$m" 2>/dev/null && { MAIL=$m; return 0; }
 	done
+	TOKEN=
 	echo "no mail with a link to $1" >&2
 	return 1
 }
