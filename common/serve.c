@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,27 +326,6 @@ stop(void)
 	config_free();
 }
 
-/*
- * A process that serves many requests keeps the heap they free for the
- * next.  SQLite drops its page cache whenever another process wrote,
- * and its statement journals come and go, so each write takes and
- * frees a few hundred kB at the top of the heap, which glibc (trimming
- * above 128 kB) gave back to the kernel every time and the next write
- * faulted in again, zeroed: 12 brk calls a login.  512 kB may stay
- * (4 brk calls); blocks over 256 kB (a large body) are
- * still mapped apart and returned whole.  Only speed is at stake, so a
- * refusal is logged, not fatal.
- */
-static void
-keep_heap(void)
-{
-
-	if (mallopt(M_TRIM_THRESHOLD, 512 * 1024) != 1 ||
-	    mallopt(M_MMAP_THRESHOLD, 256 * 1024) != 1)
-		LOG("mallopt refused (a sanitizer's allocator?): the heap "
-		    "is trimmed after each request");
-}
-
 /* Serve FastCGI requests on standard input until told to stop. */
 static int
 serve_fastcgi(void)
@@ -359,7 +337,6 @@ serve_fastcgi(void)
 	if (FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return -1;
-	keep_heap();
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
 		t0 = util_monotonic_ns();
 		io_start(&fr);
