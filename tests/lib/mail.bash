@@ -73,7 +73,7 @@ mails_to() {
 # a link.
 last_mail() {
 	local m
-	MAIL= TOKEN=
+	MAIL=
 	mail_sync
 	for m in $(mails_to "$1" | sort -r); do
 		token_of "$m" 2>/dev/null && { MAIL=$m; return 0; }
