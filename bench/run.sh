@@ -507,12 +507,12 @@ COUNTP=$(count_ns "$PROCS")
 
 # Only some scenarios: their lines, nothing to compare them with.
 if [ -n "${BENCH_ONLY:-}" ]; then
-	printf '%-30s %9s %7s %7s %6s %5s\n' scenario req/s p99/ms cpu/us db/us \
-	    steal
+	printf '%-30s %9s %7s %7s %6s %5s %5s\n' scenario req/s p99/ms cpu/us \
+	    db/us busy steal
 	for name in "${!RPS[@]}"; do
-		printf '%-30s %9s %7s %7s %6s %4s%%\n' "$name" "${RPS[$name]}" \
-		    "${P99[$name]}" "${CPU[$name]}" "${DBCPU[$name]}" \
-		    "${STEAL[$name]}"
+		printf '%-30s %9s %7s %7s %6s %4s%% %4s%%\n' "$name" \
+		    "${RPS[$name]}" "${P99[$name]}" "${CPU[$name]}" \
+		    "${DBCPU[$name]}" "${BUSY[$name]}" "${STEAL[$name]}"
 		record "$name"
 	done
 	exit 0
