@@ -107,8 +107,8 @@ error(const char *what)
  * for this lock before.  Returns 1 to try again, 0 to give up.
  * More yields only spun while the holder ran on the other core, and
  * each microsecond slept past the lock's release idles a core: from
- * 4 yields and 20 us, the refresh chains went from 87% to 95% busy
- * and 5% to 13% faster (bench/README.md, round eleven).
+ * 4 yields and 20 us, the refresh chains went from 86-88% to 95%
+ * busy and 10-16% faster (bench/README.md, round eleven).
  */
 #define BUSY_YIELDS		1
 #define BUSY_SLEEP_MIN_US	5
