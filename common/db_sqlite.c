@@ -121,6 +121,7 @@ on_busy(void *arg, int count)
 	struct timespec	 ts;
 	int64_t		 now;
 	long		 us;
+	int		 n;
 
 	(void)arg;
 	now = util_monotonic_ns();
@@ -132,9 +133,12 @@ on_busy(void *arg, int count)
 		sched_yield();
 	else {
 		/* 5, 10 ... 640 us, then 1 ms at a time. */
-		us = count - BUSY_YIELDS < 8 ?
-		    BUSY_SLEEP_MIN_US << (count - BUSY_YIELDS) :
-		    BUSY_SLEEP_MAX_US;
+		us = BUSY_SLEEP_MIN_US;
+		for (n = count - BUSY_YIELDS; n > 0 && us < BUSY_SLEEP_MAX_US;
+		    n--)
+			us *= 2;
+		if (us > BUSY_SLEEP_MAX_US)
+			us = BUSY_SLEEP_MAX_US;
 		ts.tv_sec = 0;
 		ts.tv_nsec = us * 1000;
 		while (nanosleep(&ts, &ts) == -1)
