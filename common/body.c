@@ -442,6 +442,25 @@ take(struct req *r, struct resp *p, const struct route *rt,
 }
 
 /*
+ * The end of every body_parse(): the len bytes in buf, JSON or (form)
+ * form-encoded, parsed and taken into r->params.  An empty body counts
+ * as {}.  Returns as body_parse().
+ */
+static int
+parse_buf(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, size_t len, int form,
+    struct json_object **root)
+{
+
+	if (len > 0) {
+		buf[len] = '\0';
+		if ((*root = form ? parse_form(p, len) : parse(p, len)) == NULL)
+			return 0;
+	}
+	return take(r, p, rt, fields, nfields, *root);
+}
+
+/*
  * Read and validate the body of a request for route rt into r->params.
  * The size is checked from Content-Length before a byte is read.
  * An empty body counts as {}.  Returns 1 when the handler may run, or
@@ -454,7 +473,7 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 {
 	const char	*type = io_env("CONTENT_TYPE");
 	long		 len = io_content_length();
-	int		 form;
+	int		 form = 0;
 
 	*root = NULL;
 	if (len == -1)
@@ -474,57 +493,47 @@ body_parse(struct req *r, struct resp *p, const struct route *rt,
 			    "the body is shorter than its Content-Length");
 			return 0;
 		}
-		buf[len] = '\0';
-		if ((*root = form ? parse_form(p, (size_t)len) :
-		    parse(p, (size_t)len)) == NULL)
-			return 0;
 	}
-	return take(r, p, rt, fields, nfields, *root);
+	return parse_buf(r, p, rt, fields, nfields, (size_t)len, form, root);
 }
 
 /*
- * body_parse() for len bytes of text already in memory, as the fuzzer
- * and tests drive it: the same checks, minus the headers.
+ * body_parse() of len bytes of text already in memory, JSON or (form)
+ * form-encoded, as the tests and the fuzzer drive it: the same checks,
+ * minus the headers.
  */
+static int
+parse_text(struct req *r, struct resp *p, const struct route *rt,
+    const struct field *fields, size_t nfields, const char *text, size_t len,
+    int form, struct json_object **root)
+{
+
+	*root = NULL;
+	if (len > (size_t)cfg->max_body) {
+		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+		return 0;
+	}
+	if (len > 0)
+		memcpy(buf, text, len);
+	return parse_buf(r, p, rt, fields, nfields, len, form, root);
+}
+
+/* parse_text() of JSON. */
 int
 body_parse_text(struct req *r, struct resp *p, const struct route *rt,
     const struct field *fields, size_t nfields, const char *text, size_t len,
     struct json_object **root)
 {
 
-	*root = NULL;
-	if (len > (size_t)cfg->max_body) {
-		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
-		return 0;
-	}
-	if (len > 0) {
-		memcpy(buf, text, len);
-		if ((*root = parse(p, len)) == NULL)
-			return 0;
-	}
-	return take(r, p, rt, fields, nfields, *root);
+	return parse_text(r, p, rt, fields, nfields, text, len, 0, root);
 }
 
-/*
- * body_parse() of len bytes of form-encoded text already in memory,
- * as the tests and the fuzzer drive it.
- */
+/* parse_text() of a form. */
 int
 body_parse_form_text(struct req *r, struct resp *p, const struct route *rt,
     const struct field *fields, size_t nfields, const char *text, size_t len,
     struct json_object **root)
 {
 
-	*root = NULL;
-	if (len > (size_t)cfg->max_body) {
-		resp_fail(p, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
-		return 0;
-	}
-	if (len > 0) {
-		memcpy(buf, text, len);
-		buf[len] = '\0';
-		if ((*root = parse_form(p, len)) == NULL)
-			return 0;
-	}
-	return take(r, p, rt, fields, nfields, *root);
+	return parse_text(r, p, rt, fields, nfields, text, len, 1, root);
 }
