@@ -261,9 +261,24 @@ scan(const char *s, size_t len, size_t *keys)
 }
 
 /*
- * Parse the len bytes in buf: the checks scan() makes, json-c in
- * strict mode, one object, no duplicate keys.  Returns the object, or
- * NULL with a 400 saying what is wrong.
+ * What a parser returns: root when why is NULL, else NULL with a 400
+ * saying why (root, if any, freed).
+ */
+static struct json_object *
+parsed(struct resp *p, struct json_object *root, const char *why)
+{
+
+	if (why == NULL)
+		return root;
+	json_object_put(root);
+	resp_fail(p, ERR_INVALID_REQUEST, NULL, why);
+	return NULL;
+}
+
+/*
+ * Parse the len bytes in buf (a NUL after them): the checks scan()
+ * makes, json-c in strict mode, one object, no duplicate keys.  Returns
+ * the object, or NULL with a 400 saying what is wrong.
  */
 static struct json_object *
 parse(struct resp *p, size_t len)
@@ -272,7 +287,6 @@ parse(struct resp *p, size_t len)
 	const char		*why = NULL;
 	size_t			 end, keys;
 
-	buf[len] = '\0';
 	if (memchr(buf, '\0', len) != NULL)
 		why = "the body must not contain NUL bytes";
 	else switch (scan(buf, len, &keys)) {
@@ -302,12 +316,7 @@ parse(struct resp *p, size_t len)
 		else if (keys != (size_t)json_object_object_length(root))
 			why = "the body has a duplicate key";
 	}
-	if (why != NULL) {
-		json_object_put(root);
-		resp_fail(p, ERR_INVALID_REQUEST, NULL, why);
-		return NULL;
-	}
-	return root;
+	return parsed(p, root, why);
 }
 
 /* Is s (len bytes) well-formed UTF-8?  Returns 1 or 0. */
@@ -378,12 +387,7 @@ parse_form(struct resp *p, size_t len)
 		else
 			why = form_pair(root, buf + i, n);
 	}
-	if (why != NULL) {
-		json_object_put(root);
-		resp_fail(p, ERR_INVALID_REQUEST, NULL, why);
-		return NULL;
-	}
-	return root;
+	return parsed(p, root, why);
 }
 
 /* The index of the field named key, or -1. */
