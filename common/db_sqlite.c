@@ -97,18 +97,16 @@ error(const char *what)
 /*
  * The busy handler.  SQLite's own (sqlite3_busy_timeout) sleeps 1, 2,
  * 5, 10 ... then 100 ms between tries, while a writer here holds the
- * lock for tens of microseconds: a process that meets the lock sleeps
- * a thousand times longer than it waits, and the core idles (issue 19).
- * Ours first gives the core away once (the holder may be the process
- * it runs next), then sleeps from BUSY_SLEEP_MIN_US doubling to
- * BUSY_SLEEP_MAX_US, until BUSY_TIMEOUT_MS have passed since this
- * lock's first try; the time it waits is counted as
+ * lock for tens of microseconds: a process that meets the lock would
+ * sleep a thousand times longer than it waits, and its core idle.
+ * Ours gives the core away once (the holder may be the process it runs
+ * next; when the holder runs on the other core, more yields only
+ * spin), then sleeps from BUSY_SLEEP_MIN_US doubling to
+ * BUSY_SLEEP_MAX_US, so that a waiter wakes soon after the lock is
+ * released, until BUSY_TIMEOUT_MS have passed since this lock's first
+ * try; the time it waits is counted as
  * fcgi_auth_db_wait_seconds_total.  count is how often it was called
  * for this lock before.  Returns 1 to try again, 0 to give up.
- * More yields only spun while the holder ran on the other core, and
- * each microsecond slept past the lock's release idles a core: from
- * 4 yields and 20 us, the refresh chains went from 86-88% to 95%
- * busy and 10-16% faster (bench/README.md, round eleven).
  */
 #define BUSY_YIELDS		1
 #define BUSY_SLEEP_MIN_US	5
@@ -132,7 +130,7 @@ on_busy(void *arg, int count)
 	if (count < BUSY_YIELDS)
 		sched_yield();
 	else {
-		/* 5, 10 ... 640 us, then 1 ms at a time. */
+		/* The first sleep, doubled for each try after it, capped. */
 		us = BUSY_SLEEP_MIN_US;
 		for (n = count - BUSY_YIELDS; n > 0 && us < BUSY_SLEEP_MAX_US;
 		    n--)
@@ -301,12 +299,11 @@ sqlite_close(void)
 
 /*
  * Let the busy handler's sleeps end when they are due.  The kernel may
- * run a sleep on past its time by the thread's timer slack, 50 us by
- * default, to batch wakeups: a 20 us sleep took 110 us here, 48 us
- * with a slack of 1 ns, and each microsecond past a lock's release is
- * a core idle.  The slack is this process's (one thread), so it also
- * sharpens its other timeouts, harmlessly.  A refusal costs only
- * that: logged.
+ * run a sleep on past its time by the thread's timer slack (50 us by
+ * default) to batch wakeups: several times the handler's first sleeps,
+ * and each microsecond past a lock's release leaves a core idle.  The
+ * slack is this process's (one thread), so it also sharpens its other
+ * timeouts, harmlessly.  A refusal costs only that: logged.
  */
 static void
 precise_sleeps(void)
